@@ -1,0 +1,362 @@
+package shm
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The test binary re-executes itself as a helper process: the child runs
+// TestHelperProcess with SHM_TEST_HELPER naming what to do, and finds the
+// segment at fd 3.
+const helperEnv = "SHM_TEST_HELPER"
+
+func helper(t *testing.T, what string, seg *Segment, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
+	cmd.Env = append(os.Environ(), helperEnv+"="+what)
+	cmd.Args = append(cmd.Args, append([]string{"--"}, args...)...)
+	cmd.ExtraFiles = []*os.File{seg.File()}
+	cmd.Stderr = os.Stderr
+	cmd.Stdout = os.Stderr
+	return cmd
+}
+
+func TestHelperProcess(t *testing.T) {
+	what := os.Getenv(helperEnv)
+	if what == "" {
+		t.Skip("helper process for other tests")
+	}
+	var args []string
+	for i, a := range os.Args {
+		if a == "--" {
+			args = os.Args[i+1:]
+		}
+	}
+	seg, err := Open(os.NewFile(3, "segment"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	switch what {
+	case "write":
+		copy(seg.Bytes(), args[0])
+	case "wake":
+		// Wait for the parent to publish 1, then set word 4 and wake.
+		for atomic.LoadUint32(seg.Uint32(0)) != 1 {
+			Wait(seg.Uint32(0), 0, time.Second)
+		}
+		atomic.StoreUint32(seg.Uint32(4), 7)
+		Wake(seg.Uint32(4), 1)
+	case "incr":
+		n, _ := strconv.Atoi(args[0])
+		m := seg.Mutex(0)
+		p := seg.Uint64(8)
+		for range n {
+			m.Lock()
+			// Not atomic on purpose: only the mutex protects it.
+			v := atomic.LoadUint64(p)
+			atomic.StoreUint64(p, v+1)
+			m.Unlock()
+		}
+	case "hold":
+		// Lock, say so, and wait to be killed.
+		seg.Mutex(0).Lock()
+		atomic.StoreUint32(seg.Uint32(16), 1)
+		Wake(seg.Uint32(16), 1)
+		time.Sleep(time.Minute)
+	}
+	os.Exit(0)
+}
+
+func TestSegmentSharedWithChild(t *testing.T) {
+	seg, err := New(4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	if seg.Len() != 4096 || len(seg.Bytes()) != 4096 {
+		t.Fatalf("Len = %d, len(Bytes) = %d, want 4096", seg.Len(), len(seg.Bytes()))
+	}
+	if err := helper(t, "write", seg, "hello from the child").Run(); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(seg.Bytes()[:20]); got != "hello from the child" {
+		t.Errorf("parent reads %q, want the child's write", got)
+	}
+}
+
+func TestNewBadSize(t *testing.T) {
+	for _, n := range []int{0, -1} {
+		if _, err := New(n); err == nil {
+			t.Errorf("New(%d) succeeded", n)
+		}
+	}
+}
+
+func TestOpenBadFile(t *testing.T) {
+	if _, err := Open(nil); err == nil {
+		t.Error("Open(nil) succeeded")
+	}
+	f, err := os.Create(filepath.Join(t.TempDir(), "empty"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(f); err == nil {
+		t.Error("Open(empty file) succeeded")
+	}
+}
+
+func TestCloseTwice(t *testing.T) {
+	seg, err := New(64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seg.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := seg.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
+
+func TestWordAlignment(t *testing.T) {
+	seg, err := New(64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	for _, tc := range []struct {
+		name string
+		f    func()
+	}{
+		{"Uint32 odd", func() { seg.Uint32(2) }},
+		{"Uint64 past end", func() { seg.Uint64(64) }},
+		{"Mutex unaligned", func() { seg.Mutex(4) }},
+		{"negative", func() { seg.Uint32(-4) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic")
+				}
+			}()
+			tc.f()
+		})
+	}
+}
+
+func TestFutexAcrossProcesses(t *testing.T) {
+	seg, err := New(64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	cmd := helper(t, "wake", seg)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	atomic.StoreUint32(seg.Uint32(0), 1)
+	Wake(seg.Uint32(0), 1)
+	deadline := time.Now().Add(10 * time.Second)
+	for atomic.LoadUint32(seg.Uint32(4)) != 7 {
+		if time.Now().After(deadline) {
+			t.Fatal("child's wake never seen")
+		}
+		Wait(seg.Uint32(4), 0, time.Second)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWaitTimeout(t *testing.T) {
+	var w uint32
+	if err := Wait(&w, 0, time.Millisecond); err != ErrTimeout {
+		t.Errorf("Wait on unchanged word = %v, want ErrTimeout", err)
+	}
+	if err := Wait(&w, 1, time.Second); err != nil {
+		t.Errorf("Wait on changed word = %v, want nil at once", err)
+	}
+}
+
+func TestMutexExcludesProcesses(t *testing.T) {
+	seg, err := New(64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	const procs, n = 3, 20000
+	var cmds []*exec.Cmd
+	for range procs {
+		c := helper(t, "incr", seg, strconv.Itoa(n))
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, c)
+	}
+	for _, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := atomic.LoadUint64(seg.Uint64(8)); got != procs*n {
+		t.Errorf("counter = %d, want %d", got, procs*n)
+	}
+}
+
+func TestMutexGoroutines(t *testing.T) {
+	seg, err := New(64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	m := seg.Mutex(0)
+	p := seg.Uint64(8)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 5000 {
+				m.Lock()
+				atomic.StoreUint64(p, atomic.LoadUint64(p)+1)
+				if err := m.Unlock(); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := atomic.LoadUint64(p); got != 20000 {
+		t.Errorf("counter = %d, want 20000", got)
+	}
+}
+
+func TestMutexUnlockUnlocked(t *testing.T) {
+	var m Mutex
+	if err := m.Unlock(); err != ErrNotLocked {
+		t.Errorf("Unlock of unlocked = %v, want ErrNotLocked", err)
+	}
+}
+
+func TestMutexTimeout(t *testing.T) {
+	var m Mutex
+	m.Lock()
+	if ok, _ := m.TryLock(); ok {
+		t.Error("TryLock of a locked mutex succeeded")
+	}
+	if ok, _ := m.LockTimeout(20 * time.Millisecond); ok {
+		t.Error("LockTimeout of a locked mutex succeeded")
+	}
+	if m.Owner() != os.Getpid() {
+		t.Errorf("Owner = %d, want %d", m.Owner(), os.Getpid())
+	}
+	m.Unlock()
+	if ok, died := m.LockTimeout(time.Second); !ok || died {
+		t.Errorf("LockTimeout of a free mutex = %v, %v", ok, died)
+	}
+}
+
+func TestMutexOwnerDies(t *testing.T) {
+	seg, err := New(64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	cmd := helper(t, "hold", seg)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for atomic.LoadUint32(seg.Uint32(16)) == 0 {
+		Wait(seg.Uint32(16), 0, time.Second)
+	}
+	m := seg.Mutex(0)
+	if m.Owner() != cmd.Process.Pid {
+		t.Fatalf("Owner = %d, want the child %d", m.Owner(), cmd.Process.Pid)
+	}
+	if ok, _ := m.TryLock(); ok {
+		t.Fatal("TryLock succeeded while the child holds the mutex")
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	// Do not reap the child yet: a zombie owner must count as dead too.
+	start := time.Now()
+	ok, died := m.LockTimeout(5 * time.Second)
+	took := time.Since(start)
+	if !ok || !died {
+		t.Fatalf("LockTimeout after the owner was killed = %v, %v; want true, true", ok, died)
+	}
+	t.Logf("took over a lock from a killed owner in %v", took)
+	cmd.Wait()
+	if err := m.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAliveRecycledPid(t *testing.T) {
+	self := Self()
+	if !Alive(self) {
+		t.Error("this process is not alive")
+	}
+	cmd := exec.Command("/bin/sh", "-c", "sleep 10")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	pid := uint64(cmd.Process.Pid)
+	tok, _, err := procStat(cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Alive(uint64(tok)<<32 | pid) {
+		t.Error("running child reported dead")
+	}
+	if Alive(uint64(tok+1)<<32 | pid) {
+		t.Error("pid with another start time (a recycled pid) reported alive")
+	}
+}
+
+func TestNoLeaks(t *testing.T) {
+	before := countFDs(t)
+	shmBefore := countDevShm(t)
+	for range 100 {
+		seg, err := New(1 << 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seg.Bytes()[100] = 1
+		seg.Close()
+	}
+	if after := countFDs(t); after != before {
+		t.Errorf("open fds: %d before, %d after", before, after)
+	}
+	if after := countDevShm(t); after != shmBefore {
+		t.Errorf("/dev/shm entries: %d before, %d after", shmBefore, after)
+	}
+}
+
+func countFDs(t *testing.T) int {
+	es, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd:", err)
+	}
+	return len(es)
+}
+
+func countDevShm(t *testing.T) int {
+	es, _ := os.ReadDir("/dev/shm")
+	return len(es)
+}
+
+func BenchmarkMutexLockUnlock(b *testing.B) {
+	var m Mutex
+	for b.Loop() {
+		m.Lock()
+		m.Unlock()
+	}
+}
