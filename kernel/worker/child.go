@@ -1,0 +1,135 @@
+package worker
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/printer"
+	"go/token"
+	"reflect"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/gopherlab/gopherlab/kernel/session/lower"
+)
+
+// mainRenamed is what a notebook's func main is called in a child, so that
+// rebuilding the declarations does not run the program again.
+const mainRenamed = "gopherlabMain_"
+
+// Notebook is the notebook's declarations rebuilt in a child process.
+type Notebook struct {
+	in *interp.Interpreter
+}
+
+// Build evaluates the declarations src (a Go file of package main, as
+// session.Source returns it) in a new interpreter with the standard library
+// and the given symbols (kernel/symbols for runtime/mp and kernel/display).
+// Package-level variables are initialised by their initialisers, as Python
+// re-runs a module's top level in a spawned child; the cells' statements do
+// not run, and neither does a func main.
+func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			nb, err = nil, fmt.Errorf("worker: rebuild the notebook's declarations: the interpreter failed: %v", r)
+		}
+	}()
+	in := interp.New(interp.Options{})
+	if err := in.Use(stdlib.Symbols); err != nil {
+		return nil, fmt.Errorf("worker: load standard library: %w", err)
+	}
+	for _, s := range symbols {
+		if err := in.Use(s); err != nil {
+			return nil, fmt.Errorf("worker: load symbols: %w", err)
+		}
+	}
+	if err := in.Use(Symbols); err != nil {
+		return nil, fmt.Errorf("worker: load symbols: %w", err)
+	}
+	src, err = prepare(src)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(src) == "" {
+		return &Notebook{in: in}, nil
+	}
+	out, helpers, err := lower.Rewrite([]byte(src), nil)
+	if err != nil {
+		return nil, fmt.Errorf("worker: rebuild the notebook: %w", err)
+	}
+	if len(helpers) > 0 {
+		if _, err := in.Eval(string(helpers)); err != nil {
+			return nil, fmt.Errorf("worker: rebuild the notebook: %w", err)
+		}
+	}
+	if _, err := in.Eval(Rewrite(string(out), src)); err != nil {
+		return nil, fmt.Errorf("worker: rebuild the notebook's declarations: %w", err)
+	}
+	return &Notebook{in: in}, nil
+}
+
+// Lookup returns the function a child runs for name, as [Resolve] named it:
+// a top-level function of the notebook or a function of an imported package.
+func (nb *Notebook) Lookup(name string) (reflect.Value, error) {
+	if name == "main" {
+		name = mainRenamed
+	}
+	v, err := nb.in.Eval(name)
+	if err != nil {
+		return reflect.Value{}, fmt.Errorf("worker: find %s in the notebook's declarations: %w "+
+			"(was the cell declaring it changed or removed since the process was created?)", name, err)
+	}
+	if !v.IsValid() || v.Kind() != reflect.Func {
+		return reflect.Value{}, fmt.Errorf("worker: %s is not a function in the notebook's declarations", name)
+	}
+	return v, nil
+}
+
+// prepare renames func main in src, so that evaluating the declarations in
+// a child does not run it (yaegi runs main whenever package main has one).
+func prepare(src string) (string, error) {
+	if !strings.Contains(src, "main") {
+		return src, nil
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "notebook.go", src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return "", fmt.Errorf("worker: parse the notebook's declarations: %w", err)
+	}
+	hasMain := false
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
+			hasMain = true
+		}
+	}
+	if !hasMain {
+		return src, nil
+	}
+	// Rename every use of the name except after a dot (x.main is another
+	// name) and in the package clause.
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			ast.Inspect(n.X, visit)
+			return false
+		case *ast.Ident:
+			if n.Name == "main" {
+				n.Name = mainRenamed
+			}
+		}
+		return true
+	}
+	for _, d := range f.Decls {
+		ast.Inspect(d, visit)
+	}
+	var b bytes.Buffer
+	if err := printer.Fprint(&b, fset, f); err != nil {
+		return "", fmt.Errorf("worker: print the notebook's declarations: %w", err)
+	}
+	return b.String(), nil
+}
+
