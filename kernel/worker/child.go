@@ -132,4 +132,3 @@ func prepare(src string) (string, error) {
 	}
 	return b.String(), nil
 }
-

@@ -80,4 +80,3 @@ func show(p P) string { return fmt.Sprint(p) }
 		fn.Call(nil)
 	}()
 }
-
