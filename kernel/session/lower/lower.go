@@ -1,6 +1,12 @@
 package lower
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+)
 
 // Error is a problem found in a cell: a type error reported by [Check], or a
 // construct [Rewrite] cannot lower. Line and Col are 1-based positions in
@@ -23,22 +29,40 @@ func (e *Error) Error() string {
 // returns for a construct yaegi cannot run.
 const NotSupported = "not supported in notebook cells yet: "
 
-// Rewrite lowers constructs yaegi v0.16.1 cannot run. cell is a complete Go
-// source file (package main: imports, declarations, and the cell's
-// statements inside a function); context holds other files of the same
-// package (the notebook's earlier declarations) for type information. out is
-// cell rewritten with every original line kept at its line number (so error
-// positions still map to the cell); helpers is extra Go source (package main
-// declarations, possibly with imports) to evaluate before out, or nil. A
-// construct that still cannot run gives an [*Error] whose Msg starts with
-// [NotSupported], with its line.
-func Rewrite(cell []byte, context [][]byte) (out []byte, helpers []byte, err error) {
-	return cell, nil, nil
-}
-
 // Check type-checks cell against context like the Go compiler and returns
 // its errors, each an [*Error] positioned in cell and worded like the
-// compiler's. Unused variables and imports are not reported.
-func Check(cell []byte, context [][]byte) []error {
-	return nil
+// compiler's. Unused variables and imports are not reported, nor is an
+// unused value in the last statement of a function (the session shows it).
+// Check returns nil for a cell without errors.
+func Check(cell []byte, context [][]byte) (errs []error) {
+	defer func() {
+		if r := recover(); r != nil {
+			errs = nil // never report an error the program may not have
+		}
+	}()
+	a := analyze(cell, context)
+	if a == nil {
+		return syntaxErrors(cell)
+	}
+	return a.check()
+}
+
+// syntaxErrors returns the parse errors of a cell.
+func syntaxErrors(cell []byte) []error {
+	_, err := parser.ParseFile(token.NewFileSet(), cellName, cell, parser.SkipObjectResolution)
+	var list scanner.ErrorList
+	if !errors.As(err, &list) {
+		if err != nil {
+			return []error{&Error{Line: 1, Msg: err.Error()}}
+		}
+		return nil
+	}
+	var errs []error
+	for _, e := range list {
+		errs = append(errs, &Error{Line: e.Pos.Line, Col: e.Pos.Column, Msg: "syntax error: " + e.Msg})
+		if len(errs) == maxErrors {
+			break
+		}
+	}
+	return errs
 }

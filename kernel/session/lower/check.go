@@ -1,0 +1,413 @@
+package lower
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// cellName is the file name the cell is parsed under.
+const cellName = "cell.go"
+
+// maxErrors is how many errors Check reports at most, like the compiler.
+const maxErrors = 10
+
+// analysis is a cell parsed and type-checked against its context.
+type analysis struct {
+	fset *token.FileSet
+	file *ast.File // the cell
+	pkg  *types.Package
+	info *types.Info
+	errs []types.Error // errors positioned in the cell, unfiltered
+	// imports maps the path of each package the cell imports to its name
+	// in the cell ("." for a dot import, "_" for a blank one).
+	imports map[string]string
+}
+
+// contextCache holds the parsed context of the last call, so that cells run
+// one after another against the same notebook do not parse it again.
+var contextCache struct {
+	sync.Mutex
+	src   [][]byte
+	fset  *token.FileSet
+	files []*ast.File
+	// generic holds the names of the generic functions the context declares.
+	generic map[string]bool
+}
+
+// lastAnalysis caches the analysis of the last cell, so that Check after
+// Rewrite (or the reverse) on the same input costs nothing.
+var lastAnalysis struct {
+	sync.Mutex
+	cell    []byte
+	context [][]byte
+	a       *analysis
+}
+
+func equalSources(a, b [][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bytes.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func cloneSources(s [][]byte) [][]byte {
+	c := make([][]byte, len(s))
+	for i := range s {
+		c[i] = bytes.Clone(s[i])
+	}
+	return c
+}
+
+// parseContext returns a file set holding the parsed context files (those
+// that parse; a context file with a syntax error is left out).
+func parseContext(context [][]byte) (*token.FileSet, []*ast.File, map[string]bool) {
+	contextCache.Lock()
+	defer contextCache.Unlock()
+	if contextCache.fset != nil && equalSources(contextCache.src, context) {
+		return contextCache.fset, contextCache.files, contextCache.generic
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for i, src := range context {
+		f, err := parser.ParseFile(fset, fmt.Sprintf("context%d.go", i), src, parser.SkipObjectResolution)
+		if err == nil && f.Name.Name == "main" {
+			files = append(files, f)
+		}
+	}
+	generic := make(map[string]bool)
+	for _, f := range files {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Type.TypeParams != nil {
+				generic[fd.Name.Name] = true
+			}
+		}
+	}
+	contextCache.src = cloneSources(context)
+	contextCache.fset = fset
+	contextCache.files = files
+	contextCache.generic = generic
+	return fset, files, generic
+}
+
+// analyze parses cell and type-checks it against context. It returns nil
+// when cell does not parse.
+func analyze(cell []byte, context [][]byte) *analysis {
+	lastAnalysis.Lock()
+	if lastAnalysis.a != nil && bytes.Equal(lastAnalysis.cell, cell) && equalSources(lastAnalysis.context, context) {
+		a := lastAnalysis.a
+		lastAnalysis.Unlock()
+		return a
+	}
+	lastAnalysis.Unlock()
+
+	fset, ctx, _ := parseContext(context)
+	file, err := parser.ParseFile(fset, cellName, cell, parser.SkipObjectResolution)
+	if err != nil || file.Name.Name != "main" {
+		return nil
+	}
+	a := &analysis{
+		fset:    fset,
+		file:    file,
+		imports: make(map[string]string),
+		info: &types.Info{
+			Types:     make(map[ast.Expr]types.TypeAndValue),
+			Defs:      make(map[*ast.Ident]types.Object),
+			Uses:      make(map[*ast.Ident]types.Object),
+			Instances: make(map[*ast.Ident]types.Instance),
+			Implicits: make(map[ast.Node]types.Object),
+		},
+	}
+	for _, im := range file.Imports {
+		path := strings.Trim(im.Path.Value, "\"`")
+		name := ""
+		if im.Name != nil {
+			name = im.Name.Name
+		}
+		a.imports[path] = name // completed with the package name below
+	}
+	files := append(filterContext(ctx, file), file)
+	conf := types.Config{
+		Importer: stdImporter{},
+		Error: func(err error) {
+			if te, ok := err.(types.Error); ok && fset.Position(te.Pos).Filename == cellName {
+				a.errs = append(a.errs, te)
+			}
+		},
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				// A go/types bug must not take the kernel down: the
+				// analysis is what was collected so far.
+				a.errs = append(a.errs, types.Error{Fset: fset, Pos: file.Pos(), Msg: fmt.Sprintf("internal error: %v", r)})
+			}
+		}()
+		a.pkg, _ = conf.Check("main", fset, files, a.info)
+	}()
+	for _, im := range file.Imports {
+		path := strings.Trim(im.Path.Value, "\"`")
+		if a.imports[path] != "" {
+			continue
+		}
+		if pn, ok := a.info.Implicits[im].(*types.PkgName); ok {
+			a.imports[path] = pn.Imported().Name()
+		} else if pkg := importedName(path); pkg != "" {
+			a.imports[path] = pkg
+		}
+	}
+
+	lastAnalysis.Lock()
+	lastAnalysis.cell = bytes.Clone(cell)
+	lastAnalysis.context = cloneSources(context)
+	lastAnalysis.a = a
+	lastAnalysis.Unlock()
+	return a
+}
+
+// importedName guesses the name of an imported package from its path when
+// the importer does not know it.
+func importedName(path string) string {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		path = path[i+1:]
+	}
+	if len(path) > 1 && path[0] == 'v' && strings.Trim(path[1:], "0123456789") == "" {
+		return "" // a major version suffix: unknown
+	}
+	return path
+}
+
+// filterContext returns the context files without the declarations the
+// cell declares again: rerunning a cell redefines its names.
+func filterContext(ctx []*ast.File, cell *ast.File) []*ast.File {
+	names := make(map[string]bool)
+	for _, d := range cell.Decls {
+		for _, n := range declNames(d) {
+			names[n] = true
+		}
+	}
+	out := make([]*ast.File, 0, len(ctx))
+	for _, f := range ctx {
+		nf := *f
+		nf.Decls = nil
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if !names[funcKey(d)] {
+					nf.Decls = append(nf.Decls, d)
+				}
+			case *ast.GenDecl:
+				if d.Tok == token.IMPORT {
+					nf.Decls = append(nf.Decls, d)
+					continue
+				}
+				nd := *d
+				nd.Specs = nil
+				for _, s := range d.Specs {
+					switch s := s.(type) {
+					case *ast.TypeSpec:
+						if !names[s.Name.Name] {
+							nd.Specs = append(nd.Specs, s)
+						}
+					case *ast.ValueSpec:
+						ns := *s
+						ns.Names = make([]*ast.Ident, len(s.Names))
+						kept := false
+						for i, n := range s.Names {
+							if names[n.Name] {
+								ns.Names[i] = &ast.Ident{NamePos: n.NamePos, Name: "_"}
+							} else {
+								ns.Names[i] = n
+								kept = kept || n.Name != "_"
+							}
+						}
+						if kept {
+							nd.Specs = append(nd.Specs, &ns)
+						}
+					}
+				}
+				if len(nd.Specs) > 0 {
+					nf.Decls = append(nf.Decls, &nd)
+				}
+			}
+		}
+		out = append(out, &nf)
+	}
+	return out
+}
+
+// declNames returns the package-level names a declaration declares;
+// methods are named "Type.Method".
+func declNames(d ast.Decl) []string {
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		return []string{funcKey(d)}
+	case *ast.GenDecl:
+		var names []string
+		for _, s := range d.Specs {
+			switch s := s.(type) {
+			case *ast.TypeSpec:
+				names = append(names, s.Name.Name)
+			case *ast.ValueSpec:
+				for _, n := range s.Names {
+					names = append(names, n.Name)
+				}
+			}
+		}
+		return names
+	}
+	return nil
+}
+
+func funcKey(d *ast.FuncDecl) string {
+	if d.Recv == nil || len(d.Recv.List) == 0 {
+		return d.Name.Name
+	}
+	t := d.Recv.List[0].Type
+	for {
+		switch x := t.(type) {
+		case *ast.StarExpr:
+			t = x.X
+			continue
+		case *ast.ParenExpr:
+			t = x.X
+			continue
+		case *ast.IndexExpr:
+			t = x.X
+			continue
+		case *ast.IndexListExpr:
+			t = x.X
+			continue
+		}
+		break
+	}
+	if id, ok := t.(*ast.Ident); ok {
+		return id.Name + "." + d.Name.Name
+	}
+	return d.Name.Name
+}
+
+// stdImporter imports packages of the standard library from the sources of
+// the installed Go; other packages fail to import, which go/types turns into
+// "anything goes" for their uses.
+type stdImporter struct{}
+
+var srcImporter struct {
+	sync.Mutex
+	fset *token.FileSet
+	imp  types.ImporterFrom
+}
+
+var errNotStd = errors.New("lower: not a standard library package")
+
+func (stdImporter) Import(path string) (*types.Package, error) {
+	return stdImporter{}.ImportFrom(path, "", 0)
+}
+
+func (stdImporter) ImportFrom(path, dir string, mode types.ImportMode) (pkg *types.Package, err error) {
+	if !isStd(path) {
+		return nil, errNotStd
+	}
+	srcImporter.Lock()
+	defer srcImporter.Unlock()
+	if srcImporter.imp == nil {
+		srcImporter.fset = token.NewFileSet()
+		srcImporter.imp = importer.ForCompiler(srcImporter.fset, "source", nil).(types.ImporterFrom)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			pkg, err = nil, fmt.Errorf("lower: import %s: %v", path, r)
+		}
+	}()
+	return srcImporter.imp.ImportFrom(path, "", 0)
+}
+
+// isStd reports whether path names a package of the standard library.
+func isStd(path string) bool {
+	if path == "" || path == "C" {
+		return false
+	}
+	first := path
+	if i := strings.IndexByte(path, '/'); i >= 0 {
+		first = path[:i]
+	}
+	return !strings.Contains(first, ".") && !strings.HasPrefix(path, "internal/") && !strings.Contains(path, "/internal/")
+}
+
+// Preload imports the named standard library packages into the shared
+// importer, so that the first cell importing them is checked quickly. It is
+// safe to call in a goroutine; unknown paths are ignored.
+func Preload(paths ...string) {
+	for _, p := range paths {
+		stdImporter{}.ImportFrom(p, "", 0)
+	}
+}
+
+// check returns the compiler-like errors of a cell.
+func (a *analysis) check() []error {
+	suppress := a.unusedResultPositions()
+	var errs []error
+	seen := make(map[string]bool)
+	for _, te := range a.errs {
+		msg := te.Msg
+		if strings.Contains(msg, "declared and not used") ||
+			strings.Contains(msg, "imported and not used") ||
+			strings.Contains(msg, "could not import") ||
+			(strings.Contains(msg, " is not used") && suppress[te.Pos]) {
+			continue
+		}
+		pos := a.fset.Position(te.Pos)
+		key := fmt.Sprintf("%d:%d:%s", pos.Line, pos.Column, msg)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		errs = append(errs, &Error{Line: pos.Line, Col: pos.Column, Msg: msg})
+	}
+	sort.SliceStable(errs, func(i, j int) bool {
+		ei, ej := errs[i].(*Error), errs[j].(*Error)
+		if ei.Line != ej.Line {
+			return ei.Line < ej.Line
+		}
+		return ei.Col < ej.Col
+	})
+	if len(errs) > maxErrors {
+		errs = append(errs[:maxErrors], &Error{Line: errs[maxErrors].(*Error).Line, Msg: "too many errors"})
+	}
+	return errs
+}
+
+// unusedResultPositions returns the positions of expressions that are the
+// last statement of a function of the cell: the session shows their value,
+// so "is not used" is not an error there.
+func (a *analysis) unusedResultPositions() map[token.Pos]bool {
+	m := make(map[token.Pos]bool)
+	for _, d := range a.file.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Body == nil || len(fd.Body.List) == 0 {
+			continue
+		}
+		if es, ok := fd.Body.List[len(fd.Body.List)-1].(*ast.ExprStmt); ok {
+			ast.Inspect(es.X, func(n ast.Node) bool {
+				if n != nil {
+					m[n.Pos()] = true
+				}
+				return true
+			})
+		}
+	}
+	return m
+}

@@ -1,0 +1,149 @@
+package lower
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+)
+
+var update = flag.Bool("update", false, "rewrite the out sections of testdata/*.txt")
+
+// testCase is one testdata/*.txt file: sections introduced by "-- name --"
+// lines. cell is the input; context (optional) is the notebook so far;
+// out is the expected rewritten cell; output is what the rewritten cell
+// prints when run in yaegi; error is the expected Rewrite error; check is
+// the expected Check errors, one a line.
+type testCase map[string]string
+
+func readCase(t *testing.T, file string) testCase {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := make(testCase)
+	name := ""
+	for _, line := range strings.SplitAfter(string(data), "\n") {
+		if strings.HasPrefix(line, "-- ") && strings.HasSuffix(strings.TrimSpace(line), " --") {
+			name = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(line), "-- "), " --")
+			c[name] = ""
+			continue
+		}
+		if name != "" {
+			c[name] += line
+		}
+	}
+	return c
+}
+
+func writeCase(file string, c testCase) error {
+	var b strings.Builder
+	for _, name := range []string{"cell", "context", "out", "output", "error", "check"} {
+		if v, ok := c[name]; ok {
+			fmt.Fprintf(&b, "-- %s --\n%s", name, v)
+		}
+	}
+	return os.WriteFile(file, []byte(b.String()), 0o644)
+}
+
+// runYaegi evaluates context, helpers and out in a fresh yaegi v0.16.1
+// interpreter with the standard library, as the session does, and returns
+// what the program printed.
+func runYaegi(context, helpers, out []byte) (stdout string, err error) {
+	var buf bytes.Buffer
+	i := interp.New(interp.Options{Stdout: &buf, Stderr: &buf})
+	if err := i.Use(stdlib.Symbols); err != nil {
+		return "", err
+	}
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("panic: %v", r)
+			}
+		}()
+		for _, src := range [][]byte{context, helpers, out} {
+			if len(src) == 0 {
+				continue
+			}
+			if _, err := i.Eval(string(src)); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err = <-done:
+	case <-time.After(20 * time.Second):
+		err = fmt.Errorf("timeout")
+	}
+	return buf.String(), err
+}
+
+func lines(errs []error) string {
+	var b strings.Builder
+	for _, e := range errs {
+		b.WriteString(e.Error() + "\n")
+	}
+	return b.String()
+}
+
+func TestCases(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no testdata: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
+			c := readCase(t, file)
+			cell := []byte(c["cell"])
+			var context [][]byte
+			if ctx, ok := c["context"]; ok {
+				context = [][]byte{[]byte(ctx)}
+			}
+			out, helpers, err := Rewrite(cell, context)
+			if want, ok := c["error"]; ok {
+				if err == nil || err.Error()+"\n" != want {
+					t.Errorf("Rewrite error = %v, want %q", err, want)
+				}
+			} else if err != nil {
+				t.Fatalf("Rewrite: %v", err)
+			}
+			if n, m := bytes.Count(out, []byte("\n")), bytes.Count(cell, []byte("\n")); n != m {
+				t.Errorf("out has %d lines, cell has %d", n, m)
+			}
+			if want, ok := c["out"]; ok {
+				if *update {
+					c["out"] = string(out)
+					if err := writeCase(file, c); err != nil {
+						t.Fatal(err)
+					}
+				} else if string(out) != want {
+					t.Errorf("out:\n%s\nwant:\n%s", out, want)
+				}
+			}
+			if want, ok := c["check"]; ok {
+				if got := lines(Check(cell, context)); got != want {
+					t.Errorf("Check:\n%s\nwant:\n%s", got, want)
+				}
+			}
+			if want, ok := c["output"]; ok {
+				got, err := runYaegi([]byte(c["context"]), helpers, out)
+				if err != nil {
+					t.Fatalf("run in yaegi: %v\nhelpers:\n%s\nout:\n%s", err, helpers, out)
+				}
+				if got != want {
+					t.Errorf("output:\n%s\nwant:\n%s", got, want)
+				}
+			}
+		})
+	}
+}
