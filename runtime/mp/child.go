@@ -1,0 +1,218 @@
+package mp
+
+import (
+	"bytes"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// spec is what a parent sends a child: the target, its arguments and the
+// process's name. Files of shared arguments travel with it.
+type spec struct {
+	Target targetRef
+	Name   string
+	Daemon bool
+	Args   []argSpec
+}
+
+// report is what a child sends its parent.
+type report struct {
+	Kind string // reportStarted, reportError, reportPanic, reportFailed
+	Msg  string
+}
+
+const (
+	reportStarted = "started" // the target is about to run
+	reportError   = "error"   // the target could not be set up: Msg says why
+	reportPanic   = "panic"   // the target panicked with Msg
+	reportFailed  = "failed"  // the target returned the error Msg
+)
+
+// Exit codes of a child that did not run its target to the end.
+const (
+	exitPanic = 1 // the target panicked or returned an error
+	exitSetup = 2 // the target or its arguments could not be set up
+)
+
+var (
+	childMu     sync.Mutex
+	childLookup func(string) (reflect.Value, error)
+	self        = &Process{name: "MainProcess", pid: os.Getpid(), current: true}
+)
+
+// Main runs the target of a child process and exits when the program was
+// started as an mp child by [Process.Start]; otherwise it returns at once.
+// Every program that starts processes with the default launcher must call
+// it first thing in main, before anything with side effects, because a
+// child is a new run of the same program:
+//
+//	func main() {
+//		mp.Main()
+//		...
+//	}
+//
+// Tests that start processes call it in TestMain:
+//
+//	func TestMain(m *testing.M) {
+//		mp.Main()
+//		os.Exit(m.Run())
+//	}
+//
+// A child that never calls Main exits as soon as its main returns (or when
+// it tries to start a process itself), and the parent's Start reports it.
+// Functions run as targets need no registration.
+func Main() { RunChild(nil) }
+
+// IsChild reports whether this process was started as an mp child and has
+// not yet read its spec (that is, [Main] or [RunChild] has yet to run).
+func IsChild() bool { return os.Getenv(ChildEnv) != "" }
+
+// RunChild is the child side of [Process.Start]: when the process was
+// started as an mp child ([ChildEnv] is set), it reads the spec from its
+// parent, finds the target, rebuilds the arguments (copies of values, and
+// shared objects over the parent's memory), runs the target and exits: with
+// status 0 when the target returns, 1 when it panics (the panic and stack
+// are printed to stderr, as Go does) or returns a non-nil error, 2 when the
+// target cannot be found. It does not return in a child; otherwise it
+// returns at once.
+//
+// lookup finds targets named by a custom [Launcher]'s Name method; compiled
+// targets of the default launcher need none (pass nil). lookup is also
+// used for the functions a [Pool] maps.
+func RunChild(lookup func(name string) (reflect.Value, error)) {
+	v := os.Getenv(ChildEnv)
+	if v == "" {
+		return
+	}
+	os.Unsetenv(ChildEnv)
+	fd, err := strconv.Atoi(v)
+	if err != nil || fd < 3 {
+		fmt.Fprintf(os.Stderr, "mp: bad %s=%q\n", ChildEnv, v)
+		os.Exit(exitSetup)
+	}
+	unix.CloseOnExec(fd)
+	childMu.Lock()
+	childLookup = lookup
+	childMu.Unlock()
+	c := newConn(os.NewFile(uintptr(fd), "mp-parent"))
+	payload, files, err := c.recv(time.Time{})
+	if err != nil {
+		// The parent dropped a pre-started child, or died.
+		os.Exit(exitSetup)
+	}
+	os.Exit(runSpec(c, payload, files))
+}
+
+func sendReport(c *conn, kind, msg string) {
+	var buf bytes.Buffer
+	gob.NewEncoder(&buf).Encode(report{Kind: kind, Msg: msg})
+	c.send(buf.Bytes(), nil, time.Now().Add(time.Second))
+}
+
+// runSpec runs the target a spec names and returns the exit status.
+func runSpec(c *conn, payload []byte, files []*os.File) (code int) {
+	var s spec
+	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(&s); err != nil {
+		closeFiles(files)
+		sendReport(c, reportError, "mp: child cannot decode its spec: "+err.Error())
+		return exitSetup
+	}
+	fn, err := resolveTarget(s.Target)
+	if err != nil {
+		closeFiles(files)
+		sendReport(c, reportError, err.Error())
+		return exitSetup
+	}
+	args, err := decodeArgs(s.Target.Name, fn.Type(), s.Args, files)
+	if err != nil {
+		sendReport(c, reportError, err.Error())
+		return exitSetup
+	}
+	self.name = s.Name
+	self.daemon = s.Daemon
+	// Leave when the parent goes away, even if Pdeathsig was missed.
+	go func() {
+		for {
+			if _, fs, err := c.recv(time.Time{}); err != nil {
+				os.Exit(exitPanic)
+			} else {
+				closeFiles(fs)
+			}
+		}
+	}()
+	sendReport(c, reportStarted, "")
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprint(r)
+			if e, ok := r.(error); ok {
+				msg = e.Error()
+			}
+			fmt.Fprintf(os.Stderr, "panic: %s [recovered by mp in %s]\n\n%s", msg, s.Name, debug.Stack())
+			sendReport(c, reportPanic, msg)
+			code = exitPanic
+		}
+	}()
+	out := fn.Call(args)
+	if n := len(out); n > 0 && fn.Type().Out(n-1) == errorType && !out[n-1].IsNil() {
+		msg := out[n-1].Interface().(error).Error()
+		fmt.Fprintf(os.Stderr, "mp: %s: %s returned an error: %s\n", s.Name, shortName(s.Target.Name), msg)
+		sendReport(c, reportFailed, msg)
+		return exitPanic
+	}
+	return 0
+}
+
+var errorType = reflect.TypeOf((*error)(nil)).Elem()
+
+// resolveTarget finds the function a targetRef names.
+func resolveTarget(ref targetRef) (reflect.Value, error) {
+	switch {
+	case ref.Builtin != "":
+		if f, ok := builtins[ref.Builtin]; ok {
+			return reflect.ValueOf(f), nil
+		}
+		return reflect.Value{}, fmt.Errorf("mp: unknown built-in target %q", ref.Builtin)
+	case ref.Lookup:
+		childMu.Lock()
+		lookup := childLookup
+		childMu.Unlock()
+		if lookup == nil {
+			return reflect.Value{}, fmt.Errorf("mp: child cannot find %s: the parent used a custom launcher, but this child called mp.Main, not mp.RunChild with a lookup function", ref.Name)
+		}
+		v, err := lookup(ref.Name)
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		if v.Kind() != reflect.Func {
+			return reflect.Value{}, fmt.Errorf("mp: child found %s, but it is a %s, not a function", ref.Name, v.Kind())
+		}
+		return v, nil
+	default:
+		return resolveCompiled(ref)
+	}
+}
+
+// builtins are the targets package mp runs itself.
+var builtins = map[string]any{}
+
+func shortName(name string) string {
+	for i := len(name) - 1; i >= 0; i-- {
+		if name[i] == '/' {
+			name = name[i+1:]
+			break
+		}
+	}
+	return name
+}
+
+// errNoMain explains a child that exited without reading its spec.
+var errNoMain = errors.New("a program that starts processes must call mp.Main() first thing in main (in tests: in TestMain), so that its children run their target instead of the whole program")
