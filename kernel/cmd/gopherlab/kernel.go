@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gopherlab/gopherlab/kernel"
+	"github.com/gopherlab/gopherlab/kernel/session"
+)
+
+func init() {
+	register(&command{
+		name:    "kernel",
+		args:    "CONNECTION_FILE",
+		summary: "serve one notebook over the sockets of a Jupyter connection file (kernel.json runs this)",
+		run:     runKernel,
+	})
+}
+
+func runKernel(args []string) error {
+	fs := newFlagSet("kernel")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"want exactly one argument, the connection file"}
+	}
+	conn, err := kernel.ReadConnectionFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	sess, err := session.New(session.Options{})
+	if err != nil {
+		return err
+	}
+	srv, err := kernel.New(conn, sess, kernel.Options{
+		Version:      gopherlabVersion(),
+		CaptureStdio: true,
+		HandleSIGINT: true,
+	})
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	err = srv.Serve(ctx)
+	if errors.Is(err, kernel.ErrServerClosed) || errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	if err != nil {
+		// Standard error may be captured by now; package log writes to the
+		// original one.
+		log.Printf("gopherlab: kernel: %v", err)
+	}
+	// A cell may still be running (interrupts are cooperative): give the
+	// session a moment to close, then leave.
+	closed := make(chan struct{})
+	go func() { sess.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(time.Second):
+	}
+	if err != nil {
+		os.Exit(1)
+	}
+	os.Exit(0)
+	return nil
+}

@@ -1,0 +1,387 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-zeromq/zmq4"
+
+	"github.com/gopherlab/gopherlab/kernel/session"
+	"github.com/gopherlab/gopherlab/kernel/wire"
+)
+
+// ErrServerClosed is returned by [Server.Serve] after a shutdown_request.
+var ErrServerClosed = errors.New("kernel: server closed")
+
+// Options configures a [Server]. The zero value is ready to use.
+type Options struct {
+	// Log receives the kernel's own log lines. Nil logs to standard error
+	// (the original one, with CaptureStdio) with the prefix "gopherlab: ".
+	Log *log.Logger
+	// Version is the implementation_version of kernel_info_reply.
+	Version string
+	// FlushInterval is how long stream text may wait before it is sent;
+	// zero means 25ms.
+	FlushInterval time.Duration
+	// FlushSize is how many bytes of one stream are sent at once at most
+	// before a flush; zero means 64 KiB.
+	FlushSize int
+	// CaptureStdio replaces file descriptors 1 and 2 of the process with
+	// pipes whose text goes to the session's Stdout and Stderr, so that
+	// output of compiled code and of child processes reaches the cell.
+	// The kernel's log goes to a duplicate of the original standard error.
+	CaptureStdio bool
+	// HandleSIGINT makes SIGINT interrupt the running cell instead of
+	// ending the process.
+	HandleSIGINT bool
+}
+
+// Server is a Jupyter kernel serving one session over the sockets of a
+// connection file. Create it with [New]; call [Server.Serve] once.
+type Server struct {
+	conn  ConnectionInfo
+	sess  *session.Session
+	opts  Options
+	log   *log.Logger
+	codec *wire.Codec
+	id    string // the kernel's session id for messages it originates
+
+	shell, control, stdin, iopub, hb zmq4.Socket
+	shellMu, controlMu, stdinMu      sync.Mutex
+	iopubMu                          sync.Mutex
+
+	shellQ  chan *wire.Message
+	stdinQ  chan *wire.Message
+	done    chan struct{}
+	closing sync.Once
+
+	mu      sync.Mutex
+	cancel  context.CancelFunc // cancels the running cell, nil between cells
+	count   int                // execution_count
+	history []histEntry
+	lastOut *cellOutput // the output of the running or last cell
+}
+
+// New returns a Server for the sockets described by conn, running cells in
+// sess.
+func New(conn ConnectionInfo, sess *session.Session, opts Options) (*Server, error) {
+	codec, err := wire.NewCodec(conn.SignatureScheme, []byte(conn.Key))
+	if err != nil {
+		return nil, fmt.Errorf("kernel: %w", err)
+	}
+	if opts.FlushInterval <= 0 {
+		opts.FlushInterval = 25 * time.Millisecond
+	}
+	if opts.FlushSize <= 0 {
+		opts.FlushSize = 64 << 10
+	}
+	lg := opts.Log
+	if lg == nil {
+		lg = log.New(os.Stderr, "gopherlab: ", log.LstdFlags)
+	}
+	return &Server{
+		conn:   conn,
+		sess:   sess,
+		opts:   opts,
+		log:    lg,
+		codec:  codec,
+		id:     wire.NewID(),
+		shellQ: make(chan *wire.Message, 1024),
+		stdinQ: make(chan *wire.Message, 16),
+		done:   make(chan struct{}),
+	}, nil
+}
+
+// Serve binds the sockets and serves requests until ctx is cancelled or a
+// shutdown_request arrives; then it returns ctx's error or
+// [ErrServerClosed]. A panic in a handler is logged and the server goes on.
+func (s *Server) Serve(ctx context.Context) error {
+	if s.opts.CaptureStdio {
+		if err := s.captureStdio(); err != nil {
+			return err
+		}
+	}
+	zctx, zcancel := context.WithCancel(context.Background())
+	defer zcancel()
+	zlog := log.New(s.log.Writer(), "gopherlab: zmq: ", log.LstdFlags)
+	s.shell = zmq4.NewRouter(zctx, zmq4.WithLogger(zlog))
+	s.control = zmq4.NewRouter(zctx, zmq4.WithLogger(zlog))
+	s.stdin = zmq4.NewRouter(zctx, zmq4.WithLogger(zlog))
+	s.iopub = zmq4.NewPub(zctx, zmq4.WithLogger(zlog))
+	s.hb = zmq4.NewRep(zctx, zmq4.WithLogger(zlog))
+	socks := []struct {
+		name string
+		sock zmq4.Socket
+		port int
+	}{
+		{"shell", s.shell, s.conn.ShellPort},
+		{"control", s.control, s.conn.ControlPort},
+		{"stdin", s.stdin, s.conn.StdinPort},
+		{"iopub", s.iopub, s.conn.IOPubPort},
+		{"heartbeat", s.hb, s.conn.HBPort},
+	}
+	defer func() {
+		for _, k := range socks {
+			k.sock.Close()
+		}
+	}()
+	for _, k := range socks {
+		if err := k.sock.Listen(s.conn.Addr(k.port)); err != nil {
+			return fmt.Errorf("kernel: listen %s on %s: %w", k.name, s.conn.Addr(k.port), err)
+		}
+	}
+	s.log.Printf("listening: shell %s, %s", s.conn.Addr(s.conn.ShellPort), runtime.Version())
+	s.publish(nil, wire.Status, wire.StatusContent{ExecutionState: wire.StateStarting})
+
+	if s.opts.HandleSIGINT {
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt)
+		defer signal.Stop(sig)
+		go func() {
+			for {
+				select {
+				case <-sig:
+					s.log.Printf("SIGINT: interrupting the running cell")
+					s.interrupt()
+				case <-s.done:
+					return
+				}
+			}
+		}()
+	}
+
+	go s.heartbeat()
+	go s.readLoop("shell", s.shell, s.shellQ)
+	go s.readLoop("stdin", s.stdin, s.stdinQ)
+	go s.controlLoop()
+	go s.shellLoop()
+
+	var err error
+	select {
+	case <-ctx.Done():
+		err = ctx.Err()
+		s.close()
+	case <-s.done:
+		err = ErrServerClosed
+	}
+	s.interrupt()
+	// Let IOPub deliver its last messages (zmq4 drops its queue on Close).
+	time.Sleep(20 * time.Millisecond)
+	return err
+}
+
+// close ends Serve.
+func (s *Server) close() { s.closing.Do(func() { close(s.done) }) }
+
+// closed reports whether the server is shutting down.
+func (s *Server) closed() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// heartbeat echoes every ping on the heartbeat socket.
+func (s *Server) heartbeat() {
+	for {
+		msg, err := s.hb.Recv()
+		if err != nil {
+			if !s.closed() {
+				s.log.Printf("heartbeat: %v", err)
+			}
+			return
+		}
+		if err := s.hb.Send(msg); err != nil && !s.closed() {
+			s.log.Printf("heartbeat: %v", err)
+		}
+	}
+}
+
+// readLoop decodes messages from a ROUTER socket into q, dropping those
+// that fail to decode or verify.
+func (s *Server) readLoop(name string, sock zmq4.Socket, q chan<- *wire.Message) {
+	for {
+		raw, err := sock.Recv()
+		if err != nil {
+			if s.closed() {
+				return
+			}
+			s.log.Printf("%s: receive: %v", name, err)
+			if errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "closed") {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+			continue
+		}
+		m, err := s.codec.Decode(raw.Frames)
+		if err != nil {
+			s.log.Printf("%s: dropped message: %v", name, err)
+			continue
+		}
+		select {
+		case q <- m:
+		case <-s.done:
+			return
+		}
+	}
+}
+
+// controlLoop serves the control channel, concurrently with cells.
+func (s *Server) controlLoop() {
+	for {
+		raw, err := s.control.Recv()
+		if err != nil {
+			if s.closed() {
+				return
+			}
+			s.log.Printf("control: receive: %v", err)
+			if strings.Contains(err.Error(), "closed") {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+			continue
+		}
+		m, err := s.codec.Decode(raw.Frames)
+		if err != nil {
+			s.log.Printf("control: dropped message: %v", err)
+			continue
+		}
+		s.dispatch(s.control, &s.controlMu, m)
+	}
+}
+
+// shellLoop serves shell requests one at a time.
+func (s *Server) shellLoop() {
+	for {
+		select {
+		case m := <-s.shellQ:
+			s.dispatch(s.shell, &s.shellMu, m)
+		case <-s.done:
+			return
+		}
+	}
+}
+
+// channel is a socket to reply on.
+type channel struct {
+	sock zmq4.Socket
+	mu   *sync.Mutex
+}
+
+// dispatch handles one request wrapped in busy and idle, recovering a panic
+// in the handler.
+func (s *Server) dispatch(sock zmq4.Socket, mu *sync.Mutex, m *wire.Message) {
+	ch := channel{sock, mu}
+	s.publish(m, wire.Status, wire.StatusContent{ExecutionState: wire.StateBusy})
+	defer s.publish(m, wire.Status, wire.StatusContent{ExecutionState: wire.StateIdle})
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Printf("panic handling %s: %v\n%s", m.Type(), r, debug.Stack())
+			if m.Type().IsRequest() {
+				s.reply(ch, m, m.Type().Reply(), wire.ErrorReplyContent{
+					Status: wire.StatusError, EName: "KernelError",
+					EValue:    fmt.Sprintf("the kernel failed handling %s: %v", m.Type(), r),
+					Traceback: []string{},
+				})
+			}
+		}
+	}()
+	s.handle(ch, m)
+}
+
+// send encodes and sends m on ch.
+func (s *Server) send(ch channel, m *wire.Message) {
+	frames, err := s.codec.Encode(m)
+	if err != nil {
+		s.log.Printf("encode %s: %v", m.Type(), err)
+		return
+	}
+	ch.mu.Lock()
+	defer ch.mu.Unlock()
+	if err := ch.sock.Send(zmq4.NewMsgFrom(frames...)); err != nil && !s.closed() {
+		s.log.Printf("send %s: %v", m.Type(), err)
+	}
+}
+
+// reply sends a reply of type t with content to the request parent on ch.
+func (s *Server) reply(ch channel, parent *wire.Message, t wire.MsgType, content any) {
+	r := wire.Reply(parent, t)
+	if err := r.SetContent(content); err != nil {
+		s.log.Printf("%v", err)
+		return
+	}
+	s.send(ch, r)
+}
+
+// publish sends an IOPub message of type t whose parent is parent (nil for
+// none).
+func (s *Server) publish(parent *wire.Message, t wire.MsgType, content any) {
+	var m *wire.Message
+	if parent != nil {
+		m = wire.Reply(parent, t)
+		m.Header.Session = s.id
+	} else {
+		m = &wire.Message{Header: wire.NewHeader(t, s.id)}
+	}
+	m.Identities = [][]byte{[]byte("kernel." + s.id + "." + string(t))}
+	if err := m.SetContent(content); err != nil {
+		s.log.Printf("%v", err)
+		return
+	}
+	s.send(channel{s.iopub, &s.iopubMu}, m)
+}
+
+// interrupt cancels the running cell, if any.
+func (s *Server) interrupt() {
+	s.mu.Lock()
+	cancel := s.cancel
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// streamWriter returns where text written to fd 1 or 2 goes: the session's
+// Stdout/Stderr when it has them, else the running or last cell.
+func (s *Server) streamWriter(name string) io.Writer {
+	type stdio interface {
+		Stdout() io.Writer
+		Stderr() io.Writer
+	}
+	if sw, ok := any(s.sess).(stdio); ok {
+		if name == "stdout" {
+			return sw.Stdout()
+		}
+		return sw.Stderr()
+	}
+	return lastCellWriter{s, name}
+}
+
+// lastCellWriter writes to the stream name of the running or last cell.
+type lastCellWriter struct {
+	s    *Server
+	name string
+}
+
+func (w lastCellWriter) Write(p []byte) (int, error) {
+	w.s.mu.Lock()
+	out := w.s.lastOut
+	w.s.mu.Unlock()
+	if out == nil {
+		w.s.log.Printf("%s (no cell): %s", w.name, p)
+		return len(p), nil
+	}
+	return len(p), out.Stream(w.name, string(p))
+}
