@@ -4,19 +4,73 @@ package symbols
 
 import (
 	"github.com/gopherlab/gopherlab/runtime/mp"
+	"go/constant"
+	"go/token"
+	"os/exec"
 	"reflect"
 )
 
 func init() {
 	Symbols["github.com/gopherlab/gopherlab/runtime/mp/mp"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"NewLock":       reflect.ValueOf(mp.NewLock),
-		"NewTracedLock": reflect.ValueOf(mp.NewTracedLock),
+		"ChildEnv":       reflect.ValueOf(constant.MakeFromLiteral("\"GOPHERLAB_MP_CHILD\"", token.STRING, 0)),
+		"CurrentProcess": reflect.ValueOf(mp.CurrentProcess),
+		"IsChild":        reflect.ValueOf(mp.IsChild),
+		"Main":           reflect.ValueOf(mp.Main),
+		"NewLock":        reflect.ValueOf(mp.NewLock),
+		"NewProcess":     reflect.ValueOf(mp.NewProcess),
+		"NewTracedLock":  reflect.ValueOf(mp.NewTracedLock),
+		"RegisterType":   reflect.ValueOf(mp.RegisterType),
+		"RunChild":       reflect.ValueOf(mp.RunChild),
+		"SetLauncher":    reflect.ValueOf(mp.SetLauncher),
+		"SetStartMethod": reflect.ValueOf(mp.SetStartMethod),
+		"StartChild":     reflect.ValueOf(mp.StartChild),
 
 		// type definitions
-		"Event":    reflect.ValueOf((*mp.Event)(nil)),
-		"Lock":     reflect.ValueOf((*mp.Lock)(nil)),
-		"Span":     reflect.ValueOf((*mp.Span)(nil)),
-		"Timeline": reflect.ValueOf((*mp.Timeline)(nil)),
+		"Child":       reflect.ValueOf((*mp.Child)(nil)),
+		"ChildSource": reflect.ValueOf((*mp.ChildSource)(nil)),
+		"Event":       reflect.ValueOf((*mp.Event)(nil)),
+		"ExitError":   reflect.ValueOf((*mp.ExitError)(nil)),
+		"Launcher":    reflect.ValueOf((*mp.Launcher)(nil)),
+		"Lock":        reflect.ValueOf((*mp.Lock)(nil)),
+		"Process":     reflect.ValueOf((*mp.Process)(nil)),
+		"Span":        reflect.ValueOf((*mp.Span)(nil)),
+		"Timeline":    reflect.ValueOf((*mp.Timeline)(nil)),
+
+		// interface wrapper definitions
+		"_ChildSource": reflect.ValueOf((*_github_com_gopherlab_gopherlab_runtime_mp_ChildSource)(nil)),
+		"_Launcher":    reflect.ValueOf((*_github_com_gopherlab_gopherlab_runtime_mp_Launcher)(nil)),
 	}
+}
+
+// _github_com_gopherlab_gopherlab_runtime_mp_ChildSource is an interface wrapper for ChildSource type
+type _github_com_gopherlab_gopherlab_runtime_mp_ChildSource struct {
+	IValue   interface{}
+	WChild   func() (*mp.Child, error)
+	WCommand func() (*exec.Cmd, error)
+	WName    func(target reflect.Value) (string, error)
+}
+
+func (W _github_com_gopherlab_gopherlab_runtime_mp_ChildSource) Child() (*mp.Child, error) {
+	return W.WChild()
+}
+func (W _github_com_gopherlab_gopherlab_runtime_mp_ChildSource) Command() (*exec.Cmd, error) {
+	return W.WCommand()
+}
+func (W _github_com_gopherlab_gopherlab_runtime_mp_ChildSource) Name(target reflect.Value) (string, error) {
+	return W.WName(target)
+}
+
+// _github_com_gopherlab_gopherlab_runtime_mp_Launcher is an interface wrapper for Launcher type
+type _github_com_gopherlab_gopherlab_runtime_mp_Launcher struct {
+	IValue   interface{}
+	WCommand func() (*exec.Cmd, error)
+	WName    func(target reflect.Value) (string, error)
+}
+
+func (W _github_com_gopherlab_gopherlab_runtime_mp_Launcher) Command() (*exec.Cmd, error) {
+	return W.WCommand()
+}
+func (W _github_com_gopherlab_gopherlab_runtime_mp_Launcher) Name(target reflect.Value) (string, error) {
+	return W.WName(target)
 }
