@@ -64,14 +64,15 @@ func (l *Lock) Lock() {
 	if l.m == nil {
 		panic(errZeroLock)
 	}
-	l.died = l.m.Lock()
-	l.locked()
+	l.locked(l.m.Lock())
 }
 
-func (l *Lock) locked() {
+// locked finishes an acquisition: died says whether the previous owner died.
+func (l *Lock) locked(died bool) {
 	if raceEnabled {
 		l.race.acquire()
 	}
+	l.died = died
 	if l.trace != nil {
 		l.trace.record(eventAcquire)
 	}
@@ -85,8 +86,7 @@ func (l *Lock) TryLock() bool {
 	}
 	ok, died := l.m.TryLock()
 	if ok {
-		l.died = died
-		l.locked()
+		l.locked(died)
 	}
 	return ok
 }
@@ -100,8 +100,7 @@ func (l *Lock) LockTimeout(d time.Duration) bool {
 	}
 	ok, died := l.m.LockTimeout(d)
 	if ok {
-		l.died = died
-		l.locked()
+		l.locked(died)
 	}
 	return ok
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"unsafe"
 
@@ -20,10 +21,36 @@ import (
 // [Segment.Bytes] is plain memory: processes and goroutines writing it
 // concurrently must synchronise, with sync/atomic or a [Mutex].
 type Segment struct {
-	mu   sync.Mutex
+	m    *mapping
 	f    *os.File
 	b    []byte
 	size int
+}
+
+// mapping is what a Segment's cleanup releases; it does not point back to
+// the Segment, so that the Segment can become unreachable.
+type mapping struct {
+	mu     sync.Mutex
+	f      *os.File
+	b      []byte
+	pinned bool
+}
+
+func (m *mapping) release(unmap bool) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.f == nil {
+		return nil
+	}
+	var err error
+	if unmap && !m.pinned {
+		err = unix.Munmap(m.b)
+	}
+	if cerr := m.f.Close(); err == nil {
+		err = cerr
+	}
+	m.f, m.b = nil, nil
+	return err
 }
 
 // New creates a zero-filled segment of size bytes, backed by an anonymous
@@ -86,11 +113,15 @@ func mapFile(f *os.File, size int) (*Segment, error) {
 		f.Close()
 		return nil, fmt.Errorf("shm: map segment: %w", err)
 	}
-	return &Segment{f: f, b: b, size: size}, nil
+	m := &mapping{f: f, b: b}
+	s := &Segment{m: m, f: f, b: b, size: size}
+	runtime.AddCleanup(s, func(m *mapping) { m.release(true) }, m)
+	return s, nil
 }
 
 // Bytes returns the segment's memory. The slice stays valid until
-// [Segment.Close]; using it afterwards faults.
+// [Segment.Close] or until the Segment is unreachable, unless the segment
+// is pinned ([Segment.Pin]); using it afterwards faults.
 func (s *Segment) Bytes() []byte { return s.b }
 
 // Len returns the segment's size in bytes.
@@ -100,23 +131,24 @@ func (s *Segment) Len() int { return s.size }
 // It stays owned by the segment: do not close it.
 func (s *Segment) File() *os.File { return s.f }
 
-// Close unmaps the memory and closes the file. The memory itself lives on
-// while another process maps it or holds its file. Closing twice is a no-op.
+// Close unmaps the memory (unless [Segment.Pin] was called) and closes the
+// file. The memory itself lives on while another process maps it or holds
+// its file. Closing twice is a no-op. A Segment that becomes unreachable
+// without Close is closed by a cleanup (runtime.AddCleanup).
 func (s *Segment) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.b == nil {
-		return nil
-	}
-	err := unix.Munmap(s.b)
-	s.b = nil
-	if cerr := s.f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := s.m.release(true); err != nil {
 		return fmt.Errorf("shm: close segment: %w", err)
 	}
 	return nil
+}
+
+// Pin keeps the memory mapped until the process exits, even after Close or
+// when the Segment becomes unreachable. Call it before handing out slices
+// of the memory that may outlive the Segment.
+func (s *Segment) Pin() {
+	s.m.mu.Lock()
+	s.m.pinned = true
+	s.m.mu.Unlock()
 }
 
 // Uint32 returns a pointer to the 4-byte word at byte offset off, for use

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -358,5 +359,45 @@ func BenchmarkMutexLockUnlock(b *testing.B) {
 	for b.Loop() {
 		m.Lock()
 		m.Unlock()
+	}
+}
+
+func TestCleanupReleasesUnreachable(t *testing.T) {
+	runtime.GC()
+	before := countFDs(t)
+	for range 50 {
+		seg, err := New(1 << 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seg.Bytes()[0] = 1
+	}
+	// Cleanups run in the background after a collection.
+	after := 0
+	for range 100 {
+		runtime.GC()
+		if after = countFDs(t); after <= before {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if after > before {
+		t.Errorf("open fds: %d before, %d after the segments became unreachable", before, after)
+	}
+}
+
+func TestPinKeepsMapping(t *testing.T) {
+	seg, err := New(4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg.Pin()
+	b := seg.Bytes()
+	if err := seg.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b[10] = 5 // faults if unmapped
+	if b[10] != 5 {
+		t.Error("pinned memory lost a write")
 	}
 }
