@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -19,10 +20,12 @@ import (
 // limit. Timeouts use poll(2), so goroutines with different deadlines can
 // wait on the same conn.
 type conn struct {
-	mu     sync.RWMutex // write-locked by close, read-locked while the fd is in use
-	f      *os.File
-	fd     int
-	closed bool
+	mu      sync.RWMutex // write-locked by close, read-locked while the fd is in use
+	f       *os.File
+	fd      int
+	wake    int // eventfd that close signals to stop waiters, or -1
+	closing atomic.Bool
+	closed  bool
 }
 
 const (
@@ -35,7 +38,11 @@ const (
 
 var (
 	errTimeout = errors.New("mp: timed out")
-	errClosed  = errors.New("mp: use of a closed connection")
+
+	// ErrClosed is returned by methods of a [Queue] or [Conn] that this
+	// process has closed.
+	ErrClosed = errors.New("mp: use of a closed queue or connection")
+	errClosed = ErrClosed
 )
 
 // newConnPair returns the two ends of a new socket pair, close-on-exec.
@@ -49,7 +56,10 @@ func newConnPair() (*conn, *conn, error) {
 
 // newConn wraps a socket file; the conn owns f.
 func newConn(f *os.File) *conn {
-	c := &conn{f: f, fd: -1}
+	c := &conn{f: f, fd: -1, wake: -1}
+	if efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK); err == nil {
+		c.wake = efd
+	}
 	if rc, err := f.SyscallConn(); err == nil {
 		rc.Control(func(fd uintptr) { c.fd = int(fd) })
 	}
@@ -59,21 +69,28 @@ func newConn(f *os.File) *conn {
 // file returns the socket's file, for passing to another process.
 func (c *conn) file() *os.File { return c.f }
 
-// close closes the socket. Closing twice is a no-op.
+// close closes the socket, first waking goroutines waiting in send or
+// recv, which return errClosed. Closing twice is a no-op.
 func (c *conn) close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
+	if c.closing.Swap(true) {
 		return nil
 	}
+	if c.wake >= 0 {
+		unix.Write(c.wake, []byte{1, 0, 0, 0, 0, 0, 0, 0})
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.closed = true
+	if c.wake >= 0 {
+		unix.Close(c.wake)
+	}
 	return c.f.Close()
 }
 
 // acquire read-locks c for using its fd; release with c.mu.RUnlock.
 func (c *conn) acquire() error {
 	c.mu.RLock()
-	if c.closed || c.fd < 0 {
+	if c.closed || c.closing.Load() || c.fd < 0 {
 		c.mu.RUnlock()
 		return errClosed
 	}
@@ -91,13 +108,19 @@ func (c *conn) wait(events int16, deadline time.Time) error {
 			}
 			ms = int((d + time.Millisecond - 1) / time.Millisecond)
 		}
-		pfd := []unix.PollFd{{Fd: int32(c.fd), Events: events}}
+		pfd := []unix.PollFd{{Fd: int32(c.fd), Events: events}, {Fd: int32(c.wake), Events: unix.POLLIN}}
+		if c.wake < 0 {
+			pfd = pfd[:1]
+		}
 		n, err := unix.Poll(pfd, ms)
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("mp: poll: %w", err)
+		}
+		if c.closing.Load() {
+			return errClosed
 		}
 		if n > 0 {
 			return nil
