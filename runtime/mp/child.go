@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"os"
 	"reflect"
-	"runtime/debug"
+	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -156,7 +157,7 @@ func runSpec(c *conn, payload []byte, files []*os.File) (code int) {
 			if e, ok := r.(error); ok {
 				msg = e.Error()
 			}
-			fmt.Fprintf(os.Stderr, "panic: %s [recovered by mp in %s]\n\n%s", msg, s.Name, debug.Stack())
+			fmt.Fprintf(os.Stderr, "panic: %s [in process %s]\n\n%s\n", msg, s.Name, panicStack())
 			sendReport(c, reportPanic, msg)
 			code = exitPanic
 		}
@@ -172,6 +173,31 @@ func runSpec(c *conn, payload []byte, files []*os.File) (code int) {
 }
 
 var errorType = reflect.TypeOf((*error)(nil)).Elem()
+
+// panicStack returns the stack of a panicking target, from the panic to
+// the target, without the frames of mp, reflect and the runtime. It is
+// called by the deferred function that recovered.
+func panicStack() string {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	var b strings.Builder
+	b.WriteString("goroutine 1 [running]:\n")
+	inPanic := false
+	for {
+		f, more := frames.Next()
+		switch {
+		case f.Function == "runtime.gopanic":
+			inPanic = true
+		case strings.HasPrefix(f.Function, "reflect."):
+			return b.String()
+		case inPanic && !strings.HasPrefix(f.Function, "runtime."):
+			fmt.Fprintf(&b, "%s(...)\n\t%s:%d\n", f.Function, f.File, f.Line)
+		}
+		if !more {
+			return b.String()
+		}
+	}
+}
 
 // resolveTarget finds the function a targetRef names.
 func resolveTarget(ref targetRef) (reflect.Value, error) {

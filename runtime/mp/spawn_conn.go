@@ -24,6 +24,7 @@ type conn struct {
 	f       *os.File
 	fd      int
 	wake    int // eventfd that close signals to stop waiters, or -1
+	wakef   *os.File
 	closing atomic.Bool
 	closed  bool
 }
@@ -59,6 +60,7 @@ func newConn(f *os.File) *conn {
 	c := &conn{f: f, fd: -1, wake: -1}
 	if efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK); err == nil {
 		c.wake = efd
+		c.wakef = os.NewFile(uintptr(efd), "mp-wake") // closed by GC if c is dropped
 	}
 	if rc, err := f.SyscallConn(); err == nil {
 		rc.Control(func(fd uintptr) { c.fd = int(fd) })
@@ -81,8 +83,8 @@ func (c *conn) close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closed = true
-	if c.wake >= 0 {
-		unix.Close(c.wake)
+	if c.wakef != nil {
+		c.wakef.Close()
 	}
 	return c.f.Close()
 }
