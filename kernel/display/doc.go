@@ -35,7 +35,34 @@
 //
 // # For the kernel
 //
-// The kernel installs a [Sink] with [SetSink] before it runs the first cell;
-// cells never call SetSink. The package has no generic functions because the
-// interpreter cannot call them.
+// The session installs a [Sink] with [SetSink] when it is created; cells
+// never call SetSink. The sink sends each [Message] to the Output of the
+// cell that is running, or, when none runs (a goroutine or a process still
+// working after its cell ended), to the last cell's, exactly as the session
+// routes standard output:
+//
+//	type displaySink struct{ s *Session }
+//
+//	func (d displaySink) Display(m display.Message) error {
+//		out := d.s.currentOutput() // the running cell's, else the last one's
+//		return out.Display(Display{Data: m.Data, Metadata: m.Metadata, ID: m.ID, Update: m.Update})
+//	}
+//
+//	func (d displaySink) Clear(wait bool) error { return d.s.currentOutput().Clear(wait) }
+//
+//	// in New: display.SetSink(displaySink{s})
+//
+// There is one sink per process: the session created last receives the
+// outputs. When Display returns an error the text/plain form is printed to
+// standard output instead.
+//
+// To render the final value of a cell, the session calls [BundleOf] with a
+// lookup that evaluates "v.HTML" (and Markdown, SVG, PNG, String) in the
+// interpreter, where v names the value; a lookup that fails to compile means
+// the type has no such method. The interpreter hides the methods of types
+// declared in cells from compiled code, so [Bundle] alone sees only those of
+// compiled types.
+//
+// The package has no generic functions because the interpreter cannot call
+// them.
 package display

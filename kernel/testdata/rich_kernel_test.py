@@ -1,0 +1,158 @@
+"""jupyter_kernel_test checks of completion, inspection and rich display for
+the gopherlab kernel (engineer H4's samples).
+
+Run by TestJupyterRich in kernel/rich_test.go, which installs the kernel
+into a temporary prefix and sets JUPYTER_PATH; by hand:
+
+    JUPYTER_PATH=PREFIX/share/jupyter /usr/bin/python3 -m unittest -v rich_kernel_test
+"""
+
+import unittest
+
+import jupyter_kernel_test
+from jupyter_kernel_test.msgspec_v5 import validate_message
+
+DISPLAY = 'import "github.com/gopherlab/gopherlab/kernel/display"\n'
+
+
+class GopherlabRichTests(jupyter_kernel_test.KernelTests):
+    kernel_name = "gopherlab"
+    language_name = "go"
+    file_extension = ".go"
+
+    completion_samples = [
+        {"text": 'import "fmt"\nfmt.Pri', "matches": ["Print", "Printf", "Println"]},
+        {"text": 'import "strings"\nstrings.ToU', "matches": ["ToUpper", "ToUpperSpecial"]},
+        {"text": "fo", "matches": ["for"]},
+        {"text": "func twice(x int) int { return 2 * x }\ntwi", "matches": ["twice"]},
+    ]
+
+    code_inspect_sample = 'import "fmt"\nfmt.Println'
+
+    code_display_data = [
+        {"code": DISPLAY + 'display.HTML("<b>bold</b>")', "mime": "text/html"},
+        {"code": DISPLAY + 'display.Markdown("# Title")', "mime": "text/markdown"},
+        {"code": DISPLAY + 'display.SVG(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`)',
+         "mime": "image/svg+xml"},
+        {"code": DISPLAY + 'import "image"\ndisplay.Image(image.NewGray(image.Rect(0, 0, 4, 4)))',
+         "mime": "image/png"},
+        {"code": DISPLAY + 'display.JSON(map[string]int{"a": 1})', "mime": "application/json"},
+    ]
+
+    code_clear_output = DISPLAY + 'display.HTML("<p>old</p>")\ndisplay.Clear(true)\ndisplay.HTML("<p>new</p>")'
+
+    code_execute_result = [
+        {"code": "1+1", "result": "2"},
+        {"code": 'type page string\nfunc (p page) HTML() string { return "<h1>" + string(p) + "</h1>" }\npage("hi")',
+         "mime": "text/html", "result": "<h1>hi</h1>"},
+    ]
+
+    # Checks beyond jupyter_kernel_test's own.
+
+    def run_cell(self, code):
+        self.flush_channels()
+        return self.execute_helper(code)
+
+    def complete(self, code, cursor_pos=None):
+        self.flush_channels()
+        msg_id = self.kc.complete(code, cursor_pos)
+        reply = self.get_non_kernel_info_reply(timeout=jupyter_kernel_test.TIMEOUT)
+        validate_message(reply, "complete_reply", msg_id)
+        self.assertEqual(reply["content"]["status"], "ok")
+        return reply["content"]
+
+    def test_completion_cursor(self):
+        # Accepting a match replaces [cursor_start, cursor_end): "fmt.Pri"
+        # becomes "fmt.Println". Positions count code points: "é" and "世"
+        # are one each.
+        for code in ['import "fmt"\nfmt.Pri', 's := "é世"; fmt.Pri']:
+            with self.subTest(code=code):
+                content = self.complete(code)
+                self.assertIn("Println", content["matches"])
+                start, end = content["cursor_start"], content["cursor_end"]
+                self.assertEqual(end, len(code))
+                self.assertEqual(code[:start] + "Println" + code[end:], code[:-3] + "Println")
+
+    def test_completion_mid_cell(self):
+        code = 'import "fmt"\nfmt.Pri\nx := 1'
+        cursor = code.index("Pri") + 3
+        content = self.complete(code, cursor)
+        self.assertEqual(set(content["matches"]), {"Print", "Printf", "Println"})
+        self.assertEqual((content["cursor_start"], content["cursor_end"]), (cursor - 3, cursor))
+
+    def test_completion_mp(self):
+        content = self.complete('import "github.com/gopherlab/gopherlab/runtime/mp"\nmp.NewL')
+        self.assertIn("NewLock", content["matches"])
+
+    def test_completion_notebook_names(self):
+        reply, _ = self.run_cell("var sharedCounter = 3\nfunc sharedWork() {}")
+        self.assertEqual(reply["content"]["status"], "ok")
+        content = self.complete("shared")
+        self.assertEqual(set(content["matches"]), {"sharedCounter", "sharedWork"})
+
+    def test_inspect_text(self):
+        self.flush_channels()
+        code = 'import "fmt"\nfmt.Println(1, '
+        msg_id = self.kc.inspect(code, len(code))
+        reply = self.get_non_kernel_info_reply(timeout=jupyter_kernel_test.TIMEOUT)
+        validate_message(reply, "inspect_reply", msg_id)
+        text = reply["content"]["data"]["text/plain"]
+        self.assertIn("func Println(a ...any) (n int, err error)", text)
+        self.assertIn("Println formats using the default formats", text)
+
+    def test_inspect_notebook_func(self):
+        reply, _ = self.run_cell("// area returns the area of a w by h rectangle.\nfunc area(w, h int) int { return w * h }")
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.flush_channels()
+        msg_id = self.kc.inspect("area(2, 3)", 2)
+        reply = self.get_non_kernel_info_reply(timeout=jupyter_kernel_test.TIMEOUT)
+        validate_message(reply, "inspect_reply", msg_id)
+        self.assertTrue(reply["content"]["found"])
+        text = reply["content"]["data"]["text/plain"]
+        self.assertIn("func area(w, h int) int", text)
+        self.assertIn("area returns the area of a w by h rectangle.", text)
+
+    def test_inspect_unknown(self):
+        self.flush_channels()
+        msg_id = self.kc.inspect("noSuchNameAnywhere", 5)
+        reply = self.get_non_kernel_info_reply(timeout=jupyter_kernel_test.TIMEOUT)
+        validate_message(reply, "inspect_reply", msg_id)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertFalse(reply["content"]["found"])
+
+    def test_display_update(self):
+        code = DISPLAY + 'h := display.NewHandle()\nh.HTML("<p>0%</p>")\nh.HTML("<p>100%</p>")'
+        reply, msgs = self.run_cell(code)
+        self.assertEqual(reply["content"]["status"], "ok")
+        kinds = [m["msg_type"] for m in msgs if m["msg_type"] in ("display_data", "update_display_data")]
+        self.assertEqual(kinds, ["display_data", "update_display_data"])
+        shown = [m for m in msgs if m["msg_type"] in ("display_data", "update_display_data")]
+        ids = {m["content"]["transient"]["display_id"] for m in shown}
+        self.assertEqual(len(ids), 1)
+        self.assertEqual(shown[1]["content"]["data"]["text/html"], "<p>100%</p>")
+        # A later cell updates the same output.
+        reply, msgs = self.run_cell('h.HTML("<p>again</p>")')
+        self.assertEqual(reply["content"]["status"], "ok")
+        upd = [m for m in msgs if m["msg_type"] == "update_display_data"]
+        self.assertEqual(len(upd), 1)
+        self.assertEqual(upd[0]["content"]["transient"]["display_id"], ids.pop())
+
+    def test_clear_output_wait(self):
+        reply, msgs = self.run_cell(DISPLAY + "display.Clear(true)")
+        clears = [m for m in msgs if m["msg_type"] == "clear_output"]
+        self.assertEqual(len(clears), 1)
+        self.assertTrue(clears[0]["content"]["wait"])
+
+    def test_display_from_goroutine(self):
+        code = DISPLAY + ('import "sync"\nvar wg sync.WaitGroup\nwg.Add(1)\n'
+                          'go func() { defer wg.Done(); display.Markdown("*from a goroutine*") }()\nwg.Wait()')
+        reply, msgs = self.run_cell(code)
+        self.assertEqual(reply["content"]["status"], "ok")
+        shown = [m for m in msgs if m["msg_type"] == "display_data"]
+        self.assertEqual(len(shown), 1)
+        self.assertEqual(shown[0]["content"]["data"]["text/markdown"], "*from a goroutine*")
+        self.assertEqual(shown[0]["parent_header"]["msg_id"], reply["parent_header"]["msg_id"])
+
+
+if __name__ == "__main__":
+    unittest.main()
