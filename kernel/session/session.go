@@ -6,6 +6,10 @@ package session
 import (
 	"context"
 	"fmt"
+	"io"
+	"reflect"
+	"sync"
+	"sync/atomic"
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -58,42 +62,291 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Name + ": " + e.Value }
 
-// Options configures a Session.
-type Options struct{}
+// Names of the errors a cell can end with ([Error.Name]).
+const (
+	ErrCompile     = "CompileError"
+	ErrPanic       = "panic"
+	ErrInterrupted = "Interrupted"
+	ErrExit        = "Exit"
+	ErrDeadlock    = "Deadlock"
+	ErrInternal    = "InternalError"
+)
+
+// Options configures a Session. The zero value is a session with the
+// standard library only.
+type Options struct {
+	// Symbols are extra packages that cells can import, as yaegi symbol
+	// maps ("import/path/name" -> symbol -> value), for instance the
+	// bindings of runtime/mp and kernel/display in kernel/symbols.
+	Symbols []interp.Exports
+}
 
 // Session is the state of one notebook: its interpreter, declarations and
 // history. Execute calls must not overlap; other methods are safe to call
-// concurrently with Execute.
+// concurrently with Execute, including from code a cell runs.
 type Session struct {
-	in *interp.Interpreter
+	opts Options
+	mu   sync.Mutex // serialises Execute
+	in   *interp.Interpreter
+
+	route router
+	errw  *interpStderr
+	stdin *stdin
+
+	stMu sync.Mutex // guards st
+	st   *state
+
+	cells  atomic.Int64 // number of the current (or last) cell
+	inputs atomic.Int64 // reads waiting for input
+	timers timers
+
+	resMu  sync.Mutex
+	result *Result
+
+	cancelMu sync.Mutex
+	cancelCh chan struct{} // closed when the running cell is cancelled
+
+	notesMu sync.Mutex
+	notes   []string // goroutine panics to show in the next cell
+
+	hookMu     sync.Mutex
+	startHooks []func()
+	endHooks   []func(ctx context.Context) error
 }
 
-// New returns a Session with the standard library loaded.
+// New returns a Session with the standard library and opts.Symbols loaded.
 func New(opts Options) (*Session, error) {
-	in := interp.New(interp.Options{})
+	s := &Session{opts: opts, st: newState()}
+	s.stdin = &stdin{s: s}
+	s.errw = &interpStderr{w: streamWriter{&s.route, "stderr"}}
+	in := interp.New(interp.Options{
+		Stdin:  s.stdin,
+		Stdout: streamWriter{&s.route, "stdout"},
+		Stderr: s.errw,
+		Args:   []string{"gopherlab"},
+	})
+	setSpecialStdio(in)
 	if err := in.Use(stdlib.Symbols); err != nil {
 		return nil, fmt.Errorf("session: load stdlib: %w", err)
 	}
-	return &Session{in: in}, nil
+	if err := in.Use(s.overrides()); err != nil {
+		return nil, fmt.Errorf("session: load overrides: %w", err)
+	}
+	for _, sym := range opts.Symbols {
+		if err := in.Use(sym); err != nil {
+			return nil, fmt.Errorf("session: load symbols: %w", err)
+		}
+	}
+	if err := in.Use(s.runtimeSymbols()); err != nil {
+		return nil, fmt.Errorf("session: load runtime: %w", err)
+	}
+	if _, err := in.Eval(prelude); err != nil {
+		return nil, fmt.Errorf("session: prelude: %w", err)
+	}
+	s.in = in
+	return s, nil
 }
+
+// Stdout returns a writer whose text goes to the stdout stream of the
+// running cell, or when no cell runs, of the last cell. The kernel copies
+// what the process's file descriptor 1 receives into it.
+func (s *Session) Stdout() io.Writer { return streamWriter{&s.route, "stdout"} }
+
+// Stderr is like [Session.Stdout] for the stderr stream.
+func (s *Session) Stderr() io.Writer { return streamWriter{&s.route, "stderr"} }
+
+// Interp returns the interpreter that runs the cells, so that code in the
+// same process can look up values cells declared, for instance
+// s.Interp().Eval("add") for a function. Do not Eval on it while a cell is
+// being compiled; lookups from code the cell runs are fine.
+func (s *Session) Interp() *interp.Interpreter { return s.in }
+
+// Source returns a Go source file of package main holding the notebook's
+// live declarations in their latest versions: imports, consts, types,
+// funcs, methods, package-level vars, and top-level x := ... turned into
+// vars (typed when the type can be written, else with the original
+// initialiser). It holds no statements. It is safe to call while a cell
+// runs.
+func (s *Session) Source() string {
+	s.stMu.Lock()
+	defer s.stMu.Unlock()
+	return s.st.source(nil)
+}
+
+// OnCellStart registers f to be called at the start of every cell, before
+// its code runs.
+func (s *Session) OnCellStart(f func()) {
+	s.hookMu.Lock()
+	s.startHooks = append(s.startHooks, f)
+	s.hookMu.Unlock()
+}
+
+// OnCellEnd registers f to be called when a cell's code has returned (or
+// failed), before Execute returns; output f produces still belongs to the
+// cell. ctx is the cell's context: it is cancelled when the cell is
+// interrupted. An error f returns becomes the cell's error when the cell
+// had none.
+func (s *Session) OnCellEnd(f func(ctx context.Context) error) {
+	s.hookMu.Lock()
+	s.endHooks = append(s.endHooks, f)
+	s.hookMu.Unlock()
+}
+
+func (s *Session) cellNumber() int { return int(s.cells.Load()) }
 
 // Execute runs one cell. Cancelling ctx interrupts it. A cell failure is
 // returned as an *Error.
-func (s *Session) Execute(ctx context.Context, code string, out Output) (Result, error) {
-	v, err := s.in.EvalWithContext(ctx, code)
+func (s *Session) Execute(ctx context.Context, code string, out Output) (res Result, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cells.Add(1)
+	s.route.set(out, true)
+	defer s.route.set(out, false)
+	s.stdin.reset()
+	s.errw.take()
+	s.setResult(nil)
+	s.flushNotes()
+
+	s.hookMu.Lock()
+	start, end := append([]func(){}, s.startHooks...), append([]func(context.Context) error{}, s.endHooks...)
+	s.hookMu.Unlock()
+	for _, f := range start {
+		f()
+	}
+
+	cellCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := s.watchDeadlock(cellCtx, cancel)
+	err = s.safeRun(cellCtx, []byte(code))
+	stop()
+	for _, f := range end {
+		if herr := f(cellCtx); herr != nil && err == nil {
+			err = asCellError(herr)
+		}
+	}
 	if err != nil {
-		return Result{}, &Error{Name: "Error", Value: err.Error()}
+		return Result{}, err
 	}
-	if v.IsValid() {
-		return Result{Data: map[string]any{"text/plain": fmt.Sprint(v.Interface())}}, nil
-	}
-	return Result{}, nil
+	return s.takeResult(), nil
 }
+
+// safeRun runs a cell, turning a panic of the session itself into an
+// error so that nothing a learner writes can end the kernel.
+func (s *Session) safeRun(ctx context.Context, code []byte) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{Name: ErrInternal, Value: fmt.Sprintf("gopherlab failed on this cell: %v", r),
+				Traceback: []string{fmt.Sprintf("%s: gopherlab failed on this cell: %v", ErrInternal, r)}}
+		}
+	}()
+	return s.run(ctx, code)
+}
+
+func asCellError(err error) *Error {
+	if e, ok := err.(*Error); ok {
+		return e
+	}
+	return &Error{Name: "Error", Value: err.Error(), Traceback: []string{"Error: " + err.Error()}}
+}
+
+func (s *Session) setResult(r *Result) {
+	s.resMu.Lock()
+	s.result = r
+	s.resMu.Unlock()
+}
+
+func (s *Session) takeResult() Result {
+	s.resMu.Lock()
+	defer s.resMu.Unlock()
+	if s.result == nil {
+		return Result{}
+	}
+	r := *s.result
+	s.result = nil
+	return r
+}
+
+// flushNotes shows what happened between cells (a goroutine's panic) at
+// the top of the new cell.
+func (s *Session) flushNotes() {
+	s.notesMu.Lock()
+	notes := s.notes
+	s.notes = nil
+	s.notesMu.Unlock()
+	for _, n := range notes {
+		s.route.stream("stderr", []byte(n))
+	}
+}
+
+// note reports text on stderr of the running cell, or keeps it for the
+// next cell when none runs.
+func (s *Session) note(text string) {
+	if _, running := s.route.current(); running {
+		s.route.stream("stderr", []byte(text))
+		return
+	}
+	s.notesMu.Lock()
+	s.notes = append(s.notes, text)
+	s.notesMu.Unlock()
+}
+
+// runtimeSymbols are the functions the prelude calls.
+func (s *Session) runtimeSymbols() interp.Exports {
+	return interp.Exports{
+		"gopherlab/rt/rt": {
+			"Show": reflect.ValueOf(s.show),
+			"Rich": reflect.ValueOf(func(mime string, content any, v any) {
+				data := map[string]any{"text/plain": formatValue(v)}
+				data[mime] = content
+				s.setResult(&Result{Data: data})
+			}),
+			"GoPanic": reflect.ValueOf(s.goPanic),
+		},
+	}
+}
+
+// show makes the value of a cell's final expression its Result. Values of
+// compiled types (kernel/display, the standard library) with an HTML,
+// Markdown, SVG, PNG or JPEG method become rich results; for types a cell
+// declares, evalStmts calls those methods itself (yaegi's type switches
+// on interpreted types with methods are unreliable).
+func (s *Session) show(v ...any) {
+	if len(v) != 1 {
+		return
+	}
+	data := map[string]any{"text/plain": formatValue(v[0])}
+	switch x := v[0].(type) {
+	case interface{ HTML() string }:
+		data["text/html"] = x.HTML()
+	case interface{ Markdown() string }:
+		data["text/markdown"] = x.Markdown()
+	case interface{ SVG() string }:
+		data["image/svg+xml"] = x.SVG()
+	case interface{ PNG() []byte }:
+		data["image/png"] = x.PNG()
+	case interface{ JPEG() []byte }:
+		data["image/jpeg"] = x.JPEG()
+	}
+	s.setResult(&Result{Data: data})
+}
+
+// prelude is evaluated in every new interpreter: helpers the rewritten
+// cells call. Its names start with __gl.
+const prelude = `import __glrt "gopherlab/rt"
+func __glshow(v ...any) {
+	__glrt.Show(v...)
+}
+func __glrecover(where string) {
+	if r := recover(); r != nil {
+		__glrt.GoPanic(where, r)
+	}
+}
+`
 
 // IsComplete reports whether code is ready to run: status is "complete",
 // "incomplete" (with the indent for the next line) or "invalid".
 func (s *Session) IsComplete(code string) (status, indent string) {
-	return "complete", ""
+	return isComplete(code)
 }
 
 // Complete returns completions for the text before cursor (a rune offset)

@@ -1,0 +1,247 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"reflect"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// exitSignal is the panic value os.Exit and log.Fatal raise in a cell: the
+// cell ends, the kernel does not.
+type exitSignal struct {
+	code  int
+	fatal bool // from log.Fatal
+}
+
+// errDeadlock is the cause a cell is cancelled with when all its
+// goroutines are blocked.
+var errDeadlock = errors.New("all goroutines are asleep - deadlock!")
+
+// overrides replaces standard library functions that would end or block
+// the kernel process.
+func (s *Session) overrides() interp.Exports {
+	logger := log.New(s.Stderr(), "", log.LstdFlags)
+	fatal := func(msg string) {
+		logger.Output(3, msg)
+		panic(exitSignal{code: 1, fatal: true})
+	}
+	return interp.Exports{
+		"os/os": {
+			"Exit": reflect.ValueOf(func(code int) { panic(exitSignal{code: code}) }),
+		},
+		"log/log": {
+			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
+			"Fatalf":  reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
+			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
+		},
+		"time/time": {
+			"Sleep":     reflect.ValueOf(s.sleep),
+			"After":     reflect.ValueOf(func(d time.Duration) <-chan time.Time { s.timers.add(d); return time.After(d) }),
+			"NewTimer":  reflect.ValueOf(func(d time.Duration) *time.Timer { s.timers.add(d); return time.NewTimer(d) }),
+			"AfterFunc": reflect.ValueOf(func(d time.Duration, f func()) *time.Timer { s.timers.add(d); return time.AfterFunc(d, f) }),
+			"Tick":      reflect.ValueOf(func(d time.Duration) <-chan time.Time { s.timers.forever(); return time.Tick(d) }),
+			"NewTicker": reflect.ValueOf(func(d time.Duration) *time.Ticker { s.timers.forever(); return time.NewTicker(d) }),
+		},
+	}
+}
+
+// sleep is time.Sleep for cells: an interrupt ends it.
+func (s *Session) sleep(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	s.timers.add(d)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-s.interrupted():
+	}
+}
+
+// interrupted returns a channel closed when the running cell is cancelled.
+func (s *Session) interrupted() <-chan struct{} {
+	s.cancelMu.Lock()
+	defer s.cancelMu.Unlock()
+	if s.cancelCh == nil {
+		s.cancelCh = make(chan struct{})
+	}
+	return s.cancelCh
+}
+
+// timers remembers until when a cell's timers may still wake a goroutine,
+// so that waiting for one is not taken for a deadlock.
+type timers struct {
+	mu    sync.Mutex
+	until time.Time
+	tick  bool // a ticker runs: no deadlock can be told apart
+}
+
+func (t *timers) add(d time.Duration) {
+	t.mu.Lock()
+	if u := time.Now().Add(d); u.After(t.until) {
+		t.until = u
+	}
+	t.mu.Unlock()
+}
+
+func (t *timers) forever() {
+	t.mu.Lock()
+	t.tick = true
+	t.mu.Unlock()
+}
+
+func (t *timers) pending() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.tick || time.Now().Before(t.until.Add(50*time.Millisecond))
+}
+
+// goPanic reports a panic in a goroutine a cell started; the rewritten go
+// statement recovered it.
+func (s *Session) goPanic(where string, r any) {
+	frames := s.errw.take()
+	var b strings.Builder
+	if ex, ok := r.(exitSignal); ok {
+		fmt.Fprintf(&b, "a goroutine started at %s called %s; the goroutine ended, the kernel keeps running\n", where, exitName(ex))
+		s.note(b.String())
+		return
+	}
+	fmt.Fprintf(&b, "panic in a goroutine started at %s: %s\n", where, panicText(r))
+	for _, f := range frames {
+		if f.fn == "main" {
+			continue
+		}
+		fmt.Fprintf(&b, "\t%s, %s\n", f.fn, s.frameWhere(f))
+	}
+	b.WriteString("(the goroutine ended; the kernel and your variables are kept)\n")
+	s.note(b.String())
+}
+
+func exitName(ex exitSignal) string {
+	if ex.fatal {
+		return "log.Fatal"
+	}
+	return fmt.Sprintf("os.Exit(%d)", ex.code)
+}
+
+// panicText prints a panic value as Go's runtime does.
+func panicText(r any) string {
+	switch v := r.(type) {
+	case error:
+		return v.Error()
+	case fmt.Stringer:
+		return v.String()
+	case string:
+		return v
+	}
+	return fmt.Sprintf("%v", r)
+}
+
+// watchDeadlock cancels the cell with errDeadlock when every goroutine
+// running interpreted code is blocked on channels, select or sync, no timer
+// is pending and no input is awaited: Go's "all goroutines are asleep".
+// The check looks at goroutine states from runtime.Stack, so it runs only
+// after the cell has run a while, a few times a second.
+func (s *Session) watchDeadlock(ctx context.Context, cancel context.CancelCauseFunc) (stop func()) {
+	s.cancelMu.Lock()
+	s.cancelCh = make(chan struct{})
+	ch := s.cancelCh
+	s.cancelMu.Unlock()
+	s.timers.mu.Lock()
+	s.timers.until, s.timers.tick = time.Time{}, false
+	s.timers.mu.Unlock()
+
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		select {
+		case <-ctx.Done():
+			close(ch)
+			return
+		case <-done:
+			return
+		case <-time.After(300 * time.Millisecond):
+		}
+		tick := time.NewTicker(150 * time.Millisecond)
+		defer tick.Stop()
+		streak := 0
+		buf := make([]byte, 1<<20)
+		for {
+			select {
+			case <-ctx.Done():
+				close(ch)
+				return
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			if s.inputs.Load() > 0 || s.timers.pending() {
+				streak = 0
+				continue
+			}
+			var n int
+			for {
+				n = runtime.Stack(buf, true)
+				if n < len(buf) || len(buf) >= 64<<20 {
+					break
+				}
+				buf = make([]byte, 2*len(buf))
+			}
+			if allBlocked(buf[:n]) {
+				streak++
+			} else {
+				streak = 0
+			}
+			if streak >= 3 {
+				cancel(errDeadlock)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+// allBlocked reports whether every goroutine in the dump that runs
+// interpreted code is blocked for good, and there is at least one.
+func allBlocked(dump []byte) bool {
+	found := false
+	for _, g := range bytes.Split(dump, []byte("\n\n")) {
+		if !bytes.Contains(g, []byte("github.com/traefik/yaegi/interp.")) {
+			continue
+		}
+		if bytes.Contains(g, []byte("(*Interpreter).EvalWithContext(")) && !bytes.Contains(g, []byte("interp.runCfg")) {
+			continue // the kernel side waiting for the cell
+		}
+		found = true
+		header, _, _ := bytes.Cut(g, []byte("\n"))
+		i, j := bytes.IndexByte(header, '['), bytes.IndexByte(header, ']')
+		if i < 0 || j < i {
+			return false
+		}
+		state := string(header[i+1 : j])
+		if k := strings.IndexByte(state, ','); k >= 0 {
+			state = state[:k]
+		}
+		blocked := strings.HasPrefix(state, "chan receive") || strings.HasPrefix(state, "chan send") ||
+			strings.HasPrefix(state, "select") || strings.HasPrefix(state, "semacquire") ||
+			strings.HasPrefix(state, "sync.")
+		if !blocked || bytes.Contains(g, []byte("session.(*Session).sleep")) || bytes.Contains(g, []byte("session.(*stdin).Read")) {
+			return false
+		}
+	}
+	return found
+}

@@ -1,0 +1,139 @@
+package session
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"regexp"
+	"sync"
+)
+
+// router sends text to the Output of the running cell, or, between cells,
+// to the last cell's Output.
+type router struct {
+	mu      sync.Mutex
+	out     Output
+	running bool
+}
+
+func (r *router) set(out Output, running bool) {
+	r.mu.Lock()
+	r.out, r.running = out, running
+	r.mu.Unlock()
+}
+
+func (r *router) current() (Output, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.out, r.running
+}
+
+func (r *router) stream(name string, p []byte) {
+	if out, _ := r.current(); out != nil && len(p) > 0 {
+		out.Stream(name, string(p))
+	}
+}
+
+// streamWriter is an io.Writer onto one stream of a router.
+type streamWriter struct {
+	r    *router
+	name string
+}
+
+func (w streamWriter) Write(p []byte) (int, error) {
+	w.r.stream(w.name, p)
+	return len(p), nil
+}
+
+// panicLine matches the lines yaegi writes to the interpreter's stderr for
+// each frame a panic unwinds: "LINE:COL: panic: main.f(...)".
+var panicLine = regexp.MustCompile(`^(\d+):(\d+): panic: (.*)\(\.\.\.\)\n?$`)
+
+// frame is one function a panic went through, in yaegi's coordinates.
+type frame struct {
+	line, col int
+	fn        string
+}
+
+// interpStderr is the interpreter's stderr: it keeps yaegi's panic frame
+// lines out of the cell's output and collects them for the traceback.
+type interpStderr struct {
+	w      io.Writer
+	mu     sync.Mutex
+	frames []frame
+}
+
+func (e *interpStderr) Write(p []byte) (int, error) {
+	if m := panicLine.FindSubmatch(p); m != nil {
+		e.mu.Lock()
+		e.frames = append(e.frames, frame{line: atoi(m[1]), col: atoi(m[2]), fn: string(m[3])})
+		e.mu.Unlock()
+		return len(p), nil
+	}
+	return e.w.Write(p)
+}
+
+// take returns and forgets the frames collected so far.
+func (e *interpStderr) take() []frame {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f := e.frames
+	e.frames = nil
+	return f
+}
+
+func atoi(b []byte) int {
+	n := 0
+	for _, c := range b {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// errNoInput is what reading stdin returns when the frontend cannot answer.
+var errNoInput = errors.New("session: input is not available")
+
+// stdin is the interpreter's standard input: each line is asked of the
+// running cell's Output when it implements [Inputter].
+type stdin struct {
+	s   *Session
+	mu  sync.Mutex
+	buf bytes.Buffer
+	// warned is the cell number for which the "no input" message was shown.
+	warned int
+}
+
+func (in *stdin) Read(p []byte) (int, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.buf.Len() > 0 {
+		return in.buf.Read(p)
+	}
+	out, running := in.s.route.current()
+	asker, ok := out.(Inputter)
+	if !running || !ok {
+		cell := in.s.cellNumber()
+		if in.warned != cell {
+			in.warned = cell
+			in.s.route.stream("stderr", []byte("input is not available: this frontend does not allow stdin (reading gets end of file)\n"))
+		}
+		return 0, io.EOF
+	}
+	in.s.inputs.Add(1)
+	line, err := asker.Input("", false)
+	in.s.inputs.Add(-1)
+	if err != nil {
+		return 0, io.EOF
+	}
+	in.buf.WriteString(line)
+	in.buf.WriteByte('\n')
+	return in.buf.Read(p)
+}
+
+// reset drops unread input at the start of a cell.
+func (in *stdin) reset() {
+	if in.mu.TryLock() {
+		in.buf.Reset()
+		in.mu.Unlock()
+	}
+}

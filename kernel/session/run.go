@@ -1,0 +1,994 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+
+	"github.com/gopherlab/gopherlab/kernel/session/lower"
+)
+
+// Every source given to yaegi or to package lower starts with one extra
+// line ("package main;..."), so line L there is cell line L-1; columns are
+// unchanged because the cell keeps its bytes at their offsets.
+const (
+	declPrefix = "package main;\n"
+	mainName   = "__glmain"
+)
+
+// run evaluates a cell: its imports first, then its groups of declarations
+// and statements in the order they are written.
+func (s *Session) run(ctx context.Context, src []byte) error {
+	segs := splitCell(src)
+	if len(segs) == 0 {
+		return nil
+	}
+	program := false
+	var imports, rest []segment
+	for _, sg := range segs {
+		switch sg.kind {
+		case segPackage:
+			program = true
+		case segImport:
+			imports = append(imports, sg)
+		default:
+			rest = append(rest, sg)
+		}
+	}
+	if len(imports) > 0 {
+		if err := s.evalImports(ctx, src, imports); err != nil {
+			return err
+		}
+	}
+	callMain := false
+	for i := 0; i < len(rest); {
+		j := i
+		for j < len(rest) && (rest[j].kind == segStmt) == (rest[i].kind == segStmt) {
+			j++
+		}
+		group := rest[i:j]
+		var err error
+		if group[0].kind == segStmt {
+			err = s.evalStmts(ctx, src, group, j == len(rest), "")
+		} else {
+			var hasMain bool
+			hasMain, err = s.evalDecls(ctx, src, group, program)
+			callMain = callMain || hasMain
+		}
+		if err != nil {
+			return err
+		}
+		i = j
+	}
+	if callMain {
+		return s.evalStmts(ctx, []byte(mainName+"()"), []segment{{kind: segStmt, end: len(mainName) + 2}}, false, "func main")
+	}
+	return nil
+}
+
+// importSpec is one import of a cell.
+type importSpec struct {
+	name, path string
+	line       int
+	text       string
+}
+
+func (s *Session) evalImports(ctx context.Context, src []byte, segs []segment) error {
+	text := declPrefix + string(blankExcept(src, segs))
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", text, parser.ImportsOnly)
+	if err != nil {
+		return s.compileError(src, err, nil)
+	}
+	var specs []importSpec
+	for _, sp := range f.Imports {
+		p, err := strconv.Unquote(sp.Path.Value)
+		if err != nil {
+			continue
+		}
+		is := importSpec{path: p, name: defaultImportName(p), line: fset.Position(sp.Pos()).Line - 1, text: nodeText(fset, []byte(text), 0, sp)}
+		if sp.Name != nil {
+			is.name = sp.Name.Name
+		}
+		specs = append(specs, is)
+	}
+	for _, is := range specs {
+		s.stMu.Lock()
+		old, seen := s.st.imports[is.name]
+		s.stMu.Unlock()
+		if is.name == "_" || (seen && old == is.path) {
+			continue
+		}
+		if is.name != "." {
+			forget(s.in, is.name+"/_.go")
+		}
+		code := declPrefix + strings.Repeat("\n", is.line-1) + "import " + is.text
+		if _, err := s.in.EvalWithContext(ctx, code); err != nil {
+			if strings.Contains(err.Error(), "unable to find source") || strings.Contains(err.Error(), "import \"") {
+				return s.errorAt(src, is.line, 0, fmt.Sprintf("package %s is not available in gopherlab: cells can import the standard library and the packages built into the kernel", strconv.Quote(is.path)))
+			}
+			return s.yaegiError(ctx, src, err, nil)
+		}
+		if is.name == "." {
+			continue
+		}
+		s.stMu.Lock()
+		if _, ok := s.st.imports[is.name]; !ok {
+			s.st.order = append(s.st.order, is.name)
+		}
+		s.st.imports[is.name] = is.path
+		s.stMu.Unlock()
+	}
+	return nil
+}
+
+// importLine renders the live imports as one line, for the files given to
+// package lower.
+func (s *Session) importLine() string {
+	s.stMu.Lock()
+	defer s.stMu.Unlock()
+	if len(s.st.order) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("import (")
+	for _, n := range s.st.order {
+		fmt.Fprintf(&b, "%s %q;", n, s.st.imports[n])
+	}
+	b.WriteString(");")
+	return b.String()
+}
+
+// context returns the notebook's declarations for package lower, without
+// the names the cell declares again.
+func (s *Session) context(skip map[string]bool) [][]byte {
+	s.stMu.Lock()
+	defer s.stMu.Unlock()
+	if len(s.st.decls) == 0 {
+		return nil
+	}
+	return [][]byte{[]byte(s.st.source(skip))}
+}
+
+// evalDecls evaluates a group of declarations. In a whole program
+// (program), func main is renamed so that it runs once, now, and not after
+// every later evaluation (yaegi calls main after each Eval once it exists).
+func (s *Session) evalDecls(ctx context.Context, src []byte, segs []segment, program bool) (hasMain bool, err error) {
+	body := blankExcept(src, segs)
+	text := declPrefix + string(body)
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", text, 0)
+	if err != nil {
+		return false, s.compileError(src, err, nil)
+	}
+	base := len(declPrefix)
+	var edits []edit
+	var decls []*decl
+	names := map[string]bool{}
+	cell := s.cellNumber()
+	add := func(d *decl, n ast.Node) {
+		d.line = fset.Position(n.Pos()).Line - 1
+		d.cell = cell
+		d.refs = refsOf(n)
+		decls = append(decls, d)
+		for _, nm := range d.names {
+			names[nm] = true
+		}
+	}
+	for _, dl := range f.Decls {
+		switch dl := dl.(type) {
+		case *ast.FuncDecl:
+			d := &decl{kind: kFunc, names: []string{dl.Name.Name}}
+			if dl.Recv != nil && len(dl.Recv.List) == 1 {
+				d.kind = kMethod
+				d.recv = recvName(dl.Recv.List[0].Type)
+				d.names = []string{d.recv + "." + dl.Name.Name}
+			} else if dl.Name.Name == "main" && program {
+				hasMain = true
+				edits = append(edits, edit{start: fset.Position(dl.Name.Pos()).Offset - base, end: fset.Position(dl.Name.End()).Offset - base, text: mainName})
+				continue
+			} else if dl.Name.Name == "init" {
+				continue
+			}
+			d.text = string(src[fset.Position(dl.Pos()).Offset-base : fset.Position(dl.End()).Offset-base])
+			add(d, dl)
+			edits = append(edits, s.goEdits(fset, base, dl, "func "+dl.Name.Name)...)
+		case *ast.GenDecl:
+			kind := map[token.Token]declKind{token.TYPE: kType, token.CONST: kConst, token.VAR: kVar}[dl.Tok]
+			whole := string(src[fset.Position(dl.Pos()).Offset-base : fset.Position(dl.End()).Offset-base])
+			if dl.Tok == token.CONST && dl.Lparen.IsValid() && implicitConsts(dl) {
+				d := &decl{kind: kind, text: whole}
+				for _, sp := range dl.Specs {
+					d.names = append(d.names, specNames(sp)...)
+				}
+				add(d, dl)
+				continue
+			}
+			for _, sp := range dl.Specs {
+				d := &decl{kind: kind, names: specNames(sp)}
+				d.text = dl.Tok.String() + " " + string(src[fset.Position(sp.Pos()).Offset-base:fset.Position(sp.End()).Offset-base])
+				add(d, sp)
+				edits = append(edits, s.goEdits(fset, base, sp, "")...)
+			}
+		}
+	}
+
+	// Redefinitions: forget the old symbols; a method added to an existing
+	// type needs the type rebuilt with all its methods.
+	s.stMu.Lock()
+	redefined := map[string]bool{}
+	var pre []*decl
+	inCell := map[*decl]bool{}
+	for _, d := range decls {
+		for _, n := range d.names {
+			if s.st.decls[n] != nil {
+				redefined[n] = true
+			}
+		}
+	}
+	for _, d := range decls {
+		if d.kind != kMethod || names[d.recv] {
+			continue
+		}
+		if t := s.st.decls[d.recv]; t != nil && t.kind == kType && redefined[d.names[0]] {
+			pre = append(pre, t)
+			inCell[t] = true
+			redefined[d.recv] = true
+		}
+	}
+	for n := range names {
+		if old := s.st.decls[n]; old != nil {
+			inCell[old] = true
+		}
+	}
+	var deps []*decl
+	if len(redefined) > 0 {
+		deps = s.st.dependents(redefined, inCell)
+	}
+	s.stMu.Unlock()
+
+	toForget := []string{}
+	for n := range redefined {
+		if !strings.Contains(n, ".") {
+			toForget = append(toForget, n)
+		}
+	}
+	for _, d := range deps {
+		if d.kind != kMethod {
+			toForget = append(toForget, d.names...)
+		}
+	}
+	for n := range names {
+		if !strings.Contains(n, ".") && hasSym(s.in, n) {
+			toForget = append(toForget, n)
+		}
+	}
+	forget(s.in, toForget...)
+	for _, d := range pre {
+		if err := s.evalStored(ctx, d); err != nil {
+			s.note(fmt.Sprintf("note: could not rebuild type %s: %s\n", d.names[0], shiftPos(err)))
+		}
+	}
+
+	code := applyEdits(body, edits)
+	out, err := s.lower(ctx, src, code, "", names)
+	if err != nil {
+		return false, err
+	}
+	if _, err := s.in.EvalWithContext(ctx, declPrefix+string(out)); err != nil {
+		return false, s.yaegiError(ctx, src, err, func() []error {
+			return lower.Check([]byte(declPrefix[:len(declPrefix)-1]+s.importLine()+"\n"+string(body)), s.context(names))
+		})
+	}
+	s.stMu.Lock()
+	for _, d := range decls {
+		s.st.put(d)
+	}
+	s.stMu.Unlock()
+	for _, d := range deps {
+		if err := s.evalStored(ctx, d); err != nil {
+			s.note(fmt.Sprintf("note: %s, declared in an earlier cell, uses what this cell changed and no longer compiles: %s\n(it keeps its old version; run its cell again after fixing it)\n", strings.Join(d.names, ", "), shiftPos(err)))
+		}
+	}
+	return hasMain, nil
+}
+
+// evalStored evaluates a declaration kept from an earlier cell again.
+func (s *Session) evalStored(ctx context.Context, d *decl) error {
+	code := declPrefix + strings.Repeat("\n", max(d.line-1, 0)) + d.text
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", code, 0)
+	if err != nil {
+		return err
+	}
+	var edits []edit
+	for _, dl := range f.Decls {
+		where := ""
+		if fd, ok := dl.(*ast.FuncDecl); ok {
+			where = "func " + fd.Name.Name
+		}
+		edits = append(edits, s.goEdits(fset, len(declPrefix), dl, where)...)
+	}
+	code = declPrefix + string(applyEdits([]byte(code[len(declPrefix):]), edits))
+	if _, err := s.in.EvalWithContext(ctx, code); err != nil {
+		return err
+	}
+	return nil
+}
+
+func recvName(e ast.Expr) string {
+	for {
+		switch t := e.(type) {
+		case *ast.StarExpr:
+			e = t.X
+		case *ast.IndexExpr:
+			e = t.X
+		case *ast.IndexListExpr:
+			e = t.X
+		case *ast.ParenExpr:
+			e = t.X
+		case *ast.Ident:
+			return t.Name
+		default:
+			return ""
+		}
+	}
+}
+
+func specNames(sp ast.Spec) []string {
+	var out []string
+	switch sp := sp.(type) {
+	case *ast.TypeSpec:
+		out = append(out, sp.Name.Name)
+	case *ast.ValueSpec:
+		for _, n := range sp.Names {
+			if n.Name != "_" {
+				out = append(out, n.Name)
+			}
+		}
+	}
+	return out
+}
+
+// implicitConsts reports whether a const group relies on iota or implicit
+// repetition, so that it cannot be split into separate declarations.
+func implicitConsts(dl *ast.GenDecl) bool {
+	for _, sp := range dl.Specs {
+		vs := sp.(*ast.ValueSpec)
+		if len(vs.Values) == 0 {
+			return true
+		}
+		for _, v := range vs.Values {
+			if refsOf(v)["iota"] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// evalStmts runs a group of statements. When last is set and the group
+// ends in an expression, its value becomes the cell's Result.
+func (s *Session) evalStmts(ctx context.Context, src []byte, segs []segment, last bool, where string) error {
+	body := blankExcept(src, segs)
+	const stmtPrefix = "package main;func _() {\n"
+	text := stmtPrefix + string(body) + "\n}"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", text, 0)
+	if err != nil {
+		return s.compileError(src, err, nil)
+	}
+	base := len(stmtPrefix)
+	fn := f.Decls[0].(*ast.FuncDecl)
+	edits := s.goEdits(fset, base, fn.Body, where)
+	var shows [][]edit
+	if n := len(fn.Body.List); last && n > 0 {
+		if es, ok := fn.Body.List[n-1].(*ast.ExprStmt); ok {
+			start, end := fset.Position(es.Pos()).Offset-base, fset.Position(es.End()).Offset-base
+			for _, m := range s.richMethods() {
+				shows = append(shows, []edit{{start: start, end: start, text: "{ __glv := ("},
+					{start: end, end: end, text: fmt.Sprintf("); __glrt.Rich(%q, __glv.%s(), __glv) }", m.mime, m.name)}})
+			}
+			shows = append(shows, []edit{{start: start, end: start, text: "__glshow("}, {start: end, end: end, text: ")"}})
+		}
+	}
+	defines := definesOf(fset, []byte(text), base, fn.Body.List)
+	names := map[string]bool{}
+	for _, d := range defines {
+		for _, n := range d.names {
+			names[n] = true
+		}
+	}
+
+	try := func(edits []edit) error {
+		code := applyEdits(body, edits)
+		out, err := s.lower(ctx, src, code, "func __cell() {", names)
+		if err != nil {
+			return err
+		}
+		_, err = s.in.EvalWithContext(ctx, "\n"+string(out))
+		return err
+	}
+	err = nil
+	for _, show := range shows {
+		err = try(append(append([]edit{}, edits...), show...))
+		if err == nil || !isCompileError(err) {
+			break
+		}
+	}
+	if shows == nil || (err != nil && isCompileError(err)) {
+		err = try(edits)
+	}
+	if err != nil {
+		if e, ok := err.(*Error); ok {
+			return e
+		}
+		return s.yaegiError(ctx, src, err, func() []error {
+			return lower.Check([]byte("package main;"+s.importLine()+"func __cell() {\n"+string(body)+"\n}"), s.context(names))
+		})
+	}
+	if len(defines) > 0 {
+		s.recordDefines(defines)
+	}
+	return nil
+}
+
+func isCompileError(err error) bool {
+	var p interp.Panic
+	if errors.As(err, &p) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var e *Error
+	return !errors.As(err, &e)
+}
+
+// richMethod is a method that turns a value into rich output.
+type richMethod struct{ name, mime string }
+
+var richMethodList = []richMethod{
+	{"HTML", "text/html"}, {"Markdown", "text/markdown"}, {"SVG", "image/svg+xml"},
+	{"PNG", "image/png"}, {"JPEG", "image/jpeg"}, {"Error", "text/plain"}, {"String", "text/plain"},
+}
+
+// richMethods returns the rich methods some type of the notebook has.
+func (s *Session) richMethods() []richMethod {
+	s.stMu.Lock()
+	defer s.stMu.Unlock()
+	var out []richMethod
+	for _, m := range richMethodList {
+		for name, d := range s.st.decls {
+			if d.kind == kMethod && strings.HasSuffix(name, "."+m.name) {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// definesOf returns the top-level x := ... statements as var declarations.
+func definesOf(fset *token.FileSet, text []byte, base int, list []ast.Stmt) []*decl {
+	var out []*decl
+	for _, st := range list {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE {
+			continue
+		}
+		d := &decl{kind: kDefine, line: fset.Position(as.Pos()).Line - 1, refs: refsOf(as)}
+		for _, l := range as.Lhs {
+			if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+				d.names = append(d.names, id.Name)
+			}
+		}
+		if len(d.names) == 0 {
+			continue
+		}
+		if len(as.Lhs) == len(as.Rhs) {
+			// One declaration per name, each with its own initialiser.
+			for i, l := range as.Lhs {
+				id, ok := l.(*ast.Ident)
+				if !ok || id.Name == "_" {
+					continue
+				}
+				out = append(out, &decl{kind: kDefine, names: []string{id.Name}, line: d.line, refs: refsOf(as.Rhs[i]),
+					text: "var " + id.Name + " = " + nodeText(fset, text, 0, as.Rhs[i]), recv: typeHint(fset, text, as.Rhs[i])})
+			}
+			continue
+		}
+		lhs := make([]string, len(as.Lhs))
+		for i, l := range as.Lhs {
+			lhs[i] = nodeText(fset, text, 0, l)
+		}
+		rhs := make([]string, len(as.Rhs))
+		for i, r := range as.Rhs {
+			rhs[i] = nodeText(fset, text, 0, r)
+		}
+		d.text = "var " + strings.Join(lhs, ", ") + " = " + strings.Join(rhs, ", ")
+		out = append(out, d)
+	}
+	return out
+}
+
+// typeHint returns the type an initialiser names itself (T{...}, &T{...},
+// []int{...}), or "".
+func typeHint(fset *token.FileSet, text []byte, e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.CompositeLit:
+		if e.Type != nil {
+			return nodeText(fset, text, 0, e.Type)
+		}
+	case *ast.UnaryExpr:
+		if cl, ok := e.X.(*ast.CompositeLit); ok && e.Op == token.AND && cl.Type != nil {
+			return "*" + nodeText(fset, text, 0, cl.Type)
+		}
+	}
+	return ""
+}
+
+// recordDefines keeps the variables a cell defined with := so that Source
+// declares them, with their type when it can be written.
+func (s *Session) recordDefines(defines []*decl) {
+	cell := s.cellNumber()
+	for _, d := range defines {
+		d.cell = cell
+		if len(d.names) == 1 {
+			typ := d.recv
+			d.recv = ""
+			if typ == "" {
+				if v, err := s.in.Eval(d.names[0]); err == nil && v.IsValid() {
+					typ = s.typeExpr(v.Type())
+				}
+			}
+			if typ != "" {
+				d.text = "var " + d.names[0] + " " + typ
+			}
+		}
+	}
+	s.stMu.Lock()
+	for _, d := range defines {
+		s.st.put(d)
+	}
+	s.stMu.Unlock()
+}
+
+// typeExpr writes t in Go syntax using the notebook's import names, or
+// returns "" when it cannot.
+func (s *Session) typeExpr(t reflect.Type) string {
+	if t.Name() != "" {
+		if t.PkgPath() == "" {
+			return t.Name()
+		}
+		s.stMu.Lock()
+		defer s.stMu.Unlock()
+		for name, p := range s.st.imports {
+			if p == t.PkgPath() {
+				return name + "." + t.Name()
+			}
+		}
+		return ""
+	}
+	elem := func(prefix string, e reflect.Type) string {
+		if x := s.typeExpr(e); x != "" {
+			return prefix + x
+		}
+		return ""
+	}
+	switch t.Kind() {
+	case reflect.Slice:
+		return elem("[]", t.Elem())
+	case reflect.Array:
+		return elem("["+strconv.Itoa(t.Len())+"]", t.Elem())
+	case reflect.Pointer:
+		return elem("*", t.Elem())
+	case reflect.Map:
+		if k := s.typeExpr(t.Key()); k != "" {
+			return elem("map["+k+"]", t.Elem())
+		}
+	case reflect.Interface:
+		if t.NumMethod() == 0 {
+			return "any"
+		}
+	}
+	return ""
+}
+
+// lower passes code (a cell group, blanked to its own lines) through
+// package lower. open is what precedes the group on the first line of the
+// file lower sees ("func __cell() {" for statements). The result is what
+// yaegi gets after its own first line.
+func (s *Session) lower(ctx context.Context, src, code []byte, open string, names map[string]bool) ([]byte, error) {
+	head := "package main;" + s.importLine() + open
+	file := []byte(head + "\n" + string(code))
+	if open != "" {
+		file = append(file, "\n}"...)
+	}
+	out, helpers, err := lower.Rewrite(file, s.context(names))
+	if err != nil {
+		var le *lower.Error
+		if errors.As(err, &le) {
+			return nil, s.errorAt(src, le.Line-1, le.Col, le.Msg)
+		}
+		return nil, s.errorAt(src, 0, 0, err.Error())
+	}
+	if len(helpers) > 0 {
+		if _, err := s.in.EvalWithContext(ctx, string(helpers)); err != nil {
+			s.note(fmt.Sprintf("note: gopherlab helper code failed: %v\n", err))
+		}
+	}
+	nl := bytes.IndexByte(out, '\n')
+	if nl < 0 {
+		return code, nil
+	}
+	out = out[nl+1:]
+	if open != "" {
+		if i := bytes.LastIndexByte(out, '}'); i >= 0 {
+			out = out[:i]
+		}
+	}
+	return out, nil
+}
+
+// edit replaces bytes [start, end) of a cell with text; start == end
+// inserts.
+type edit struct {
+	start, end int
+	text       string
+	gen        func(cur []byte, at func(int) int) string // computes text from the edited source
+}
+
+// applyEdits applies edits to src, innermost first, so that an edit's
+// generator sees the edits inside its range already applied.
+func applyEdits(src []byte, edits []edit) []byte {
+	if len(edits) == 0 {
+		return src
+	}
+	sorted := append([]edit{}, edits...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if sorted[i].start != sorted[j].start {
+			return sorted[i].start > sorted[j].start
+		}
+		return sorted[i].end < sorted[j].end
+	})
+	cur := append([]byte{}, src...)
+	type applied struct{ start, end, delta int }
+	var done []applied
+	at := func(off int) int {
+		d := 0
+		for _, a := range done {
+			if a.end <= off && !(a.start == a.end && a.start == off) {
+				d += a.delta
+			}
+		}
+		return off + d
+	}
+	for _, e := range sorted {
+		text := e.text
+		if e.gen != nil {
+			text = e.gen(cur, at)
+		}
+		s, t := at(e.start), at(e.end)
+		if e.start == e.end {
+			t = s
+		}
+		if s < 0 || t > len(cur) || s > t {
+			continue
+		}
+		cur = append(cur[:s:s], append([]byte(text), cur[t:]...)...)
+		done = append(done, applied{e.start, e.end, len(text) - (e.end - e.start)})
+	}
+	return cur
+}
+
+// goEdits rewrites the go statements in n so that a panic in the new
+// goroutine is recovered and reported instead of ending the kernel:
+//
+//	go f(a, b)  ->  { __glf, __gla0, __gla1 := f, a, b; go func() { defer __glrecover("..."); __glf(__gla0, __gla1) }() }
+//
+// The function and arguments are evaluated where the go statement stood,
+// as Go does; constant arguments stay in place so that they keep their
+// untyped constant types. Lines are kept.
+func (s *Session) goEdits(fset *token.FileSet, base int, n ast.Node, where string) []edit {
+	var edits []edit
+	s.stMu.Lock()
+	consts := map[string]bool{}
+	for name, d := range s.st.decls {
+		if d.kind == kConst {
+			consts[name] = true
+		}
+	}
+	s.stMu.Unlock()
+	off := func(p token.Pos) int { return fset.Position(p).Offset - base }
+	ast.Inspect(n, func(n ast.Node) bool {
+		if fl, ok := n.(*ast.FuncDecl); ok && where == "" {
+			where = "func " + fl.Name.Name
+		}
+		gs, ok := n.(*ast.GoStmt)
+		if !ok {
+			return true
+		}
+		call := gs.Call
+		line := fset.Position(gs.Pos()).Line - 1
+		at := fmt.Sprintf("cell line %d", line)
+		if where != "" {
+			at = fmt.Sprintf("line %d (in %s)", line, where)
+		}
+		start, end := off(gs.Pos()), off(gs.End())
+		funStart, funEnd := off(call.Fun.Pos()), off(call.Fun.End())
+		type arg struct {
+			start, end int
+			inline     bool
+		}
+		var args []arg
+		for _, a := range call.Args {
+			args = append(args, arg{off(a.Pos()), off(a.End()), isConstExpr(a, consts) && fset.Position(a.Pos()).Line == fset.Position(a.End()).Line})
+		}
+		ellipsis := call.Ellipsis.IsValid()
+		edits = append(edits, edit{start: start, end: end, gen: func(cur []byte, pos func(int) int) string {
+			piece := func(s, e int) string {
+				a, b := pos(s), pos(e)
+				if a < 0 || b > len(cur) || a > b {
+					return ""
+				}
+				return string(cur[a:b])
+			}
+			var b strings.Builder
+			b.WriteString("{ __glf := ")
+			b.WriteString(piece(funStart, funEnd))
+			b.WriteString("; ")
+			callArgs := make([]string, len(args))
+			for i, a := range args {
+				if a.inline {
+					callArgs[i] = piece(a.start, a.end)
+					continue
+				}
+				name := fmt.Sprintf("__gla%d", i)
+				fmt.Fprintf(&b, "%s := %s; ", name, piece(a.start, a.end))
+				callArgs[i] = name
+			}
+			dots := ""
+			if ellipsis {
+				dots = "..."
+			}
+			fmt.Fprintf(&b, "go func() { defer __glrecover(%q); __glf(%s%s) }(); ", at, strings.Join(callArgs, ", "), dots)
+			orig := piece(start, end)
+			for i := strings.Count(b.String(), "\n"); i < strings.Count(orig, "\n"); i++ {
+				b.WriteByte('\n')
+			}
+			b.WriteString("}")
+			return b.String()
+		}})
+		return true
+	})
+	return edits
+}
+
+// isConstExpr reports whether e is built only from literals and constants.
+func isConstExpr(e ast.Expr, consts map[string]bool) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return true
+	case *ast.Ident:
+		return consts[e.Name] || e.Name == "true" || e.Name == "false" || e.Name == "nil"
+	case *ast.ParenExpr:
+		return isConstExpr(e.X, consts)
+	case *ast.UnaryExpr:
+		return e.Op != token.AND && e.Op != token.ARROW && isConstExpr(e.X, consts)
+	case *ast.BinaryExpr:
+		return isConstExpr(e.X, consts) && isConstExpr(e.Y, consts)
+	}
+	return false
+}
+
+// compileError turns a parse error into a cell error.
+func (s *Session) compileError(src []byte, err error, _ []error) *Error {
+	var list scanner.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		msg := list[0].Msg
+		if !strings.HasPrefix(msg, "expected") && !strings.HasPrefix(msg, "syntax error") {
+			msg = "syntax error: " + msg
+		} else if strings.HasPrefix(msg, "expected") {
+			msg = "syntax error: " + msg
+		}
+		return s.errorAt(src, list[0].Pos.Line-1, list[0].Pos.Column, msg)
+	}
+	return s.errorAt(src, 0, 0, err.Error())
+}
+
+// yaegiError turns an error of the interpreter into a cell error: an
+// interrupt, a panic, os.Exit, or a compile error (reworded by check when
+// it has something to say).
+func (s *Session) yaegiError(ctx context.Context, src []byte, err error, check func() []error) *Error {
+	if ctx.Err() != nil {
+		frames := s.errw.take()
+		_ = frames
+		if errors.Is(context.Cause(ctx), errDeadlock) {
+			return &Error{Name: ErrDeadlock, Value: "all goroutines are asleep - deadlock!", Traceback: []string{
+				"fatal error: all goroutines are asleep - deadlock!",
+				"",
+				"Every goroutine of this cell is waiting (on a channel, select, WaitGroup or Mutex) for something no goroutine will ever do.",
+				"The cell was stopped; the kernel and your variables are kept.",
+			}}
+		}
+		return &Error{Name: ErrInterrupted, Value: "the cell was interrupted", Traceback: []string{
+			"Interrupted: the cell was interrupted; the kernel and your variables are kept"}}
+	}
+	var p interp.Panic
+	if errors.As(err, &p) {
+		frames := s.errw.take()
+		if ex, ok := p.Value.(exitSignal); ok {
+			msg := fmt.Sprintf("the cell called os.Exit(%d)", ex.code)
+			if ex.fatal {
+				msg = "the cell called log.Fatal"
+			}
+			return &Error{Name: ErrExit, Value: msg, Traceback: []string{
+				ErrExit + ": " + msg,
+				"In a notebook this ends the cell, not the kernel: your variables are kept.",
+			}}
+		}
+		if len(frames) == 0 {
+			// A crash of the interpreter while compiling, not a panic of
+			// the learner's code.
+			if check != nil {
+				if e := s.checkError(src, check()); e != nil {
+					return e
+				}
+			}
+			return s.errorAt(src, 0, 0, fmt.Sprintf("gopherlab cannot run this cell (the interpreter failed: %v)", p.Value))
+		}
+		tb := []string{"panic: " + panicText(p.Value), "", "goroutine running the cell:"}
+		for _, f := range frames {
+			if f.fn == "main" {
+				tb = append(tb, "the cell", "\tcell line "+strconv.Itoa(f.line-1))
+				continue
+			}
+			tb = append(tb, f.fn+"(...)", "\t"+s.frameWhere(f))
+		}
+		return &Error{Name: ErrPanic, Value: panicText(p.Value), Traceback: tb}
+	}
+	if check != nil {
+		if e := s.checkError(src, check()); e != nil {
+			return e
+		}
+	}
+	msg := err.Error()
+	line, col := 0, 0
+	if l, c, rest, ok := splitPos(msg); ok {
+		line, col, msg = l-1, c, rest
+	}
+	if i := strings.Index(msg, "\n"); i >= 0 {
+		msg = msg[:i]
+	}
+	return s.errorAt(src, line, col, cleanMessage(msg))
+}
+
+// frameWhere says where a panic frame is, in the learner's terms.
+func (s *Session) frameWhere(f frame) string {
+	name := strings.TrimPrefix(f.fn, "main.")
+	if i := strings.Index(name, ".func"); i >= 0 {
+		name = name[:i]
+	}
+	s.stMu.Lock()
+	d := s.st.decls[name]
+	s.stMu.Unlock()
+	if d != nil && d.cell != s.cellNumber() {
+		return fmt.Sprintf("line %d of the cell that declares %s", f.line-1, name)
+	}
+	return fmt.Sprintf("cell line %d", f.line-1)
+}
+
+// checkError reports the errors of lower.Check.
+func (s *Session) checkError(src []byte, errs []error) *Error {
+	var first *Error
+	var more []string
+	errs = notebookErrors(errs)
+	if len(errs) == 0 {
+		return nil
+	}
+	for i, err := range errs {
+		line, col, msg := 0, 0, err.Error()
+		var le *lower.Error
+		if errors.As(err, &le) {
+			line, col, msg = le.Line-1, le.Col, le.Msg
+		}
+		if i == 0 {
+			first = s.errorAt(src, line, col, msg)
+		} else if i < 10 {
+			more = append(more, fmt.Sprintf("cell line %d: %s", line, msg))
+		}
+	}
+	first.Traceback = append(first.Traceback, more...)
+	return first
+}
+
+// notebookErrors drops the errors a notebook allows: unused variables and
+// imports.
+func notebookErrors(errs []error) []error {
+	var out []error
+	for _, err := range errs {
+		msg := err.Error()
+		var le *lower.Error
+		if errors.As(err, &le) && strings.HasPrefix(le.Msg, "\t") {
+			continue // go/types' "\tother declaration of x" follows its error
+		}
+		if strings.Contains(msg, "declared and not used") || strings.Contains(msg, "imported and not used") ||
+			(strings.Contains(msg, " imported as ") && strings.HasSuffix(msg, "not used")) {
+			continue
+		}
+		out = append(out, err)
+	}
+	return out
+}
+
+// shiftPos rewrites a leading "LINE:COL: " of an error from a stored
+// declaration into the learner's terms.
+func shiftPos(err error) string {
+	msg := err.Error()
+	if l, _, rest, ok := splitPos(msg); ok {
+		return fmt.Sprintf("line %d of its cell: %s", l-1, cleanMessage(rest))
+	}
+	return cleanMessage(msg)
+}
+
+// splitPos parses yaegi's "LINE:COL: message".
+func splitPos(msg string) (line, col int, rest string, ok bool) {
+	a, b, found := strings.Cut(msg, ":")
+	if !found {
+		return 0, 0, msg, false
+	}
+	l, err := strconv.Atoi(a)
+	if err != nil {
+		return 0, 0, msg, false
+	}
+	c, r, found := strings.Cut(b, ":")
+	if !found {
+		return 0, 0, msg, false
+	}
+	cn, err := strconv.Atoi(c)
+	if err != nil {
+		return 0, 0, msg, false
+	}
+	return l, cn, strings.TrimSpace(r), true
+}
+
+// cleanMessage rewords yaegi messages that would confuse a learner.
+func cleanMessage(msg string) string {
+	msg = strings.ReplaceAll(msg, "/_.go", "")
+	msg = strings.ReplaceAll(msg, "__glshow(", "(")
+	msg = strings.ReplaceAll(msg, mainName, "main")
+	return msg
+}
+
+// errorAt builds a compile error at a cell line (0 when unknown) with the
+// line quoted and a caret under the column.
+func (s *Session) errorAt(src []byte, line, col int, msg string) *Error {
+	value := msg
+	if line > 0 {
+		value = fmt.Sprintf("cell line %d: %s", line, msg)
+	}
+	tb := []string{ErrCompile + ": " + value}
+	lines := strings.Split(string(src), "\n")
+	if line > 0 && line <= len(lines) {
+		tb = append(tb, "", fmt.Sprintf("%4d | %s", line, lines[line-1]))
+		if col > 0 {
+			pad := []byte(strings.Repeat(" ", min(col-1, len(lines[line-1]))))
+			for i := range pad {
+				if lines[line-1][i] == '\t' {
+					pad[i] = '\t'
+				}
+			}
+			tb = append(tb, "     | "+string(pad)+"^")
+		}
+	}
+	return &Error{Name: ErrCompile, Value: value, Traceback: tb}
+}

@@ -1,0 +1,189 @@
+package session
+
+import (
+	"go/scanner"
+	"go/token"
+	"strings"
+)
+
+// segKind classifies one top-level piece of a cell.
+type segKind int
+
+const (
+	segStmt    segKind = iota // a statement
+	segImport                 // an import declaration
+	segDecl                   // a const, type, var or func declaration
+	segPackage                // a package clause (a pasted whole program)
+)
+
+// segment is one top-level piece of a cell: the bytes [start, end) of the
+// cell source.
+type segment struct {
+	kind       segKind
+	start, end int
+}
+
+// splitCell cuts a cell into its top-level pieces with the Go scanner, so
+// that declarations and statements can be written in any mix. Brackets are
+// tracked so that a semicolon inside a block does not end a piece. It does
+// not report syntax errors: the parser does that on each group.
+func splitCell(src []byte) []segment {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", fset.Base(), len(src))
+	var sc scanner.Scanner
+	sc.Init(file, src, nil, 0)
+
+	type tok struct {
+		pos token.Pos
+		tok token.Token
+		lit string
+	}
+	var segs []segment
+	var cur []tok
+	depth := 0
+	flush := func(end int) {
+		if len(cur) == 0 {
+			return
+		}
+		start := file.Offset(cur[0].pos)
+		segs = append(segs, segment{kind: classify(cur[0].tok, func(i int) token.Token {
+			if i < len(cur) {
+				return cur[i].tok
+			}
+			return token.EOF
+		}), start: start, end: end})
+		cur = cur[:0]
+	}
+	lastEnd := 0
+	for {
+		pos, t, lit := sc.Scan()
+		if t == token.EOF {
+			break
+		}
+		switch t {
+		case token.LPAREN, token.LBRACE, token.LBRACK:
+			depth++
+		case token.RPAREN, token.RBRACE, token.RBRACK:
+			if depth > 0 {
+				depth--
+			}
+		}
+		if t == token.SEMICOLON && depth == 0 {
+			end := file.Offset(pos)
+			if lit == ";" {
+				end++
+			}
+			if len(cur) > 0 {
+				flush(max(end, lastEnd))
+			}
+			continue
+		}
+		cur = append(cur, tok{pos, t, lit})
+		lastEnd = file.Offset(pos) + tokenLen(t, lit)
+	}
+	flush(lastEnd)
+	return segs
+}
+
+// tokenLen returns the length in bytes of a scanned token.
+func tokenLen(t token.Token, lit string) int {
+	if lit != "" {
+		return len(lit)
+	}
+	return len(t.String())
+}
+
+// classify decides what a piece is from its first tokens. A func keyword
+// starts a declaration when a name follows it, or a receiver and then a
+// name; otherwise it is a function literal in a statement.
+func classify(first token.Token, at func(int) token.Token) segKind {
+	switch first {
+	case token.PACKAGE:
+		return segPackage
+	case token.IMPORT:
+		return segImport
+	case token.CONST, token.TYPE, token.VAR:
+		return segDecl
+	case token.FUNC:
+		if at(1) == token.IDENT {
+			return segDecl
+		}
+		if at(1) != token.LPAREN {
+			return segStmt
+		}
+		// Skip the parenthesised group: a method has a name after its
+		// receiver, then "(".
+		depth := 0
+		for i := 1; ; i++ {
+			switch at(i) {
+			case token.LPAREN:
+				depth++
+			case token.RPAREN:
+				depth--
+				if depth == 0 {
+					if at(i+1) == token.IDENT && at(i+2) == token.LPAREN {
+						return segDecl
+					}
+					return segStmt
+				}
+			case token.EOF:
+				return segStmt
+			}
+		}
+	}
+	return segStmt
+}
+
+// blankExcept returns a copy of src in which every byte outside keep is a
+// space, except newlines, so that lines and columns stay where they were.
+func blankExcept(src []byte, keep []segment) []byte {
+	out := make([]byte, len(src))
+	for i, c := range src {
+		if c == '\n' {
+			out[i] = '\n'
+		} else {
+			out[i] = ' '
+		}
+	}
+	for _, s := range keep {
+		copy(out[s.start:s.end], src[s.start:s.end])
+	}
+	return out
+}
+
+// isComplete tells whether a cell is ready to run: "incomplete" while a
+// bracket, a raw string or a comment is still open (indent is one tab per
+// open bracket), "invalid" for text the scanner rejects, else "complete".
+func isComplete(code string) (status, indent string) {
+	src := []byte(code)
+	fset := token.NewFileSet()
+	file := fset.AddFile("", fset.Base(), len(src))
+	var errs scanner.ErrorList
+	var sc scanner.Scanner
+	sc.Init(file, src, func(pos token.Position, msg string) { errs.Add(pos, msg) }, scanner.ScanComments)
+	depth := 0
+	for {
+		_, t, _ := sc.Scan()
+		if t == token.EOF {
+			break
+		}
+		switch t {
+		case token.LPAREN, token.LBRACE, token.LBRACK:
+			depth++
+		case token.RPAREN, token.RBRACE, token.RBRACK:
+			depth--
+		}
+	}
+	for _, e := range errs {
+		if e.Msg == "raw string literal not terminated" || e.Msg == "comment not terminated" {
+			return "incomplete", ""
+		}
+	}
+	if len(errs) > 0 || depth < 0 {
+		return "invalid", ""
+	}
+	if depth > 0 {
+		return "incomplete", strings.Repeat("\t", depth)
+	}
+	return "complete", ""
+}
