@@ -38,7 +38,7 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 		}
 	}()
 	in := interp.New(interp.Options{})
-	if err := in.Use(stdlib.Symbols); err != nil {
+	if err := useStdlib(in, src); err != nil {
 		return nil, fmt.Errorf("worker: load standard library: %w", err)
 	}
 	for _, s := range symbols {
@@ -69,6 +69,28 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 		return nil, fmt.Errorf("worker: rebuild the notebook's declarations: %w", err)
 	}
 	return &Notebook{in: in}, nil
+}
+
+// useStdlib loads the standard library into in. Loading it as yaegi's
+// stdlib.Symbols triggers compiling yaegi's generic sources (slices, maps,
+// cmp, sync.OnceFunc, atomic.Pointer), the better part of a worker's start;
+// a child needs them only when src uses those packages. Without them, fmt is
+// loaded under an equivalent key so that yaegi does not redirect its output
+// (a child's output is its own standard output anyway).
+func useStdlib(in *interp.Interpreter, src string) error {
+	for _, s := range []string{`"slices"`, `"maps"`, `"cmp"`, `"iter"`, "OnceFunc", "OnceValue", "atomic.Pointer"} {
+		if strings.Contains(src, s) {
+			return in.Use(stdlib.Symbols)
+		}
+	}
+	m := make(interp.Exports, len(stdlib.Symbols))
+	for k, v := range stdlib.Symbols {
+		if k == "fmt/fmt" {
+			k = "fmt/./fmt" // same package, but not the key that triggers the generic sources
+		}
+		m[k] = v
+	}
+	return in.Use(m)
 }
 
 // Lookup returns the function a child runs for name, as [Resolve] named it:

@@ -70,6 +70,9 @@ func Rewrite(cell, decls string) string {
 			continue // x.mp.NewProcess: not the package
 		}
 		start := i + 4
+		if start+2 < len(toks) && toks[start+1].tok == token.PERIOD && toks[start+2].lit == TagFunc {
+			continue // already marked (a rewritten cell rebuilt in a child)
+		}
 		end := argEnd(toks, start)
 		if end <= start {
 			continue

@@ -1,0 +1,440 @@
+package worker
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"reflect"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gopherlab/gopherlab/runtime/mp"
+)
+
+// StatusEnv names the environment variable that tells a worker which file
+// descriptor carries its status to the launcher: one line with the process
+// name and daemon flag when the target starts, then end of file when the
+// worker exits.
+const StatusEnv = "GOPHERLAB_WORKER_STATUS"
+
+// Grace is how long [Launcher.Stop] waits after SIGTERM before it kills
+// children with SIGKILL.
+const Grace = 500 * time.Millisecond
+
+// Launcher is the kernel's [mp.Launcher]: it starts workers (the gopherlab
+// binary in worker mode) that rebuild the notebook's declarations and run
+// the targets of [mp.Process] declared in cells. It implements
+// [mp.ChildSource], handing out a worker started in advance with the current
+// declarations when it has one.
+//
+// A Launcher follows the cells of a session: [Launcher.CellStart] tells it
+// where the running cell's output goes, and [Launcher.CellDone] waits for the
+// non-daemon processes the cell started. Its methods are safe for
+// concurrent use.
+type Launcher struct {
+	cmd    func() *exec.Cmd
+	source func() string
+
+	mu       sync.Mutex
+	stdout   io.Writer // the current cell's
+	stderr   io.Writer
+	cell     int
+	used     bool // a process was started: keep a worker ready from now on
+	warm     *child
+	warming  bool
+	children map[*child]bool
+	closed   bool
+	inherit  bool // children write straight to this process's stdout and stderr
+}
+
+// NewLauncher returns a Launcher whose workers run cmd (a new command each
+// time, for instance the gopherlab binary with the argument "worker") and
+// rebuild the declarations source returns at the time they start. Output
+// goes to os.Stdout and os.Stderr until the first [Launcher.CellStart].
+func NewLauncher(cmd func() *exec.Cmd, source func() string) *Launcher {
+	return &Launcher{cmd: cmd, source: source, stdout: os.Stdout, stderr: os.Stderr, children: map[*child]bool{}}
+}
+
+// Name returns the name by which a worker finds target; see [Resolve].
+func (l *Launcher) Name(target reflect.Value) (string, error) { return Resolve(target) }
+
+// Command returns a worker command. It is used only by code that calls it
+// directly: Process.Start uses [Launcher.Child].
+func (l *Launcher) Command() (*exec.Cmd, error) {
+	cmd := l.cmd()
+	cmd.Stdin = strings.NewReader(l.source())
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd, nil
+}
+
+// Child returns a worker ready for its target: the one started in advance if
+// it has the current declarations, or a new one. It then starts the next
+// worker in the background. The worker's output goes to the running cell.
+func (l *Launcher) Child() (*mp.Child, error) {
+	src := l.source()
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil, errors.New("worker: the session is closed")
+	}
+	l.used = true
+	c := l.warm
+	l.warm = nil
+	l.mu.Unlock()
+	if c != nil && c.src != src {
+		c.close()
+		c = nil
+	}
+	if c == nil {
+		var err error
+		if c, err = l.start(src); err != nil {
+			return nil, err
+		}
+	}
+	l.mu.Lock()
+	c.cell = l.cell
+	c.stdout.bind(l.stdout)
+	c.stderr.bind(l.stderr)
+	l.children[c] = true
+	l.mu.Unlock()
+	go func() {
+		<-c.done
+		l.mu.Lock()
+		delete(l.children, c)
+		l.mu.Unlock()
+	}()
+	go l.Prestart()
+	return c.child, nil
+}
+
+// Prestart starts a worker with the current declarations in the background
+// and keeps it for the next [mp.Process.Start], replacing one with older
+// declarations. It does nothing until the session has started a process.
+func (l *Launcher) Prestart() {
+	l.mu.Lock()
+	if !l.used || l.closed || l.warming || l.inherit {
+		l.mu.Unlock()
+		return
+	}
+	l.warming = true
+	old := l.warm
+	l.mu.Unlock()
+	src := l.source()
+	if old != nil && old.src == src {
+		l.mu.Lock()
+		l.warming = false
+		l.mu.Unlock()
+		return
+	}
+	c, err := l.start(src)
+	l.mu.Lock()
+	l.warming = false
+	if err != nil || l.closed || l.warm != old {
+		l.mu.Unlock()
+		if c != nil {
+			c.close()
+		}
+		return
+	}
+	l.warm = c
+	l.mu.Unlock()
+	if old != nil {
+		old.close()
+	}
+}
+
+// CellStart tells l that a cell starts and that the processes it starts
+// write to stdout and stderr (also after the cell ends, for daemons).
+func (l *Launcher) CellStart(stdout, stderr io.Writer) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.cell++
+	l.stdout, l.stderr = stdout, stderr
+}
+
+// CellDone waits until every non-daemon process started since
+// [Launcher.CellStart] has exited and its output has been forwarded, as a
+// Python program waits for its children at exit. When ctx is cancelled
+// (the cell is interrupted) it stops all processes the cell started, daemons
+// included, with [Launcher.Stop], and returns an error that names them. It
+// then starts a worker with the declarations as they are now, if the session
+// uses processes.
+func (l *Launcher) CellDone(ctx context.Context) error {
+	defer func() { go l.Prestart() }()
+	l.mu.Lock()
+	cell := l.cell
+	var kids []*child
+	for c := range l.children {
+		if c.cell == cell {
+			kids = append(kids, c)
+		}
+	}
+	l.mu.Unlock()
+	for _, c := range kids {
+		select {
+		case <-c.known:
+		case <-c.done:
+		case <-ctx.Done():
+		}
+		if c.isDaemon() {
+			continue
+		}
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+		}
+	}
+	if ctx.Err() == nil {
+		return nil
+	}
+	stopped := l.stop(kids)
+	if len(stopped) == 0 {
+		return nil
+	}
+	return fmt.Errorf("interrupted: stopped %s", strings.Join(stopped, ", "))
+}
+
+// Stop ends every process started through l and the worker kept ready:
+// SIGTERM, then SIGKILL for those still running after [Grace]. It waits for
+// them to exit.
+func (l *Launcher) Stop() {
+	l.mu.Lock()
+	var kids []*child
+	for c := range l.children {
+		kids = append(kids, c)
+	}
+	warm := l.warm
+	l.warm = nil
+	l.mu.Unlock()
+	if warm != nil {
+		warm.close()
+	}
+	l.stop(kids)
+}
+
+// Close stops every process as [Launcher.Stop] does and refuses to start
+// more.
+func (l *Launcher) Close() error {
+	l.mu.Lock()
+	l.closed = true
+	l.mu.Unlock()
+	l.Stop()
+	return nil
+}
+
+// stop ends kids and returns descriptions of those that were running.
+func (l *Launcher) stop(kids []*child) []string {
+	var stopped []string
+	for _, c := range kids {
+		select {
+		case <-c.done:
+			continue
+		default:
+		}
+		stopped = append(stopped, c.String())
+		c.signal(unix.SIGTERM)
+	}
+	deadline := time.After(Grace)
+	for _, c := range kids {
+		select {
+		case <-c.done:
+		case <-deadline:
+			c.signal(unix.SIGKILL)
+		}
+	}
+	for _, c := range kids {
+		c.signal(unix.SIGKILL)
+		select {
+		case <-c.done:
+		case <-time.After(2 * time.Second):
+		}
+	}
+	return stopped
+}
+
+// child is one worker process.
+type child struct {
+	child  *mp.Child
+	src    string
+	pidfd  int
+	cell   int
+	stdout *lazyWriter
+	stderr *lazyWriter
+	known  chan struct{} // closed when the status line arrived
+	done   chan struct{} // closed when the worker exited and its output was forwarded
+
+	mu     sync.Mutex
+	name   string
+	daemon bool
+	exited bool
+}
+
+// start starts a worker that rebuilds src and waits for its target.
+func (l *Launcher) start(src string) (*child, error) {
+	cmd := l.cmd()
+	cmd.Stdin = strings.NewReader(src)
+	var files []*os.File
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	pipe := func() (r, w *os.File, err error) {
+		r, w, err = os.Pipe()
+		if err == nil {
+			files = append(files, r, w)
+		}
+		return r, w, err
+	}
+	c := &child{src: src, pidfd: -1, known: make(chan struct{}), done: make(chan struct{})}
+	statusR, statusW, err := pipe()
+	if err != nil {
+		return nil, fmt.Errorf("worker: start a worker: %w", err)
+	}
+	var outR, errR *os.File
+	l.mu.Lock()
+	inherit := l.inherit
+	l.mu.Unlock()
+	if inherit {
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	} else {
+		var outW, errW *os.File
+		if outR, outW, err = pipe(); err == nil {
+			errR, errW, err = pipe()
+		}
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("worker: start a worker: %w", err)
+		}
+		cmd.Stdout, cmd.Stderr = outW, errW
+		defer outW.Close()
+		defer errW.Close()
+	}
+	cmd.ExtraFiles = append(cmd.ExtraFiles, statusW)
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	// mp.StartChild puts its socket at fd 3, before ExtraFiles.
+	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", StatusEnv, 3+len(cmd.ExtraFiles)))
+	mc, err := mp.StartChild(cmd)
+	statusW.Close()
+	if err != nil {
+		closeAll()
+		return nil, fmt.Errorf("worker: start a worker: %w", err)
+	}
+	c.child = mc
+	if fd, err := unix.PidfdOpen(mc.Pid(), unix.PIDFD_NONBLOCK); err == nil {
+		c.pidfd = fd
+	}
+	c.stdout, c.stderr = &lazyWriter{}, &lazyWriter{}
+	var wg sync.WaitGroup
+	forward := func(w io.Writer, r *os.File) {
+		defer wg.Done()
+		defer r.Close()
+		io.Copy(w, r)
+	}
+	if !inherit {
+		wg.Add(2)
+		go forward(c.stdout, outR)
+		go forward(c.stderr, errR)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer statusR.Close()
+		br := bufio.NewReader(statusR)
+		if line, err := br.ReadString('\n'); err == nil {
+			name, daemon, _ := strings.Cut(strings.TrimSuffix(line, "\n"), "\x00")
+			c.mu.Lock()
+			c.name, c.daemon = name, daemon == "true"
+			c.mu.Unlock()
+			close(c.known)
+		}
+		io.Copy(io.Discard, br) // end of file: the worker exited
+	}()
+	go func() {
+		wg.Wait()
+		c.mu.Lock()
+		c.exited = true
+		if c.pidfd >= 0 {
+			unix.Close(c.pidfd)
+			c.pidfd = -1
+		}
+		c.mu.Unlock()
+		close(c.done)
+	}()
+	return c, nil
+}
+
+func (c *child) isDaemon() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.daemon
+}
+
+// signal sends sig to the worker unless it has exited.
+func (c *child) signal(sig unix.Signal) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.exited {
+		return
+	}
+	if c.pidfd >= 0 {
+		unix.PidfdSendSignal(c.pidfd, sig, nil, 0)
+		return
+	}
+	syscall.Kill(c.child.Pid(), sig)
+}
+
+// close ends a worker that was never handed out.
+func (c *child) close() {
+	c.child.Close()
+	<-c.done
+}
+
+func (c *child) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	name := c.name
+	if name == "" {
+		name = "a worker"
+	}
+	return fmt.Sprintf("%s (pid %d)", name, c.child.Pid())
+}
+
+// lazyWriter holds what is written to it until it is bound to a writer, so
+// that output of a worker started in advance reaches the cell that uses it.
+type lazyWriter struct {
+	mu  sync.Mutex
+	w   io.Writer
+	buf bytes.Buffer
+}
+
+func (l *lazyWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.w == nil {
+		return l.buf.Write(p)
+	}
+	l.w.Write(p)
+	return len(p), nil // a cell that went away must not stop the copy
+}
+
+func (l *lazyWriter) bind(w io.Writer) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.w = w
+	if l.buf.Len() > 0 {
+		w.Write(l.buf.Bytes())
+		l.buf.Reset()
+	}
+}

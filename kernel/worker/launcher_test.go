@@ -1,0 +1,448 @@
+package worker_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/gopherlab/gopherlab/kernel/symbols"
+	"github.com/gopherlab/gopherlab/kernel/worker"
+	"github.com/gopherlab/gopherlab/runtime/mp"
+)
+
+// workerEnv makes the test binary a worker, as `gopherlab worker` is.
+const workerEnv = "GOPHERLAB_WORKER_TEST"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(workerEnv) == "1" {
+		os.Exit(worker.Main(symbols.Symbols))
+	}
+	os.Exit(m.Run())
+}
+
+// cellOutput records what a cell and its processes write, in order.
+type cellOutput struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *cellOutput) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+func (o *cellOutput) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
+}
+
+// notebook is a minimal stand-in for session.Session: an interpreter, the
+// declarations so far, and the launcher hooks around each cell.
+type notebook struct {
+	t     *testing.T
+	in    *interp.Interpreter
+	out   *cellOutput // the running cell's
+	mu    sync.Mutex
+	decls []string
+	l     *worker.Launcher
+}
+
+func newNotebook(t *testing.T) *notebook {
+	nb := &notebook{t: t, out: &cellOutput{}}
+	nb.in = interp.New(interp.Options{Stdout: writerFunc(func(p []byte) (int, error) { return nb.cellOut().Write(p) })})
+	for _, s := range []interp.Exports{stdlib.Symbols, symbols.Symbols, worker.Symbols} {
+		if err := nb.in.Use(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	nb.l = worker.NewLauncher(func() *exec.Cmd {
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), workerEnv+"=1")
+		return cmd
+	}, nb.source)
+	mp.SetLauncher(nb.l)
+	t.Cleanup(func() {
+		nb.l.Close()
+		mp.SetLauncher(nil)
+	})
+	return nb
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func (nb *notebook) cellOut() *cellOutput {
+	nb.mu.Lock()
+	defer nb.mu.Unlock()
+	return nb.out
+}
+
+func (nb *notebook) source() string {
+	nb.mu.Lock()
+	defer nb.mu.Unlock()
+	return "package main\n\n" + strings.Join(nb.decls, "\n\n") + "\n"
+}
+
+// declare runs a cell of declarations and adds it to the notebook's source.
+func (nb *notebook) declare(cell string) {
+	nb.t.Helper()
+	if _, err := nb.in.Eval(worker.Rewrite(cell, nb.source())); err != nil {
+		nb.t.Fatalf("declare %q: %v", cell, err)
+	}
+	nb.mu.Lock()
+	nb.decls = append(nb.decls, cell)
+	nb.mu.Unlock()
+}
+
+// run runs a cell of statements as the session does: the launcher learns
+// where its output goes, and the cell ends when its non-daemon processes
+// have exited. It returns the cell's output and the launcher's error.
+func (nb *notebook) run(ctx context.Context, cell string) (string, error) {
+	nb.t.Helper()
+	out := &cellOutput{}
+	nb.mu.Lock()
+	nb.out = out
+	nb.mu.Unlock()
+	nb.l.CellStart(out, out)
+	_, err := nb.in.EvalWithContext(ctx, worker.Rewrite(cell, nb.source()))
+	if err != nil && ctx.Err() == nil {
+		nb.t.Fatalf("run %q: %v", cell, err)
+	}
+	err = nb.l.CellDone(ctx)
+	return out.String(), err
+}
+
+const tutorialDecls = `import (
+	"fmt"
+	"time"
+
+	"github.com/gopherlab/gopherlab/runtime/mp"
+)`
+
+// TestTutorialPlainInt is the tutorial's first two programs: two processes
+// add to a plain int under a lock. Each child has its own copy of number,
+// the lock keeps one process's lines together, the parent's number is
+// unchanged, and the cell ends after both children, "main end" first.
+func TestTutorialPlainInt(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(tutorialDecls)
+	nb.declare(`func add(number int, value int, lock *mp.Lock) {
+	lock.Lock()
+	defer lock.Unlock()
+	fmt.Printf("init add%d number = %d\n", value, number)
+	for i := 0; i < 5; i++ {
+		number += value
+		time.Sleep(20 * time.Millisecond)
+		fmt.Printf("add%d number = %d\n", value, number)
+	}
+}`)
+	nb.declare(`var number = 0`)
+	out, err := nb.run(context.Background(), `
+lock := mp.NewLock()
+p1 := mp.NewProcess(add, number, 1, lock)
+p2 := mp.NewProcess(add, number, 3, lock)
+if err := p1.Start(); err != nil { panic(err) }
+if err := p2.Start(); err != nil { panic(err) }
+fmt.Println("main end")
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("output:\n%s", out)
+	// "main end" usually comes first (the children start while the parent
+	// prints), but that is a race; the children's lines are not.
+	var lines []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if line != "main end" {
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) != 12 || !strings.Contains(out, "main end\n") {
+		t.Fatalf("want main end and 12 lines from the children, got %q", out)
+	}
+	// Under the lock each process prints its six lines together, starting
+	// from its own copy of number (0).
+	for _, block := range [][]string{lines[0:6], lines[6:12]} {
+		var n int
+		fmt.Sscanf(block[0], "init add%d", &n)
+		want := []string{fmt.Sprintf("init add%d number = 0", n)}
+		for i := 1; i <= 5; i++ {
+			want = append(want, fmt.Sprintf("add%d number = %d", n, i*n))
+		}
+		if strings.Join(block, "\n") != strings.Join(want, "\n") {
+			t.Errorf("lines of add%d interleaved or wrong:\n%s\nwant\n%s", n, strings.Join(block, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	if v, err := nb.in.Eval("number"); err != nil || v.Interface() != 0 {
+		t.Errorf("parent's number = %v (%v), want 0: children must get copies", v, err)
+	}
+}
+
+// TestTutorialSharedValueAndArray is the tutorial's last program: a shared
+// Value incremented under a lock ends at 20, and an Array negated by a third
+// process comes back negated.
+func TestTutorialSharedValueAndArray(t *testing.T) {
+	if !symbols.Symbols[worker.MPPath+"/mp"]["NewValue"].IsValid() {
+		t.Skip("kernel/symbols has no bindings for mp.Value yet: regenerate them (go generate ./kernel/symbols)")
+	}
+	nb := newNotebook(t)
+	nb.declare(tutorialDecls)
+	nb.declare(`func add(number *mp.Value, value int, lock *mp.Lock) {
+	lock.Lock()
+	defer lock.Unlock()
+	fmt.Printf("init add%d number = %d\n", value, number.Load())
+	for i := 0; i < 5; i++ {
+		number.Add(value)
+		time.Sleep(5 * time.Millisecond)
+		fmt.Printf("add%d number = %d\n", value, number.Load())
+	}
+}
+
+func change(arr *mp.Array) {
+	for i := 0; i < arr.Len(); i++ {
+		arr.Store(i, -arr.Load(i))
+	}
+}`)
+	out, err := nb.run(context.Background(), `
+lock := mp.NewLock()
+number := mp.NewValue("i", 0)
+arr := mp.NewArray("i", []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+p1 := mp.NewProcess(add, number, 1, lock)
+p2 := mp.NewProcess(add, number, 3, lock)
+p3 := mp.NewProcess(change, arr)
+p1.Start()
+p2.Start()
+p3.Start()
+fmt.Println(arr.Ints())
+if err := p3.Join(); err != nil { panic(err) }
+fmt.Println(arr.Ints())
+fmt.Println("main end")
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("output:\n%s", out)
+	if !strings.Contains(out, "[0 -1 -2 -3 -4 -5 -6 -7 -8 -9]\nmain end\n") {
+		t.Errorf("array not negated by the child:\n%s", out)
+	}
+	if !regexp.MustCompile(`add\d number = 20\n$`).MatchString(out) {
+		t.Errorf("shared value does not end at 20:\n%s", out)
+	}
+	if v, err := nb.in.Eval("number.Load()"); err != nil || v.Interface() != 20 {
+		t.Errorf("number.Load() in the parent = %v (%v), want 20", v, err)
+	}
+}
+
+// TestRefusedTargets checks that targets a child cannot find are refused
+// before any process starts, with the reason.
+func TestRefusedTargets(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(tutorialDecls)
+	nb.declare(`type T struct{}
+
+func (T) Work() {}`)
+	for _, tt := range []struct{ cell, want string }{
+		{`f := func() {}; err := mp.NewProcess(f).Start(); fmt.Print(err)`, "f is a variable"},
+		{`err := mp.NewProcess(func() { fmt.Println("x") }).Start(); fmt.Print(err)`, "cannot run a function literal"},
+		{`err := mp.NewProcess(T{}.Work).Start(); fmt.Print(err)`, "method value"},
+	} {
+		out, err := nb.run(context.Background(), tt.cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out, tt.want) || !strings.Contains(out, "top level") {
+			t.Errorf("%s: got %q, want a message containing %q", tt.cell, out, tt.want)
+		}
+	}
+}
+
+// TestPanickingChild checks that a panic in a child shows in the cell,
+// Join reports exit code 1, and a lock the child held is not left locked
+// for the others.
+func TestPanickingChild(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(tutorialDecls)
+	nb.declare(`func boom(lock *mp.Lock) {
+	lock.Lock()
+	panic("boom in the child")
+}`)
+	out, err := nb.run(context.Background(), `
+lock := mp.NewLock()
+p := mp.NewProcess(boom, lock)
+p.Start()
+fmt.Println("join:", p.Join(), p.ExitCode())
+ok := lock.LockTimeout(5 * time.Second)
+fmt.Println("lock taken after the child died:", ok, lock.OwnerDied())
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("output:\n%s", out)
+	for _, want := range []string{"boom in the child", "join: ", " 1\n", "lock taken after the child died: true true"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
+
+// TestInterruptStopsChildren cancels a cell waiting for a child that would
+// run for a minute: the child is stopped, and no process is left.
+func TestInterruptStopsChildren(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(tutorialDecls)
+	nb.declare(`func sleeper() {
+	fmt.Println("sleeping")
+	time.Sleep(time.Minute)
+}`)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		// Interrupt once the child runs (its output reached the cell).
+		for !strings.Contains(nb.cellOut().String(), "sleeping") {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+	}()
+	start := time.Now()
+	out, err := nb.run(ctx, `
+p := mp.NewProcess(sleeper)
+p.Start()
+`)
+	t.Logf("output %q, error %v after %v", out, err, time.Since(start))
+	if err == nil || !strings.Contains(err.Error(), "interrupted: stopped Process-") {
+		t.Fatalf("CellDone error = %v, want one naming the stopped process", err)
+	}
+	v, err := nb.in.Eval("p.Pid()")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitGone(t, int(v.Int()))
+	if v, err := nb.in.Eval("p.ExitCode()"); err != nil || v.Int() != -15 {
+		t.Errorf("ExitCode() = %v (%v), want -15 (SIGTERM)", v, err)
+	}
+}
+
+// TestDaemonOutlivesCell checks that a cell does not wait for a daemon, and
+// that the daemon's later output still reaches the cell that started it.
+func TestDaemonOutlivesCell(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(tutorialDecls)
+	nb.declare(`func late(d time.Duration) {
+	time.Sleep(d)
+	fmt.Println("daemon done")
+}`)
+	first := &cellOutput{}
+	nb.mu.Lock()
+	nb.out = first
+	nb.mu.Unlock()
+	nb.l.CellStart(first, first)
+	if _, err := nb.in.Eval(worker.Rewrite(`
+p := mp.NewProcess(late, 300*time.Millisecond)
+p.SetDaemon(true)
+p.Start()
+fmt.Println("cell end")`, nb.source())); err != nil {
+		t.Fatal(err)
+	}
+	if err := nb.l.CellDone(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := first.String(); got != "cell end\n" {
+		t.Errorf("cell output at its end = %q, want only %q (no wait for the daemon)", got, "cell end\n")
+	}
+	second, err := nb.run(context.Background(), `fmt.Println("second cell")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nb.in.Eval("p.Join()"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond) // the pipe drains after the exit
+	if got := first.String(); got != "cell end\ndaemon done\n" {
+		t.Errorf("first cell output = %q, want the daemon's line in it", got)
+	}
+	if strings.Contains(second, "daemon") {
+		t.Errorf("daemon output went to the second cell: %q", second)
+	}
+}
+
+// TestCloseLeavesNothing starts a child and a worker kept ready, closes the
+// launcher (restart, shutdown), and checks that no process is left.
+func TestCloseLeavesNothing(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(tutorialDecls)
+	nb.declare(`func sleeper() { time.Sleep(time.Minute) }`)
+	nb.declare(`var p *mp.Process`)
+	if _, err := nb.run(context.Background(), `p = mp.NewProcess(sleeper); p.SetDaemon(true); p.Start()`); err != nil {
+		t.Fatal(err)
+	}
+	v, err := nb.in.Eval("p.Pid()")
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // let the next worker start
+	kids := childPids(t)
+	t.Logf("children before Close: %v (target pid %d)", kids, v.Int())
+	if len(kids) < 1 {
+		t.Fatalf("no child process found")
+	}
+	nb.l.Close()
+	for _, pid := range kids {
+		waitGone(t, pid)
+	}
+	if left := childPids(t); len(left) != 0 {
+		t.Errorf("processes left after Close: %v", left)
+	}
+}
+
+// childPids returns the pids of this process's children.
+func childPids(t *testing.T) []int {
+	t.Helper()
+	self := os.Getpid()
+	var pids []int
+	dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, d := range dirs {
+		b, err := os.ReadFile(d)
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) > 2 && f[0] != "Z" && f[1] == strconv.Itoa(self) {
+			pid, _ := strconv.Atoi(strings.Fields(s)[0])
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// waitGone waits until pid no longer exists (exited and reaped).
+func waitGone(t *testing.T, pid int) {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		if err := syscall.Kill(pid, 0); err == syscall.ESRCH {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	t.Errorf("process %d still exists: %s", pid, b)
+}

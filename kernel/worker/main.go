@@ -1,0 +1,83 @@
+package worker
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"reflect"
+	"strconv"
+	"syscall"
+
+	"github.com/traefik/yaegi/interp"
+
+	"github.com/gopherlab/gopherlab/runtime/mp"
+)
+
+// Main is the child side: the `gopherlab worker` command. It reads the
+// notebook's declarations from standard input, rebuilds them with
+// [Build] and the given symbols, and runs the target its parent sends
+// ([mp.RunChild]); it exits when the target returns. A worker that cannot
+// rebuild the declarations reports why to the Process.Start that uses it.
+// Main returns (with status 2) only when the process was not started as a
+// child.
+func Main(symbols ...interp.Exports) int {
+	if !mp.IsChild() {
+		fmt.Fprintln(os.Stderr, "gopherlab worker: this command runs the processes notebook cells start; the kernel starts it, not you")
+		return 2
+	}
+	status := statusFile()
+	src, err := io.ReadAll(os.Stdin)
+	var nb *Notebook
+	if err == nil {
+		nb, err = Build(string(src), symbols...)
+	}
+	if err == nil {
+		// Processes started by the target run in workers of their own,
+		// which rebuild the same declarations.
+		exe, exeErr := os.Executable()
+		if exeErr == nil {
+			l := NewLauncher(func() *exec.Cmd { return exec.Command(exe, os.Args[1:]...) },
+				func() string { return string(src) })
+			l.inherit = true
+			mp.SetLauncher(l)
+		}
+	}
+	mp.RunChild(func(name string) (reflect.Value, error) {
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		fn, err := nb.Lookup(name)
+		if err != nil || status == nil {
+			return fn, err
+		}
+		return announce(fn, status), nil
+	})
+	return 2
+}
+
+// statusFile returns the file named by [StatusEnv], marked close-on-exec so
+// that the worker's own children do not hold it open.
+func statusFile() *os.File {
+	fd, err := strconv.Atoi(os.Getenv(StatusEnv))
+	os.Unsetenv(StatusEnv)
+	if err != nil || fd < 3 {
+		return nil
+	}
+	syscall.CloseOnExec(fd)
+	return os.NewFile(uintptr(fd), "status")
+}
+
+// announce wraps fn so that, when it is called (mp has set the process's
+// name and daemon flag by then), the launcher learns both before the target
+// runs.
+func announce(fn reflect.Value, status *os.File) reflect.Value {
+	return reflect.MakeFunc(fn.Type(), func(args []reflect.Value) []reflect.Value {
+		p := mp.CurrentProcess()
+		fmt.Fprintf(status, "%s\x00%t\n", p.Name(), p.Daemon())
+		if fn.Type().IsVariadic() {
+			return fn.CallSlice(args)
+		}
+		return fn.Call(args)
+	})
+}
