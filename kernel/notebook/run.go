@@ -109,7 +109,7 @@ func (r *runner) runCell(ctx context.Context, c *Cell, count int) error {
 		o := errorOutput(err)
 		c.Outputs = append(c.Outputs, o)
 		if w := r.opts.Stderr; w != nil {
-			io.WriteString(w, o.PlainText())
+			io.WriteString(w, errorText(o))
 		}
 		return err
 	}
@@ -138,6 +138,15 @@ func errorOutput(err error) *Output {
 		return &Output{Type: ErrorOutput, EName: se.Name, EValue: se.Value, Traceback: se.Traceback}
 	}
 	return &Output{Type: ErrorOutput, EName: "Error", EValue: err.Error()}
+}
+
+// errorText is an error output as a terminal shows it: the traceback when
+// there is one (it carries the message), else the name and value.
+func errorText(o *Output) string {
+	if len(o.Traceback) == 0 {
+		return o.EName + ": " + o.EValue + "\n"
+	}
+	return strings.Join(o.Traceback, "\n") + "\n"
 }
 
 // print writes a result or display to Stdout; r.mu is held.
