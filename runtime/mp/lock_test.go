@@ -40,7 +40,7 @@ func init() {
 	}
 	helpers["traced"] = func(objs []any, args []string) int {
 		lock := objs[0].(*Lock)
-		setProcessName(args[0])
+		CurrentProcess().SetName(args[0])
 		for range 3 {
 			lock.Lock()
 			time.Sleep(2 * time.Millisecond)

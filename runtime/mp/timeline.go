@@ -31,21 +31,9 @@ const (
 	eventRelease = 2
 )
 
-// processName is the name of this process as processes and events show it;
-// the child side of Process sets it.
-var processName atomic.Pointer[string]
-
-// setProcessName sets the name that traced locks record for this process.
-func setProcessName(name string) { processName.Store(&name) }
-
-// currentProcessName returns this process's name: "MainProcess" unless it
-// is a child that was given one, as in Python.
-func currentProcessName() string {
-	if p := processName.Load(); p != nil {
-		return *p
-	}
-	return "MainProcess"
-}
+// currentProcessName returns this process's name: "MainProcess", or in a
+// child the name its parent gave it, as in Python.
+func currentProcessName() string { return CurrentProcess().Name() }
 
 // tracer appends lock events to a buffer in shared memory, so that the
 // events of every process using the lock are in one place.
@@ -93,8 +81,8 @@ func (t *tracer) record(kind uint32) {
 	atomic.StoreUint32(t.seg.Uint32(e+12), kind)
 }
 
-// An Event is one acquisition or release of a traced [Lock].
-type Event struct {
+// A LockEvent is one acquisition or release of a traced [Lock].
+type LockEvent struct {
 	Time    time.Time
 	Pid     int    // process id
 	Process string // process name, "MainProcess" for the parent
@@ -117,8 +105,8 @@ type Span struct {
 // cell whose last expression is lock.Timeline() shows the picture. A
 // Timeline is a plain value, safe to copy and to read concurrently.
 type Timeline struct {
-	Events  []Event // in time order
-	Dropped int     // events not recorded because the buffer was full
+	Events  []LockEvent // in time order
+	Dropped int         // events not recorded because the buffer was full
 }
 
 // Timeline returns the events l recorded so far, in time order. For a Lock
@@ -145,7 +133,7 @@ func (l *Lock) Timeline() *Timeline {
 		if j := strings.IndexByte(string(name), 0); j >= 0 {
 			name = name[:j]
 		}
-		tl.Events = append(tl.Events, Event{
+		tl.Events = append(tl.Events, LockEvent{
 			Time:    time.Unix(0, atomic.LoadInt64((*int64)(unsafe.Pointer(t.seg.Uint64(e))))),
 			Pid:     int(atomic.LoadUint32(t.seg.Uint32(e + 8))),
 			Process: string(name),
