@@ -1,3 +1,92 @@
 // Package mp runs functions in separate OS processes that share locks and
 // memory, after Python's multiprocessing module.
+//
+// A [Process] runs a top-level function (its target) in a new process.
+// Ordinary arguments are copied into the child; shared objects — [Lock],
+// [RLock], [Semaphore], [Event], [Condition], [Barrier], [Value], [Array],
+// [Queue], [Conn] — passed as arguments are the same objects in parent and
+// child, backed by shared memory and sockets:
+//
+//	func add(number *mp.Value, value int, lock *mp.Lock) {
+//		lock.Lock()
+//		defer lock.Unlock()
+//		number.Store(number.Load() + value)
+//	}
+//
+//	func main() {
+//		mp.Main() // first thing: a child runs its target here
+//		number, lock := mp.NewValue("i", 0), mp.NewLock()
+//		p := mp.NewProcess(add, number, 5, lock)
+//		if err := p.Start(); err != nil {
+//			log.Fatal(err)
+//		}
+//		if err := p.Join(); err != nil {
+//			log.Fatal(err)
+//		}
+//		fmt.Println(number.Load()) // 5
+//	}
+//
+// # From Python
+//
+//	Python multiprocessing                      Go, package mp
+//	------------------------------------------  ---------------------------------------------
+//	if __name__ == "__main__":                  mp.Main() first in main (TestMain in tests)
+//	p = Process(target=f, args=(a, b))          p := mp.NewProcess(f, a, b)
+//	p.start()                                   err := p.Start()
+//	p.join()                                    err := p.Join()   // *mp.ExitError if it failed
+//	p.join(timeout)                             exited := p.JoinTimeout(d)
+//	p.is_alive()                                p.IsAlive()
+//	p.exitcode  (None, 0, 1, -9, -15)           p.ExitCode()  (-1 until exited, 0, 1, -9, -15)
+//	p.pid, p.name, p.daemon = True              p.Pid(), p.Name(), p.SetName(s), p.SetDaemon(true)
+//	p.terminate(), p.kill()                     p.Terminate(), p.Kill()
+//	current_process().name                      mp.CurrentProcess().Name()
+//	set_start_method("spawn"|"forkserver")      mp.SetStartMethod("spawn"|"forkserver")
+//	Lock(); with lock: ...                      l := mp.NewLock(); l.Lock(); defer l.Unlock()
+//	lock.acquire(timeout=t)                     l.LockTimeout(t)
+//	RLock(), Semaphore(n), BoundedSemaphore(n)  mp.NewRLock(), mp.NewSemaphore(n), mp.NewBoundedSemaphore(n)
+//	Event(), Condition(lock), Barrier(n)        mp.NewEvent(), mp.NewCondition(l), mp.NewBarrier(n)
+//	Value('i', 0); v.value += 1                 v := mp.NewValue("i", 0); v.Store(v.Load() + 1)
+//	with v.get_lock(): ...                      v.GetLock().Lock() ... Unlock()
+//	Value('i', 0, lock=False)                   mp.NewRawValue("i", 0)
+//	Array('i', 10); Array('d', [1.5, 2])        mp.NewArray("i", 10); mp.NewArray("d", []float64{1.5, 2})
+//	arr[i] = -arr[i]; arr[:]                    arr.Store(i, -arr.Load(i)); arr.Ints(), or arr.Int32s()[i]
+//	q = Queue(maxsize)                          q := mp.NewQueue(capacity)
+//	q.put(x); q.get()                           err := q.Put(x); x, err := q.Get()  (or q.GetInto(&x))
+//	q.get(timeout=t), queue.Empty, queue.Full   q.GetTimeout(t), mp.ErrEmpty, mp.ErrFull
+//	q.qsize(); q.close()                        q.Len(); q.Close()
+//	a, b = Pipe(); a.send(x); b.recv()          a, b := mp.NewPipe(); a.Send(x); x, err := b.Recv()
+//	b.poll(timeout)                             b.Poll(d)
+//	with Pool(4) as pool: pool.map(f, xs)       pool := mp.NewPool(4); defer pool.Close(); pool.Map(f, xs)
+//	                                            pool.MapInts(f, []int{...}) for func(int) int
+//
+// # Targets and children
+//
+// A child is a new run of the same program: the default launcher
+// re-executes os.Executable with a socket at file descriptor 3, and [Main]
+// (or [RunChild]) receives the target and its arguments over it, runs the
+// target and exits. Targets need no registration, but they must be
+// top-level functions: function literals, closures and method values are
+// refused by [Process.Start] with a message saying what to write instead,
+// because the child cannot see the variables they capture. Arguments are
+// copied with encoding/gob (numbers, strings, bools, slices, arrays, maps
+// and structs with exported fields of those); pointers, channels and
+// functions are refused, and numbers convert to the parameter's type as an
+// untyped constant would.
+//
+// A child exits with status 0 when its target returns, 1 when the target
+// panics (the panic is printed to the child's stderr) or returns a non-nil
+// error, and is killed (-9) when its parent dies. Its standard output and
+// error are the parent's. [SetStartMethod]("forkserver") keeps one child
+// started in advance so that Start only has to hand it the target.
+//
+// gopherlab's kernel runs functions defined in notebook cells in children
+// through a [Launcher] ([SetLauncher], [RunChild]).
+//
+// # Sharing
+//
+// Shared objects live in memory files (memfd) mapped by every process that
+// holds them, or in sockets; nothing is left in /dev/shm, and the memory is
+// freed when the last process holding it closes it or exits. Lock, Value
+// and the other synchronisation types are futex words in that memory, so an
+// uncontended Lock is a compare-and-swap and waiters sleep in the kernel.
 package mp

@@ -303,3 +303,35 @@ func TestProcessNames(t *testing.T) {
 		t.Errorf("CurrentProcess().Name() = %q", mp.CurrentProcess().Name())
 	}
 }
+
+func TestStartMethods(t *testing.T) {
+	if err := mp.SetStartMethod("fork"); err == nil || !strings.Contains(err.Error(), "not available") {
+		t.Errorf(`SetStartMethod("fork") = %v`, err)
+	}
+	if err := mp.SetStartMethod("forkserver"); err != nil {
+		t.Fatal(err)
+	}
+	v := mp.NewValue("i", 0)
+	for i := 0; i < 3; i++ {
+		p := mp.NewProcess(incrementLocked, v, mp.NewLock(), 10)
+		if err := p.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Join(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v.Load() != 30 {
+		t.Errorf("forkserver children counted to %d, want 30", v.Load())
+	}
+	if err := mp.SetStartMethod("spawn"); err != nil {
+		t.Fatal(err)
+	}
+	// The pre-started child is gone.
+	for i := 0; i < 100 && len(children()) > 0; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if kids := children(); len(kids) > 0 {
+		t.Errorf("children left after leaving forkserver: %v", kids)
+	}
+}

@@ -1,0 +1,52 @@
+#!/bin/sh
+# bench.sh prints runtime/mp's benchmark figures beside Python
+# multiprocessing's (/usr/bin/python3), measured in the same run, with the
+# ratios. Usage, from anywhere in the repository:
+#
+#	runtime/mp/testdata/bench.sh [scale]
+#
+# scale (default 1) multiplies the Python loop counts; the Go side uses
+# -benchtime=1s (or 0.2s times scale when scale < 1). The machine should be
+# otherwise idle: both sides are timed in wall-clock time.
+set -eu
+scale=${1:-1}
+dir=$(cd "$(dirname "$0")/.." && pwd)
+benchtime=$(awk -v s="$scale" 'BEGIN { if (s < 1) printf "%.2fs", (s < 0.1 ? 0.1 : s); else print "1s" }')
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+echo "Go: go test -run XXX -bench 'LockUnlock|ValueAddLocked2Proc|ProcessStart|ArrayNegate1M' -benchtime $benchtime ./runtime/mp/" >&2
+(cd "$dir" && go test -run XXX -bench 'LockUnlock|ValueAddLocked2Proc|ProcessStart|ArrayNegate1M' -benchtime "$benchtime" .) >"$out"
+echo "Python: /usr/bin/python3 testdata/bench_python.py $scale" >&2
+(cd "$dir/testdata" && /usr/bin/python3 bench_python.py "$scale") >>"$out"
+awk '
+function metric(line, unit,   i, n, f) {
+	n = split(line, f, /[ \t]+/)
+	for (i = 2; i <= n; i++) if (f[i] == unit) return f[i-1]
+	return ""
+}
+/^BenchmarkLockUnlock/                 { go["lock"] = metric($0, "ns/op") }
+/^BenchmarkValueAddLocked2Proc/        { go["add"] = metric($0, "ops/s") }
+/^BenchmarkProcessStart\/spawn/        { go["spawn"] = metric($0, "ns/op") / 1e6 }
+/^BenchmarkProcessStart\/forkserver/   { go["forkserver"] = metric($0, "ns/op") / 1e6 }
+/^BenchmarkArrayNegate1M/              { go["negate"] = metric($0, "negate-ms"); go["negtotal"] = metric($0, "ns/op") / 1e6 }
+/^lock_ns /           { py["lock"] = $2 }
+/^value_add_ops /     { py["add"] = $2 }
+/^start_fork_ms /     { py["fork"] = $2 }
+/^start_forkserver_ms / { py["forkserver"] = $2 }
+/^start_spawn_ms /    { py["spawn"] = $2 }
+/^negate_ms /         { py["negate"] = $2 }
+/^negate_total_ms /   { py["negtotal"] = $2 }
+function row(what, g, p, unit, higher) {
+	if (g == "" || p == "" || g == 0 || p == 0) { printf "%-46s %12s %12s %s\n", what, g, p, unit; return }
+	printf "%-46s %12.4g %12.4g %-8s %7.1fx\n", what, g, p, unit, higher ? g / p : p / g
+}
+END {
+	printf "%-46s %12s %12s %-8s %8s\n", "figure", "Go", "Python", "unit", "Go gain"
+	row("Lock+Unlock (acquire+release)", go["lock"], py["lock"], "ns", 0)
+	row("2 processes, Value += 1 under its lock", go["add"], py["add"], "ops/s", 1)
+	row("Start until target runs: spawn", go["spawn"], py["spawn"], "ms", 0)
+	row("Start until target runs: forkserver", go["forkserver"], py["forkserver"], "ms", 0)
+	row("  (Python fork, for reference)", go["forkserver"], py["fork"], "ms", 0)
+	row("negate 1M Array(i) in a child: loop", go["negate"], py["negate"], "ms", 0)
+	row("negate 1M Array(i) in a child: start..join", go["negtotal"], py["negtotal"], "ms", 0)
+}' "$out"
