@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -333,5 +334,13 @@ func TestStartMethods(t *testing.T) {
 	}
 	if kids := children(); len(kids) > 0 {
 		t.Errorf("children left after leaving forkserver: %v", kids)
+	}
+}
+
+func TestProcessMakeFuncTarget(t *testing.T) {
+	fn := reflect.MakeFunc(reflect.TypeOf(nothing), func([]reflect.Value) []reflect.Value { return nil }).Interface()
+	err := mp.NewProcess(fn).Start()
+	if err == nil || !strings.Contains(err.Error(), "interpreted function") {
+		t.Errorf("Start of a MakeFunc target = %v", err)
 	}
 }

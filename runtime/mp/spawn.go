@@ -299,7 +299,9 @@ func refTarget(fn any) (reflect.Value, targetRef, error) {
 		return reflect.Value{}, targetRef{}, fmt.Errorf("mp: the target is a function literal or closure (%s): a child process runs a copy of the program and cannot see the variables a closure captures; declare a top-level function (func work(...) { ... }) and pass what it needs as arguments", short)
 	case strings.Contains(name, "["):
 		return reflect.Value{}, targetRef{}, fmt.Errorf("mp: the target %s is a generic function: write a non-generic top-level function that calls it", short)
-	case f.Entry() != pc || strings.HasPrefix(name, "reflect.") || strings.HasPrefix(name, "runtime."):
+	case strings.HasPrefix(name, "reflect."):
+		return reflect.Value{}, targetRef{}, errors.New("mp: the target is an interpreted function (made by reflect.MakeFunc): it can run in a child only through a Launcher that knows the interpreter's functions, such as gopherlab's kernel sets with mp.SetLauncher")
+	case f.Entry() != pc || strings.HasPrefix(name, "runtime."):
 		return reflect.Value{}, targetRef{}, fmt.Errorf("mp: the target (%s) is not a top-level function of this program; declare one with func and pass it by name", short)
 	}
 	exe, err := exeIdentity()
