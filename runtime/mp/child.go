@@ -27,11 +27,12 @@ type spec struct {
 
 // report is what a child sends its parent.
 type report struct {
-	Kind string // reportStarted, reportError, reportPanic, reportFailed
+	Kind string // reportReady, reportStarted, reportError, reportPanic, reportFailed
 	Msg  string
 }
 
 const (
+	reportReady   = "ready"   // the child waits for its spec
 	reportStarted = "started" // the target is about to run
 	reportError   = "error"   // the target could not be set up: Msg says why
 	reportPanic   = "panic"   // the target panicked with Msg
@@ -105,6 +106,7 @@ func RunChild(lookup func(name string) (reflect.Value, error)) {
 	childLookup = lookup
 	childMu.Unlock()
 	c := newConn(os.NewFile(uintptr(fd), "mp-parent"))
+	sendReport(c, reportReady, "")
 	payload, files, err := c.recv(time.Time{})
 	if err != nil {
 		// The parent dropped a pre-started child, or died.

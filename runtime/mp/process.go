@@ -193,6 +193,9 @@ func (p *Process) Start() error {
 		return fmt.Errorf("mp: send %s its target: %w", p.name, err)
 	}
 	r, err := readReport(c.conn, time.Time{})
+	if err == nil && r.Kind == reportReady {
+		r, err = readReport(c.conn, time.Time{})
+	}
 	if err != nil || r.Kind != reportStarted {
 		state, _ := waitChild(c)
 		c.conn.close()

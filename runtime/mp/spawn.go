@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -116,9 +117,10 @@ func dropWarmLocked() {
 // is to run. [StartChild] makes one; [Process.Start] uses it up. Close an
 // unused Child.
 type Child struct {
-	cmd  *exec.Cmd
-	conn *conn
-	used bool
+	cmd   *exec.Cmd
+	conn  *conn
+	used  bool
+	ready bool
 }
 
 // StartChild starts cmd as an mp child: it passes one end of a new socket
@@ -146,6 +148,26 @@ func StartChild(cmd *exec.Cmd) (*Child, error) {
 		return nil, fmt.Errorf("mp: start child: %w", err)
 	}
 	return &Child{cmd: cmd, conn: parent}, nil
+}
+
+// WaitReady waits until the child has initialised and waits for its spec
+// (it has called [Main] or [RunChild]), so that a Process.Start using it
+// runs the target without delay. A launcher that starts children in
+// advance calls it before handing one out. It returns an error when the
+// child exited instead; Close it then.
+func (c *Child) WaitReady() error {
+	if c.ready {
+		return nil
+	}
+	r, err := readReport(c.conn, time.Time{})
+	if err != nil {
+		return fmt.Errorf("mp: child %d exited before it was ready: %w", c.Pid(), errNoMain)
+	}
+	if r.Kind != reportReady {
+		return fmt.Errorf("mp: child %d sent %q before it was ready", c.Pid(), r.Kind)
+	}
+	c.ready = true
+	return nil
 }
 
 // Pid returns the child's process id.
@@ -230,6 +252,11 @@ func takeWarmLocked() *Child {
 		warming = ch
 		go func() {
 			next, err := coldChild(nil)
+			if err == nil {
+				if err = next.WaitReady(); err != nil {
+					next.Close()
+				}
+			}
 			launcherMu.Lock()
 			warming = nil
 			if err == nil {
