@@ -6,7 +6,9 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -343,4 +345,50 @@ func TestProcessMakeFuncTarget(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "interpreted function") {
 		t.Errorf("Start of a MakeFunc target = %v", err)
 	}
+}
+
+// startSleeper starts a grandchild that sleeps, publishes its pid, and
+// waits.
+func startSleeper(pid *mp.Value) error {
+	p := mp.NewProcess(sleepLong)
+	if err := p.Start(); err != nil {
+		return err
+	}
+	pid.Store(p.Pid())
+	return p.Join()
+}
+
+// gone reports whether process pid has exited (it may linger as a zombie
+// when nobody reaps orphans).
+func gone(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	s := string(b)
+	return strings.HasPrefix(strings.TrimSpace(s[strings.LastIndexByte(s, ')')+1:]), "Z")
+}
+
+func TestChildDiesWithParent(t *testing.T) {
+	pid := mp.NewValue("i", 0)
+	p := mp.NewProcess(startSleeper, pid)
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for pid.Load() == 0 {
+		if p.JoinTimeout(time.Millisecond) {
+			t.Fatalf("middle process exited: %v", p.Join())
+		}
+	}
+	p.Kill()
+	p.Join()
+	start := time.Now()
+	for !gone(pid.Load()) {
+		if time.Since(start) > 5*time.Second {
+			syscall.Kill(pid.Load(), syscall.SIGKILL)
+			t.Fatal("grandchild still running 5s after its parent was killed")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Logf("grandchild gone %v after its parent was killed", time.Since(start))
 }
