@@ -136,6 +136,13 @@ func exitName(ex exitSignal) string {
 
 // panicText prints a panic value as Go's runtime does.
 func panicText(r any) string {
+	if rv, ok := r.(reflect.Value); ok {
+		rv = unwrapInterp(rv)
+		if !rv.IsValid() || !rv.CanInterface() {
+			return "nil"
+		}
+		r = rv.Interface()
+	}
 	switch v := r.(type) {
 	case error:
 		return v.Error()

@@ -2,6 +2,8 @@ package session
 
 import (
 	"reflect"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/traefik/yaegi/interp"
@@ -71,5 +73,50 @@ func setSpecialStdio(in *interp.Interpreter) {
 	}
 	if f, ok := unexported(opt, "specialStdio"); ok && f.Kind() == reflect.Bool {
 		f.SetBool(true)
+	}
+}
+
+// stopper reproduces what interp.EvalWithContext does around an
+// evaluation, so that the session can wait for an interrupted evaluation
+// to actually end (EvalWithContext returns at once and leaves it running,
+// and nothing orders it before the next evaluation).
+type stopper struct {
+	id         *uint64
+	done       *chan struct{}
+	cancelChan *bool
+	mutex      *sync.RWMutex
+}
+
+// newStopper finds the fields of in it needs; ok is false if yaegi's
+// layout is not the expected one.
+func newStopper(in *interp.Interpreter) (st stopper, ok bool) {
+	v := reflect.ValueOf(in).Elem()
+	id, ok1 := unexported(v, "id")
+	done, ok2 := unexported(v, "done")
+	cc, ok3 := unexported(v, "cancelChan")
+	mu, ok4 := unexported(v, "mutex")
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		return st, false
+	}
+	st.id, ok1 = id.Addr().Interface().(*uint64)
+	st.done, ok2 = done.Addr().Interface().(*chan struct{})
+	st.cancelChan, ok3 = cc.Addr().Interface().(*bool)
+	st.mutex, ok4 = mu.Addr().Interface().(*sync.RWMutex)
+	return st, ok1 && ok2 && ok3 && ok4
+}
+
+// arm prepares a new cancellable evaluation and returns its stop function.
+func (st stopper) arm() (stop func()) {
+	st.mutex.Lock()
+	done := make(chan struct{})
+	*st.done = done
+	*st.cancelChan = true
+	st.mutex.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			atomic.AddUint64(st.id, 1)
+			close(done)
+		})
 	}
 }

@@ -114,7 +114,7 @@ func (s *Session) evalImports(ctx context.Context, src []byte, segs []segment) e
 			forget(s.in, is.name+"/_.go")
 		}
 		code := declPrefix + strings.Repeat("\n", is.line-1) + "import " + is.text
-		if _, err := s.in.EvalWithContext(ctx, code); err != nil {
+		if _, err := s.eval(ctx, code); err != nil {
 			if strings.Contains(err.Error(), "unable to find source") || strings.Contains(err.Error(), "import \"") {
 				return s.errorAt(src, is.line, 0, fmt.Sprintf("package %s is not available in gopherlab: cells can import the standard library and the packages built into the kernel", strconv.Quote(is.path)))
 			}
@@ -286,7 +286,7 @@ func (s *Session) evalDecls(ctx context.Context, src []byte, segs []segment, pro
 	if err != nil {
 		return false, err
 	}
-	if _, err := s.in.EvalWithContext(ctx, declPrefix+string(out)); err != nil {
+	if _, err := s.eval(ctx, declPrefix+string(out)); err != nil {
 		return false, s.yaegiError(ctx, src, err, func() []error {
 			return lower.Check([]byte(declPrefix[:len(declPrefix)-1]+s.importLine()+"\n"+string(body)), s.context(names))
 		})
@@ -321,7 +321,7 @@ func (s *Session) evalStored(ctx context.Context, d *decl) error {
 		edits = append(edits, s.goEdits(fset, len(declPrefix), dl, where)...)
 	}
 	code = declPrefix + string(applyEdits([]byte(code[len(declPrefix):]), edits))
-	if _, err := s.in.EvalWithContext(ctx, code); err != nil {
+	if _, err := s.eval(ctx, code); err != nil {
 		return err
 	}
 	return nil
@@ -417,7 +417,7 @@ func (s *Session) evalStmts(ctx context.Context, src []byte, segs []segment, las
 		if err != nil {
 			return err
 		}
-		_, err = s.in.EvalWithContext(ctx, "\n"+string(out))
+		_, err = s.eval(ctx, "\n"+string(out))
 		return err
 	}
 	err = nil
@@ -622,7 +622,7 @@ func (s *Session) lower(ctx context.Context, src, code []byte, open string, name
 		return nil, s.errorAt(src, 0, 0, err.Error())
 	}
 	if len(helpers) > 0 {
-		if _, err := s.in.EvalWithContext(ctx, string(helpers)); err != nil {
+		if _, err := s.eval(ctx, string(helpers)); err != nil {
 			s.note(fmt.Sprintf("note: gopherlab helper code failed: %v\n", err))
 		}
 	}

@@ -103,6 +103,10 @@ type Session struct {
 	resMu  sync.Mutex
 	result *Result
 
+	stopper   stopper
+	stopOK    bool
+	abandoned chan struct{} // an interrupted evaluation still running
+
 	cancelMu sync.Mutex
 	cancelCh chan struct{} // closed when the running cell is cancelled
 
@@ -144,6 +148,7 @@ func New(opts Options) (*Session, error) {
 		return nil, fmt.Errorf("session: prelude: %w", err)
 	}
 	s.in = in
+	s.stopper, s.stopOK = newStopper(in)
 	return s, nil
 }
 
@@ -214,6 +219,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (res Res
 		f()
 	}
 
+	s.waitAbandoned()
 	cellCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stop := s.watchDeadlock(cellCtx, cancel)

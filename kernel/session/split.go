@@ -46,6 +46,7 @@ func splitCell(src []byte) []segment {
 			return
 		}
 		start := file.Offset(cur[0].pos)
+		end = min(end, len(src))
 		segs = append(segs, segment{kind: classify(cur[0].tok, func(i int) token.Token {
 			if i < len(cur) {
 				return cur[i].tok
@@ -55,10 +56,22 @@ func splitCell(src []byte) []segment {
 		cur = cur[:0]
 	}
 	lastEnd := 0
+	header := false // in the header of a for, if or switch: ";" does not end the piece
 	for {
 		pos, t, lit := sc.Scan()
 		if t == token.EOF {
 			break
+		}
+		if depth == 0 && (t == token.FOR || t == token.IF || t == token.SWITCH) {
+			header = true
+		}
+		if t == token.SEMICOLON && depth == 0 && header {
+			if lit == ";" {
+				cur = append(cur, tok{pos, t, lit})
+				lastEnd = file.Offset(pos) + 1
+				continue
+			}
+			header = false
 		}
 		switch t {
 		case token.LPAREN, token.LBRACE, token.LBRACK:
