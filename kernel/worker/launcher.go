@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/traefik/yaegi/interp"
 	"golang.org/x/sys/unix"
 
 	"github.com/gopherlab/gopherlab/runtime/mp"
@@ -43,6 +44,7 @@ const Grace = 500 * time.Millisecond
 type Launcher struct {
 	cmd    func() *exec.Cmd
 	source func() string
+	in     *interp.Interpreter
 
 	mu       sync.Mutex
 	stdout   io.Writer // the current cell's
@@ -64,8 +66,23 @@ func NewLauncher(cmd func() *exec.Cmd, source func() string) *Launcher {
 	return &Launcher{cmd: cmd, source: source, stdout: os.Stdout, stderr: os.Stderr, children: map[*child]bool{}}
 }
 
-// Name returns the name by which a worker finds target; see [Resolve].
-func (l *Launcher) Name(target reflect.Value) (string, error) { return Resolve(target) }
+// SetInterp lets l name targets that [Rewrite] did not mark, by finding
+// their declarations among the top-level functions of in, the interpreter
+// that runs the cells. Call it before the first process starts.
+func (l *Launcher) SetInterp(in *interp.Interpreter) { l.in = in }
+
+// Name returns the name by which a worker finds target: the name
+// [Rewrite] marked it with (see [Resolve]), or, with [Launcher.SetInterp],
+// the top-level function of the notebook it is. Otherwise it returns a
+// [*TargetError] saying why target cannot run in a child.
+func (l *Launcher) Name(target reflect.Value) (string, error) {
+	name, err := Resolve(target)
+	var te *TargetError
+	if err == nil || l.in == nil || errors.As(err, &te) && te.Target != "" {
+		return name, err // named, or refused for a reason the mark gives
+	}
+	return identify(target, l.in)
+}
 
 // Command returns a worker command. It is used only by code that calls it
 // directly: Process.Start uses [Launcher.Child].

@@ -60,6 +60,7 @@ type notebook struct {
 	mu    sync.Mutex
 	decls []string
 	l     *worker.Launcher
+	raw   bool // run cells as written, without worker.Rewrite
 }
 
 func newNotebook(t *testing.T) *notebook {
@@ -75,6 +76,7 @@ func newNotebook(t *testing.T) *notebook {
 		cmd.Env = append(os.Environ(), workerEnv+"=1")
 		return cmd
 	}, nb.source)
+	nb.l.SetInterp(nb.in)
 	mp.SetLauncher(nb.l)
 	t.Cleanup(func() {
 		nb.l.Close()
@@ -99,10 +101,17 @@ func (nb *notebook) source() string {
 	return "package main\n\n" + strings.Join(nb.decls, "\n\n") + "\n"
 }
 
+func (nb *notebook) rewrite(cell string) string {
+	if nb.raw {
+		return cell
+	}
+	return worker.Rewrite(cell, nb.source())
+}
+
 // declare runs a cell of declarations and adds it to the notebook's source.
 func (nb *notebook) declare(cell string) {
 	nb.t.Helper()
-	if _, err := nb.in.Eval(worker.Rewrite(cell, nb.source())); err != nil {
+	if _, err := nb.in.Eval(nb.rewrite(cell)); err != nil {
 		nb.t.Fatalf("declare %q: %v", cell, err)
 	}
 	nb.mu.Lock()
@@ -120,7 +129,7 @@ func (nb *notebook) run(ctx context.Context, cell string) (string, error) {
 	nb.out = out
 	nb.mu.Unlock()
 	nb.l.CellStart(out, out)
-	_, err := nb.in.EvalWithContext(ctx, worker.Rewrite(cell, nb.source()))
+	_, err := nb.in.EvalWithContext(ctx, nb.rewrite(cell))
 	if err != nil && ctx.Err() == nil {
 		nb.t.Fatalf("run %q: %v", cell, err)
 	}
@@ -268,6 +277,39 @@ func (T) Work() {}`)
 		}
 		if !strings.Contains(out, tt.want) || !strings.Contains(out, "top level") {
 			t.Errorf("%s: got %q, want a message containing %q", tt.cell, out, tt.want)
+		}
+	}
+}
+
+// TestIdentifyWithoutRewrite runs targets that Rewrite did not mark: the
+// launcher recognises top-level functions by their declaration and refuses
+// the rest.
+func TestIdentifyWithoutRewrite(t *testing.T) {
+	nb := newNotebook(t)
+	nb.raw = true
+	nb.declare(tutorialDecls)
+	nb.declare(`func hello(who string) { fmt.Println("hello,", who) }
+
+func other(who string) { fmt.Println("other", who) }
+
+type T struct{}
+
+func (T) Work(who string) {}`)
+	out, err := nb.run(context.Background(), `p := mp.NewProcess(hello, "child"); p.Start(); p.Join()`)
+	if err != nil || out != "hello, child\n" {
+		t.Errorf("top-level function: output %q, error %v", out, err)
+	}
+	out, err = nb.run(context.Background(), `func() { p := mp.NewProcess(other, "x"); p.Start(); p.Join() }()`)
+	if err != nil || out != "other x\n" {
+		t.Errorf("top-level function passed inside a literal: output %q, error %v", out, err)
+	}
+	for _, tt := range []struct{ cell, want string }{
+		{`f := func(s string) {}; fmt.Print(mp.NewProcess(f, "x").Start())`, "function literal"},
+		{`fmt.Print(mp.NewProcess(T{}.Work, "x").Start())`, "not a top-level function"},
+	} {
+		out, err := nb.run(context.Background(), tt.cell)
+		if err != nil || !strings.Contains(out, tt.want) {
+			t.Errorf("%s: output %q, error %v; want a message containing %q", tt.cell, out, err, tt.want)
 		}
 	}
 }

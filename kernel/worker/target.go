@@ -77,7 +77,6 @@ func Resolve(target reflect.Value) (string, error) {
 			"func work(...) { ... } and then mp.NewProcess(work, ...)"}
 	}
 	mark, written, _ := strings.Cut(spec, " ")
-	const how = "A child process rebuilds the notebook's declarations and finds its target by name, so the target must be a function declared at the top level of a cell."
 	switch mark {
 	case markLiteral:
 		return "", &TargetError{written, fmt.Sprintf("mp: cannot run a function literal in a child process. %s "+
