@@ -76,7 +76,8 @@ type step struct {
 // MIME --" and "-- error --" hold what it must produce. Lines before the
 // first section are a comment. stdout and result must match exactly (a
 // missing section means empty); stderr and error must contain the text
-// (a missing section means none at all).
+// (a missing section means none at all). "-- display MIME --" requires a
+// display_data with that content.
 func parseScenario(data string) []step {
 	var steps []step
 	var cur *step
@@ -124,7 +125,8 @@ func TestScenarios(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
-			t.Parallel()
+			// Not parallel: kernel/display has one sink per process, the
+			// session created last.
 			data, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
@@ -184,6 +186,23 @@ func runStep(t *testing.T, s *Session, file string, st step) {
 		got, _ := res.Data[mime].(string)
 		if got != want {
 			t.Errorf("%s: result %s = %q, want %q", where, mime, got, want)
+		}
+	}
+	for k, want := range st.expect {
+		mime, ok := strings.CutPrefix(k, "display ")
+		if !ok {
+			continue
+		}
+		found := false
+		rec.mu.Lock()
+		for _, d := range rec.displays {
+			if got, _ := d.Data[mime].(string); got == want {
+				found = true
+			}
+		}
+		rec.mu.Unlock()
+		if !found {
+			t.Errorf("%s: no display with %s %q in %v", where, mime, want, rec.displays)
 		}
 	}
 	if !st.present["result"] && res.Data != nil {

@@ -5,6 +5,8 @@ package session
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -13,6 +15,9 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/gopherlab/gopherlab/kernel/display"
+	"github.com/gopherlab/gopherlab/kernel/symbols"
 )
 
 // Output receives what a cell produces. The kernel turns it into IOPub
@@ -118,7 +123,10 @@ type Session struct {
 	endHooks   []func(ctx context.Context) error
 }
 
-// New returns a Session with the standard library and opts.Symbols loaded.
+// New returns a Session with the standard library, the packages built into
+// the kernel (runtime/mp and kernel/display, from kernel/symbols) and
+// opts.Symbols loaded. It installs itself as the process's display sink:
+// kernel/display output goes to the running cell (or the last one).
 func New(opts Options) (*Session, error) {
 	s := &Session{opts: opts, st: newState()}
 	s.stdin = &stdin{s: s}
@@ -136,6 +144,9 @@ func New(opts Options) (*Session, error) {
 	if err := in.Use(s.overrides()); err != nil {
 		return nil, fmt.Errorf("session: load overrides: %w", err)
 	}
+	if err := in.Use(symbols.Symbols); err != nil {
+		return nil, fmt.Errorf("session: load kernel symbols: %w", err)
+	}
 	for _, sym := range opts.Symbols {
 		if err := in.Use(sym); err != nil {
 			return nil, fmt.Errorf("session: load symbols: %w", err)
@@ -149,6 +160,7 @@ func New(opts Options) (*Session, error) {
 	}
 	s.in = in
 	s.stopper, s.stopOK = newStopper(in)
+	display.SetSink(displaySink{s})
 	return s, nil
 }
 
@@ -303,6 +315,9 @@ func (s *Session) runtimeSymbols() interp.Exports {
 			"Show": reflect.ValueOf(s.show),
 			"Rich": reflect.ValueOf(func(mime string, content any, v any) {
 				data := map[string]any{"text/plain": formatValue(v)}
+				if b, ok := content.([]byte); ok {
+					content = base64.StdEncoding.EncodeToString(b)
+				}
 				data[mime] = content
 				s.setResult(&Result{Data: data})
 			}),
@@ -320,20 +335,32 @@ func (s *Session) show(v ...any) {
 	if len(v) != 1 {
 		return
 	}
-	data := map[string]any{"text/plain": formatValue(v[0])}
-	switch x := v[0].(type) {
-	case interface{ HTML() string }:
-		data["text/html"] = x.HTML()
-	case interface{ Markdown() string }:
-		data["text/markdown"] = x.Markdown()
-	case interface{ SVG() string }:
-		data["image/svg+xml"] = x.SVG()
-	case interface{ PNG() []byte }:
-		data["image/png"] = x.PNG()
-	case interface{ JPEG() []byte }:
-		data["image/jpeg"] = x.JPEG()
+	data, ok := display.Bundle(v[0])
+	if !ok {
+		data = map[string]any{}
 	}
+	data["text/plain"] = formatValue(v[0])
 	s.setResult(&Result{Data: data})
+}
+
+// displaySink sends kernel/display output to the running cell's Output,
+// or the last cell's.
+type displaySink struct{ s *Session }
+
+func (d displaySink) Display(m display.Message) error {
+	out, _ := d.s.route.current()
+	if out == nil {
+		return errors.New("session: no cell to display in")
+	}
+	return out.Display(Display{Data: m.Data, Metadata: m.Metadata, ID: m.ID, Update: m.Update})
+}
+
+func (d displaySink) Clear(wait bool) error {
+	out, _ := d.s.route.current()
+	if out == nil {
+		return errors.New("session: no cell to clear")
+	}
+	return out.Clear(wait)
 }
 
 // prelude is evaluated in every new interpreter: helpers the rewritten

@@ -1,0 +1,60 @@
+package session
+
+import (
+	"go/parser"
+	"go/token"
+	"strings"
+	"testing"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+)
+
+// TestSource checks that Source is a valid program holding the latest
+// declarations and no statements, by running it in a fresh interpreter as
+// the worker process does.
+func TestSource(t *testing.T) {
+	s := newTestSession(t)
+	for _, code := range []string{
+		"import str \"strings\"\ntype P struct{ X, Y int }\nfunc (p P) Sum() int { return p.X + p.Y }",
+		"func add(a, b int) int { return a + b }\nfmt.Println(\"statements are not in Source\")",
+		"func add(a, b, c int) int { return a + b + c }",
+		"const k = 3\nvar counter = 10\nnames := []string{\"a\"}\np := P{1, 2}\nq := &P{3, 4}\nd := 2 * time.Second\nn := add(1, 2, 3)",
+		"type P struct{ X, Y, Z int }",
+		"func shout(s string) string { return str.ToUpper(s) }",
+	} {
+		mustRun(t, s, code)
+	}
+	src := s.Source()
+	if _, err := parser.ParseFile(token.NewFileSet(), "source.go", src, 0); err != nil {
+		t.Fatalf("Source does not parse: %v\n%s", err, src)
+	}
+	for _, bad := range []string{"Println(\"statements", "a + b }\n"} {
+		if strings.Contains(src, bad) {
+			t.Errorf("Source holds %q:\n%s", bad, src)
+		}
+	}
+	for _, want := range []string{"func add(a, b, c int)", "Z int", "var names []string", "var p P", "var q *P", "var d time.Duration", "var n int", "str \"strings\""} {
+		if !strings.Contains(src, want) {
+			t.Errorf("Source lacks %q:\n%s", want, src)
+		}
+	}
+
+	in := interp.New(interp.Options{})
+	if err := in.Use(stdlib.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Eval(src); err != nil {
+		t.Fatalf("Source does not run: %v\n%s", err, src)
+	}
+	v, err := in.Eval("add(1, 2, 3) + P{1, 2, 3}.Sum() + k + counter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Interface(); got != 22 {
+		t.Errorf("got %v, want 22", got)
+	}
+	if v, err := in.Eval(`shout("x")`); err != nil || v.Interface() != "X" {
+		t.Errorf("shout: %v, %v", v, err)
+	}
+}
