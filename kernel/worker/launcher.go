@@ -46,16 +46,17 @@ type Launcher struct {
 	source func() string
 	in     *interp.Interpreter
 
-	mu       sync.Mutex
-	stdout   io.Writer // the current cell's
-	stderr   io.Writer
-	cell     int
-	used     bool // a process was started: keep a worker ready from now on
-	warm     *child
-	warming  bool
-	children map[*child]bool
-	closed   bool
-	inherit  bool // children write straight to this process's stdout and stderr
+	mu         sync.Mutex
+	stdout     io.Writer // the current cell's
+	stderr     io.Writer
+	cell       int
+	used       bool // a process was started: keep a worker ready from now on
+	warm       *child
+	warming    chan struct{} // closed when the worker being started in advance is ready
+	warmingSrc string
+	children   map[*child]bool
+	closed     bool
+	inherit    bool // children write straight to this process's stdout and stderr
 }
 
 // NewLauncher returns a Launcher whose workers run cmd (a new command each
@@ -94,8 +95,9 @@ func (l *Launcher) Command() (*exec.Cmd, error) {
 }
 
 // Child returns a worker ready for its target: the one started in advance if
-// it has the current declarations, or a new one. It then starts the next
-// worker in the background. The worker's output goes to the running cell.
+// it has the current declarations (waiting for it if it is still starting),
+// or a new one. It then starts the next worker in the background. The
+// worker's output goes to the running cell.
 func (l *Launcher) Child() (*mp.Child, error) {
 	src := l.source()
 	l.mu.Lock()
@@ -104,6 +106,12 @@ func (l *Launcher) Child() (*mp.Child, error) {
 		return nil, errors.New("worker: the session is closed")
 	}
 	l.used = true
+	if l.warm == nil && l.warming != nil && l.warmingSrc == src {
+		ch := l.warming
+		l.mu.Unlock()
+		<-ch
+		l.mu.Lock()
+	}
 	c := l.warm
 	l.warm = nil
 	l.mu.Unlock()
@@ -136,37 +144,39 @@ func (l *Launcher) Child() (*mp.Child, error) {
 // Prestart starts a worker with the current declarations in the background
 // and keeps it for the next [mp.Process.Start], replacing one with older
 // declarations. It does nothing until the session has started a process.
+// It returns when the worker is ready (it has rebuilt the declarations).
 func (l *Launcher) Prestart() {
-	l.mu.Lock()
-	if !l.used || l.closed || l.warming || l.inherit {
-		l.mu.Unlock()
-		return
-	}
-	l.warming = true
-	old := l.warm
-	l.mu.Unlock()
 	src := l.source()
-	if old != nil && old.src == src {
-		l.mu.Lock()
-		l.warming = false
-		l.mu.Unlock()
-		return
-	}
-	c, err := l.start(src)
 	l.mu.Lock()
-	l.warming = false
-	if err != nil || l.closed || l.warm != old {
+	if !l.used || l.closed || l.warming != nil || l.inherit || l.warm != nil && l.warm.src == src {
 		l.mu.Unlock()
-		if c != nil {
-			c.close()
-		}
 		return
 	}
-	l.warm = c
+	ch := make(chan struct{})
+	l.warming, l.warmingSrc = ch, src
+	old := l.warm
+	l.warm = nil
 	l.mu.Unlock()
 	if old != nil {
 		old.close()
 	}
+	c, err := l.start(src)
+	if err == nil {
+		if err = c.child.WaitReady(); err != nil {
+			c.close()
+		}
+	}
+	l.mu.Lock()
+	l.warming = nil
+	if err == nil {
+		if l.closed {
+			defer c.close()
+		} else {
+			l.warm = c
+		}
+	}
+	l.mu.Unlock()
+	close(ch)
 }
 
 // CellStart tells l that a cell starts and that the processes it starts
