@@ -26,7 +26,8 @@ type Options struct {
 	// text as written, results and displays as their text/plain (or a
 	// placeholder naming the MIME type).
 	Stdout io.Writer
-	// Stderr, when set, receives stderr stream text and error reports.
+	// Stderr, when set, receives stderr stream text and the errors of cells
+	// not tagged RaisesException (those of tagged cells go to Stdout).
 	Stderr io.Writer
 	// KeepGoing runs the remaining cells after an unexpected failure. By
 	// default the run stops there, as Jupyter's "Run All" and nbclient do.
@@ -108,7 +109,13 @@ func (r *runner) runCell(ctx context.Context, c *Cell, count int) error {
 	if err != nil {
 		o := errorOutput(err)
 		c.Outputs = append(c.Outputs, o)
-		if w := r.opts.Stderr; w != nil {
+		// An expected error is ordinary output; an unexpected one goes to
+		// Stderr.
+		w := r.opts.Stderr
+		if c.HasTag(RaisesException) {
+			w = r.opts.Stdout
+		}
+		if w != nil {
 			io.WriteString(w, errorText(o))
 		}
 		return err

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/notebook"
 	"github.com/gopherlab/gopherlab/kernel/session"
-	"github.com/gopherlab/gopherlab/kernel/symbols"
-	"github.com/traefik/yaegi/interp"
 )
 
 func init() {
@@ -25,10 +25,10 @@ func init() {
 	})
 }
 
-// newRunSession returns the session a notebook runs in: the same packages as
-// in the kernel.
-var newRunSession = func() (*session.Session, error) {
-	return session.New(session.Options{Symbols: []interp.Exports{symbols.Symbols}})
+// newRunSession returns the session a notebook runs in, set up as the
+// kernel's is.
+func newRunSession() (*session.Session, error) {
+	return session.New(session.Options{})
 }
 
 func runNotebooks(args []string) error {
@@ -46,31 +46,50 @@ func runNotebooks(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	var stdout, stderr io.Writer = os.Stdout, os.Stderr
+	if fs.NArg() > 1 {
+		return runEach(ctx, args[:len(args)-fs.NArg()], fs.Args(), *quiet)
+	}
+	var stdout io.Writer = os.Stdout
 	if *quiet {
 		stdout = nil
 	}
-	failed := 0
-	for _, name := range fs.Args() {
-		if fs.NArg() > 1 && stdout != nil {
-			fmt.Fprintf(stdout, "==> %s <==\n", name)
+	err := runNotebook(ctx, fs.Arg(0), *inplace, notebook.Options{
+		Stdout:      stdout,
+		Stderr:      os.Stderr,
+		KeepGoing:   *keepGoing,
+		CellTimeout: *timeout,
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	return nil
+}
+
+// runEach runs each notebook in a process of its own, as each would have a
+// kernel of its own: processes, locks and names they start are per program.
+func runEach(ctx context.Context, flags, names []string, quiet bool) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var failed []string
+	for _, name := range names {
+		if !quiet {
+			fmt.Printf("==> %s <==\n", name)
 		}
-		err := runNotebook(ctx, name, *inplace, notebook.Options{
-			Stdout:      stdout,
-			Stderr:      stderr,
-			KeepGoing:   *keepGoing,
-			CellTimeout: *timeout,
-		})
-		if err != nil {
-			failed++
-			fmt.Fprintf(os.Stderr, "gopherlab run: %s: %v\n", name, err)
+		cmd := exec.CommandContext(ctx, exe, append(append([]string{"run"}, flags...), name)...)
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+		cmd.WaitDelay = 10 * time.Second
+		if err := cmd.Run(); err != nil {
+			failed = append(failed, name)
 		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("interrupted")
 		}
 	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d notebooks failed", failed, fs.NArg())
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d notebooks failed: %s", len(failed), len(names), strings.Join(failed, " "))
 	}
 	return nil
 }
