@@ -121,7 +121,7 @@ func (s *Session) goPanic(where string, r any) {
 		if f.fn == "main" {
 			continue
 		}
-		fmt.Fprintf(&b, "\t%s, %s\n", f.fn, s.frameWhere(f))
+		fmt.Fprintf(&b, "\t%s, %s\n", funcName(f.fn), s.frameWhere(f))
 	}
 	b.WriteString("(the goroutine ended; the kernel and your variables are kept)\n")
 	s.note(b.String())
@@ -145,13 +145,32 @@ func panicText(r any) string {
 	}
 	switch v := r.(type) {
 	case error:
-		return v.Error()
+		return runtimeMessage(v.Error())
 	case fmt.Stringer:
 		return v.String()
 	case string:
 		return v
 	}
 	return fmt.Sprintf("%v", r)
+}
+
+// runtimeMessage words yaegi's reflect panics as Go's runtime errors.
+func runtimeMessage(msg string) string {
+	switch msg {
+	case "reflect: slice index out of range", "reflect: array index out of range", "reflect: string index out of range":
+		return "runtime error: index out of range"
+	case "reflect: slice bounds out of range", "reflect.Value.Slice: slice index out of bounds":
+		return "runtime error: slice bounds out of range"
+	}
+	return msg
+}
+
+// funcName names a function of a panic frame for a learner.
+func funcName(fn string) string {
+	if fn == "main.func" || strings.HasSuffix(fn, ".func") {
+		return "a function literal (func() {...})"
+	}
+	return fn
 }
 
 // watchDeadlock cancels the cell with errDeadlock when every goroutine

@@ -852,7 +852,7 @@ func (s *Session) yaegiError(ctx context.Context, src []byte, err error, check f
 				tb = append(tb, "the cell", "\tcell line "+strconv.Itoa(f.line-1))
 				continue
 			}
-			tb = append(tb, f.fn+"(...)", "\t"+s.frameWhere(f))
+			tb = append(tb, funcName(f.fn)+"(...)", "\t"+s.frameWhere(f))
 		}
 		return &Error{Name: ErrPanic, Value: panicText(p.Value), Traceback: tb}
 	}
@@ -972,6 +972,11 @@ func cleanMessage(msg string) string {
 // errorAt builds a compile error at a cell line (0 when unknown) with the
 // line quoted and a caret under the column.
 func (s *Session) errorAt(src []byte, line, col int, msg string) *Error {
+	if n := bytes.Count(src, []byte("\n")) + 1; line > n {
+		// Past the end: the wrapper's closing brace.
+		line, col = n, 0
+		msg = strings.Replace(msg, "found '}'", "found the end of the cell", 1)
+	}
 	value := msg
 	if line > 0 {
 		value = fmt.Sprintf("cell line %d: %s", line, msg)

@@ -17,6 +17,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"github.com/gopherlab/gopherlab/kernel/display"
+	"github.com/gopherlab/gopherlab/kernel/session/lower"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
 )
 
@@ -161,8 +162,17 @@ func New(opts Options) (*Session, error) {
 	s.in = in
 	s.stopper, s.stopOK = newStopper(in)
 	display.SetSink(displaySink{s})
+	preloadOnce.Do(func() { go lower.Preload(preload...) })
 	return s, nil
 }
+
+// preload are the packages whose type information is loaded in the
+// background when the first session starts, so that the first cell
+// importing them is checked without delay.
+var preload = []string{"fmt", "strings", "strconv", "errors", "os", "time", "math", "sort", "sync",
+	"math/rand", "bufio", "slices", "maps", "unicode", "bytes", "io", "log"}
+
+var preloadOnce sync.Once
 
 // Stdout returns a writer whose text goes to the stdout stream of the
 // running cell, or when no cell runs, of the last cell. The kernel copies
