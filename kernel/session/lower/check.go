@@ -309,6 +309,8 @@ var srcImporter struct {
 	sync.Mutex
 	fset *token.FileSet
 	imp  types.ImporterFrom
+	pkgs map[string]*types.Package
+	errs map[string]error
 }
 
 var errNotStd = errors.New("lower: not a standard library package")
@@ -317,22 +319,55 @@ func (stdImporter) Import(path string) (*types.Package, error) {
 	return stdImporter{}.ImportFrom(path, "", 0)
 }
 
+// ImportFrom imports a standard library package from compiler export data
+// (go list -export, fast once the build cache holds the standard library),
+// or, when the go command is not usable, from the sources in GOROOT. It
+// caches what it imported.
 func (stdImporter) ImportFrom(path, dir string, mode types.ImportMode) (pkg *types.Package, err error) {
 	if !isStd(path) {
 		return nil, errNotStd
 	}
 	srcImporter.Lock()
 	defer srcImporter.Unlock()
+	if pkg := srcImporter.pkgs[path]; pkg != nil {
+		return pkg, nil
+	}
+	if err := srcImporter.errs[path]; err != nil {
+		return nil, err
+	}
 	if srcImporter.imp == nil {
 		srcImporter.fset = token.NewFileSet()
-		srcImporter.imp = importer.ForCompiler(srcImporter.fset, "source", nil).(types.ImporterFrom)
+		srcImporter.pkgs = make(map[string]*types.Package)
+		srcImporter.errs = make(map[string]error)
+		srcImporter.imp = chooseImporter(srcImporter.fset)
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			pkg, err = nil, fmt.Errorf("lower: import %s: %v", path, r)
 		}
+		if err != nil {
+			srcImporter.errs[path] = err
+		} else {
+			srcImporter.pkgs[path] = pkg
+		}
 	}()
 	return srcImporter.imp.ImportFrom(path, "", 0)
+}
+
+// chooseImporter returns the export data importer when it works and the
+// source importer otherwise. Packages of one importer are never mixed with
+// those of the other.
+func chooseImporter(fset *token.FileSet) (imp types.ImporterFrom) {
+	defer func() {
+		if r := recover(); r != nil {
+			imp = importer.ForCompiler(fset, "source", nil).(types.ImporterFrom)
+		}
+	}()
+	gc := importer.ForCompiler(fset, "gc", nil).(types.ImporterFrom)
+	if _, err := gc.ImportFrom("errors", "", 0); err == nil {
+		return gc
+	}
+	return importer.ForCompiler(fset, "source", nil).(types.ImporterFrom)
 }
 
 // isStd reports whether path names a package of the standard library.

@@ -35,11 +35,13 @@ const NotSupported = "not supported in notebook cells yet: "
 // unused value in the last statement of a function (the session shows it).
 // Check returns nil for a cell without errors.
 func Check(cell []byte, context [][]byte) (errs []error) {
-	defer func() {
-		if r := recover(); r != nil {
-			errs = nil // never report an error the program may not have
-		}
-	}()
+	if recoverPanics {
+		defer func() {
+			if r := recover(); r != nil {
+				errs = nil // never report an error the program may not have
+			}
+		}()
+	}
 	a := analyze(cell, context)
 	if a == nil {
 		return syntaxErrors(cell)

@@ -27,23 +27,10 @@ var update = flag.Bool("update", false, "rewrite the out sections of testdata/*.
 type testCase map[string]string
 
 func readCase(t *testing.T, file string) testCase {
-	data, err := os.ReadFile(file)
-	if err != nil {
+	if _, err := os.Stat(file); err != nil {
 		t.Fatal(err)
 	}
-	c := make(testCase)
-	name := ""
-	for _, line := range strings.SplitAfter(string(data), "\n") {
-		if strings.HasPrefix(line, "-- ") && strings.HasSuffix(strings.TrimSpace(line), " --") {
-			name = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(line), "-- "), " --")
-			c[name] = ""
-			continue
-		}
-		if name != "" {
-			c[name] += line
-		}
-	}
-	return c
+	return readCaseFile(file)
 }
 
 func writeCase(file string, c testCase) error {

@@ -13,6 +13,10 @@ import (
 	"strings"
 )
 
+// recoverPanics turns a panic of Rewrite or Check into a harmless result;
+// the fuzz test turns it off to find them.
+var recoverPanics = true
+
 // edit replaces src[start:end] with text.
 type edit struct {
 	start, end int
@@ -48,12 +52,14 @@ var lowerPackages = map[string]bool{"slices": true, "maps": true, "cmp": true, "
 // construct that still cannot run gives an [*Error] whose Msg starts with
 // [NotSupported], with its line.
 func Rewrite(cell []byte, context [][]byte) (out []byte, helpers []byte, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			// A bug here must not stop the cell: run it as written.
-			out, helpers, err = cell, nil, nil
-		}
-	}()
+	if recoverPanics {
+		defer func() {
+			if r := recover(); r != nil {
+				// A bug here must not stop the cell: run it as written.
+				out, helpers, err = cell, nil, nil
+			}
+		}()
+	}
 	if !mayNeedLowering(cell, context) {
 		return cell, nil, nil
 	}
