@@ -3,10 +3,10 @@ package lower
 import "testing"
 
 var benchCells = map[string]string{
-	"Trivial":     "package main\n\nfunc main() {\n\tx := 1 + 1\n\t_ = x\n}\n",
-	"ImportFmt":   "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello, world\")\n}\n",
-	"RangeInt":    "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfor i := range 3 {\n\t\tfmt.Println(i)\n\t}\n}\n",
-	"SlicesMaps":  "package main\n\nimport (\n\t\"fmt\"\n\t\"maps\"\n\t\"slices\"\n)\n\nfunc main() {\n\tm := map[string]int{\"a\": 1}\n\tfmt.Println(slices.Sorted(maps.Keys(m)), slices.Max([]int{1, 2}))\n}\n",
+	"Trivial":    "package main\n\nfunc main() {\n\tx := 1 + 1\n\t_ = x\n}\n",
+	"ImportFmt":  "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello, world\")\n}\n",
+	"RangeInt":   "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfor i := range 3 {\n\t\tfmt.Println(i)\n\t}\n}\n",
+	"SlicesMaps": "package main\n\nimport (\n\t\"fmt\"\n\t\"maps\"\n\t\"slices\"\n)\n\nfunc main() {\n\tm := map[string]int{\"a\": 1}\n\tfmt.Println(slices.Sorted(maps.Keys(m)), slices.Max([]int{1, 2}))\n}\n",
 }
 
 // BenchmarkRewrite measures Rewrite on a new cell each time (the
