@@ -60,7 +60,17 @@ func (s *Session) EnableProcesses(cmd func() *exec.Cmd) (*worker.Launcher, error
 			ps.stop = nil
 		}
 		ps.mu.Unlock()
-		return l.CellDone(ctx)
+		err := l.CellDone(ctx)
+		if err == nil {
+			return nil
+		}
+		// Say so in the cell's output too: when the cell's own code was
+		// interrupted, its error is the one shown.
+		msg := "gopherlab: " + err.Error()
+		if out, _ := s.route.current(); out != nil {
+			out.Stream("stderr", msg+"\n")
+		}
+		return &Error{Name: ErrInterrupted, Value: msg, Traceback: []string{ErrInterrupted + ": " + msg}}
 	})
 	if old, ok := launchers.Swap(s, ps); ok {
 		old.(*procState).l.Close()

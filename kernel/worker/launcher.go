@@ -179,6 +179,14 @@ func (l *Launcher) Prestart() {
 	close(ch)
 }
 
+// Running returns the number of processes started through l that have not
+// exited yet.
+func (l *Launcher) Running() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.children)
+}
+
 // CellStart tells l that a cell starts and that the processes it starts
 // write to stdout and stderr (also after the cell ends, for daemons).
 func (l *Launcher) CellStart(stdout, stderr io.Writer) {
@@ -464,4 +472,15 @@ func (l *lazyWriter) bind(w io.Writer) {
 		w.Write(l.buf.Bytes())
 		l.buf.Reset()
 	}
+}
+
+// SelfCommand returns the command that starts a worker when the running
+// program is the gopherlab binary: the program itself with the argument
+// "worker".
+func SelfCommand() *exec.Cmd {
+	exe, err := os.Executable()
+	if err != nil {
+		exe = os.Args[0]
+	}
+	return exec.Command(exe, "worker")
 }
