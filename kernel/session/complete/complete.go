@@ -44,6 +44,11 @@ func Complete(code string, cursor int, source string) (matches []string, start, 
 		if path, ok := sc.packagePath(qual); ok {
 			return filter(packageMembers(path), prefix), start, cursor
 		}
+		if t, ok := sc.varType(qual, 0); ok {
+			if matches := filter(sc.members(t), prefix); len(matches) > 0 {
+				return matches, start, cursor
+			}
+		}
 		return nil, cursor, cursor
 	}
 	if prefix == "" {

@@ -26,6 +26,14 @@ func (p Point) Norm() int { return p.X + p.Y }
 
 var counter = 0
 
+var lock *mp.Lock
+
+var origin = Point{}
+
+var sb str.Builder
+
+var here = Point{1, 2}.Norm
+
 const limit = 10
 
 var _ = fmt.Sprint
@@ -63,6 +71,16 @@ func TestComplete(t *testing.T) {
 		{"CellFunc", "func square(x int) int { return x * x }\nsq|", "", []string{"square"}, true, 2},
 		{"CellShortVar", "total, count := 0, 0\nto|", "", []string{"total"}, true, 2},
 		{"CellShortVarSecond", "total, count := 0, 0\ncou|", notebook, []string{"count", "counter"}, true, 3},
+		{"VarOfMPType", "lock.Unl|", notebook, []string{"Unlock"}, true, 3},
+		{"CellVarFromMPFunc", "p1 := mp.NewProcess(add, 1)\np1.St|", notebook, []string{"Start"}, false, 2},
+		{"CellVarFromStdFunc", "import \"time\"\nt0 := time.Now()\nt0.Unix|", "", []string{"Unix", "UnixMicro", "UnixMilli", "UnixNano"}, true, 4},
+		{"CellVarMethodChain", "import \"time\"\nd := time.Now().Sub(time.Now())\nd.Seco|", "", []string{"Seconds"}, true, 4},
+		{"VarOfStdTypeAliasedImport", "sb.Write|", notebook, []string{"Write", "WriteByte", "WriteRune", "WriteString"}, true, 5},
+		{"CellVarOfStdStruct", "import \"sync\"\nvar wg sync.WaitGroup\nwg.|", "", []string{"Add", "Done", "Go", "Wait"}, true, 0},
+		{"CellVarNew", "import \"strings\"\nb := new(strings.Builder)\nb.Le|", "", []string{"Len"}, true, 2},
+		{"StdStructFields", "import \"image\"\nr := image.Rect(0, 0, 1, 1)\nr.M|", "", []string{"Max", "Min"}, true, 1},
+		{"NotebookTypeFieldsAndMethods", "origin.|", notebook, []string{"Norm", "X", "Y"}, true, 0},
+		{"CellCompositeLit", "q := &Point{X: 1}\nq.N|", notebook, []string{"Norm"}, true, 1},
 		{"Keyword", "fo|", "", []string{"for"}, true, 2},
 		{"KeywordAndBuiltin", "ra|", "", []string{"range"}, true, 2},
 		{"Builtin", "pri|", "", []string{"print", "println"}, true, 3},
@@ -153,6 +171,9 @@ func TestInspect(t *testing.T) {
 		{"CellFunc", "// twice doubles x.\nfunc twice(x int) int { return 2 * x }\ntwi|ce(3)", "", []string{"func twice(x int) int\n    twice doubles x."}},
 		{"CellShortVar", "total := 41 + 1\ntot|al", "", []string{"total := 41 + 1"}},
 		{"Builtin", "le|n(x)", "", []string{"func len(v Type) int", "The len built-in function returns the length of v"}},
+		{"VarMethod", "lock.Unlo|ck()", notebook, []string{"package mp // import \"github.com/gopherlab/gopherlab/runtime/mp\"", "func (l *Lock) Unlock()"}},
+		{"CellVarStdMethod", "import \"strings\"\nvar b strings.Builder\nb.WriteStr|ing(\"x\")", "", []string{"func (b *Builder) WriteString(s string) (int, error)"}},
+		{"NotebookVarMethod", "origin.No|rm()", notebook, []string{"func (p Point) Norm() int"}},
 		{"Unknown", "nosuch|thing", notebook, nil},
 		{"Nothing", "  |  ", notebook, nil},
 		{"Keyword", "fo|r", notebook, nil},

@@ -25,7 +25,12 @@
 //
 // After "pkg.", the exported members of the package imported as pkg (by the
 // cell or an earlier one), or of the standard library or kernel package whose
-// name is pkg when nothing is imported under that name. Elsewhere, Go
+// name is pkg when nothing is imported under that name. After "x.", where x
+// is a variable of the notebook or the cell, the fields and methods of its
+// type, when its declaration tells the type: a declared type (var wg
+// sync.WaitGroup), a composite literal, or the result of a call of a
+// package function, a notebook function or a method (p := mp.NewProcess(...),
+// t := time.Now()). Elsewhere, Go
 // keywords, predeclared identifiers, imported package names and the names the
 // notebook declares (in earlier cells and in this one). Inside the quotes of
 // an import, package paths.

@@ -102,6 +102,9 @@ func lookup(chain []string, sc *scope) string {
 		if p, ok := sc.packagePath(chain[0]); ok {
 			return packageDoc(p, strings.Join(chain[1:], "."))
 		}
+		if t, ok := sc.varType(chain[0], 0); ok && len(chain) == 2 {
+			return sc.memberDoc(t, chain[1])
+		}
 		return ""
 	}
 	name := chain[0]

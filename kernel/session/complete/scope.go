@@ -100,10 +100,27 @@ func defaultName(importPath string) string {
 type scope struct {
 	imports map[string]string // name -> import path
 	decls   map[string]string // name or Type.Method -> rendered declaration
+
+	// For the members of variables (see types.go).
+	types map[string]*ast.TypeSpec // notebook types
+	funcs map[string]*ast.FuncType // notebook funcs and methods (T.M)
+	vars  map[string]varInfo       // notebook and cell variables
+}
+
+// varInfo is what the declaration of a variable says about its type.
+type varInfo struct {
+	typ  ast.Expr // the declared type, or nil
+	init ast.Expr // else the initialiser
 }
 
 func newScope(code, source string) *scope {
-	sc := &scope{imports: map[string]string{}, decls: map[string]string{}}
+	sc := &scope{
+		imports: map[string]string{},
+		decls:   map[string]string{},
+		types:   map[string]*ast.TypeSpec{},
+		funcs:   map[string]*ast.FuncType{},
+		vars:    map[string]varInfo{},
+	}
 	sc.addFile(source, false)
 	sc.addFile(code, true)
 	return sc
@@ -186,6 +203,7 @@ func (sc *scope) addDecl(fset *token.FileSet, d ast.Decl) {
 		if d.Recv != nil && len(d.Recv.List) == 1 {
 			key = recvName(d.Recv.List[0].Type) + "." + key
 		}
+		sc.funcs[key] = d.Type
 		sc.decls[key] = render(fset, &c) + docText(d.Doc)
 	case *ast.GenDecl:
 		if d.Tok == token.IMPORT {
@@ -199,12 +217,18 @@ func (sc *scope) addDecl(fset *token.FileSet, d ast.Decl) {
 				comment = s.Doc
 				s.Doc = nil
 				sc.decls[s.Name.Name] = render(fset, g) + docText(firstNonNil(comment, d.Doc))
+				sc.types[s.Name.Name] = s
 			case *ast.ValueSpec:
 				comment = s.Doc
 				s.Doc = nil
 				text := render(fset, g) + docText(firstNonNil(comment, d.Doc))
-				for _, n := range s.Names {
+				for i, n := range s.Names {
 					sc.decls[n.Name] = text
+					v := varInfo{typ: s.Type}
+					if len(s.Values) == len(s.Names) {
+						v.init = s.Values[i]
+					}
+					sc.vars[n.Name] = v
 				}
 			}
 		}
@@ -221,6 +245,17 @@ func (sc *scope) addShortVars(code string) {
 	for i, t := range toks {
 		if t.t != token.DEFINE {
 			continue
+		}
+		if i > 0 && toks[i-1].t == token.IDENT && (i == 1 || toks[i-2].t != token.COMMA) {
+			// x := EXPR: keep EXPR for the type of x when it fits on the line.
+			rest := code[t.off+2:]
+			if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+				rest = rest[:nl]
+			}
+			rest = strings.TrimSuffix(strings.TrimSpace(rest), ";")
+			if e, err := parser.ParseExpr(rest); err == nil {
+				sc.vars[toks[i-1].lit] = varInfo{init: e}
+			}
 		}
 		for j := i - 1; j >= 0 && toks[j].t == token.IDENT; j -= 2 {
 			name := toks[j].lit
