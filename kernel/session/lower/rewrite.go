@@ -93,10 +93,8 @@ func mayNeedLowering(cell []byte, context [][]byte) bool {
 	if err != nil {
 		return false
 	}
-	for _, im := range f.Imports {
-		if lowerPackages[strings.Trim(im.Path.Value, "\"`")] {
-			return true
-		}
+	if len(f.Imports) > 0 {
+		return true // lowered packages, and names newer than yaegi's
 	}
 	var generic map[string]bool
 	found := false
@@ -199,7 +197,11 @@ func (r *rewriter) visit(n ast.Node) bool {
 	}
 	switch n := n.(type) {
 	case *ast.ImportSpec:
-		if strings.Trim(n.Path.Value, "\"`") == "iter" {
+		path := strings.Trim(n.Path.Value, "\"`")
+		if newPackages[path] && lookupSymbol(path, importedName(path), "") == unknownPackage {
+			r.fail(n.Pos(), "package %s (the interpreter's standard library stops at Go 1.22)", path)
+		}
+		if path == "iter" {
 			// iter.Seq and iter.Seq2 are spelled as function types;
 			// a blank import keeps the declaration valid.
 			r.replace(n.Pos(), n.End(), `_ "errors"`)
@@ -312,6 +314,19 @@ func (r *rewriter) selector(s *ast.SelectorExpr) {
 	case "slices", "maps":
 		if helpers["__lower_"+path+"_"+name] == nil {
 			r.fail(s.Pos(), "%s.%s", path, name)
+		}
+	case "":
+	default:
+		if helpers["__lower_"+path+"_"+name] != nil {
+			return
+		}
+		x := s.X.(*ast.Ident)
+		pkgName := r.a.info.Uses[x].(*types.PkgName).Imported().Name()
+		switch lookupSymbol(path, pkgName, name) {
+		case missing:
+			r.fail(s.Pos(), "%s.%s (the interpreter's standard library stops at Go 1.22)", x.Name, name)
+		case unknownPackage:
+			r.fail(s.Pos(), "package %s (the interpreter's standard library stops at Go 1.22)", path)
 		}
 	}
 }
