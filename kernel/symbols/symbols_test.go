@@ -116,6 +116,37 @@ func (p page) HTML() string { return "<h1>" + p.title + "</h1>" }
 	}
 }
 
+// TestMPFromInterpreter uses a shared lock from interpreted code through
+// the generated bindings.
+func TestMPFromInterpreter(t *testing.T) {
+	in := newInterp(t)
+	v, err := in.Eval(`
+import "github.com/gopherlab/gopherlab/runtime/mp"
+
+var lock = mp.NewLock()
+
+func locked() bool {
+	lock.Lock()
+	defer lock.Unlock()
+	return !lock.TryLock()
+}
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err = in.Eval("locked()")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.Bool() {
+		t.Error("TryLock succeeded on a held mp.Lock")
+	}
+	v, err = in.Eval("lock.TryLock()")
+	if err != nil || !v.Bool() {
+		t.Errorf("TryLock on a free mp.Lock = %v, %v; want true", v, err)
+	}
+}
+
 func TestGeneratedUpToDate(t *testing.T) {
 	// Every exported function of display is bound.
 	m := symbols.Symbols["github.com/gopherlab/gopherlab/kernel/display/display"]
