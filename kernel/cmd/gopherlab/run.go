@@ -13,6 +13,7 @@ import (
 
 	"github.com/gopherlab/gopherlab/kernel/notebook"
 	"github.com/gopherlab/gopherlab/kernel/session"
+	"github.com/gopherlab/gopherlab/kernel/worker"
 )
 
 func init() {
@@ -26,9 +27,16 @@ func init() {
 }
 
 // newRunSession returns the session a notebook runs in, set up as the
-// kernel's is.
+// kernel's is: cells can start processes, which run in `gopherlab worker`.
 func newRunSession() (*session.Session, error) {
-	return session.New(session.Options{})
+	sess, err := session.New(session.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := sess.EnableProcesses(worker.SelfCommand); err != nil {
+		return nil, err
+	}
+	return sess, nil
 }
 
 func runNotebooks(args []string) error {
@@ -118,7 +126,11 @@ func runNotebook(ctx context.Context, name string, inplace bool, opts notebook.O
 // while: interrupts are cooperative, and a stuck cell must not stop the run.
 func closeSession(s *session.Session) {
 	done := make(chan struct{})
-	go func() { s.Close(); close(done) }()
+	go func() {
+		s.CloseProcesses()
+		s.Close()
+		close(done)
+	}()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
