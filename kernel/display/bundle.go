@@ -25,11 +25,16 @@ type PNGer interface {
 	PNG() []byte
 }
 
+// JPEGer is implemented by values that render themselves as a JPEG image.
+type JPEGer interface {
+	JPEG() []byte
+}
+
 // Bundle returns the MIME bundle of a value that renders itself: one entry
-// for each of the methods HTML, Markdown, SVG and PNG its type has (see
-// [HTMLer], [Markdowner], [SVGer], [PNGer]) plus "text/plain" from its String
-// method or else its %v formatting. ok is false, and the bundle nil, when v
-// has none of the four methods.
+// for each of the methods HTML, Markdown, SVG, PNG and JPEG its type has
+// (see [HTMLer], [Markdowner], [SVGer], [PNGer], [JPEGer]) plus "text/plain"
+// from its String method or else its %v formatting. ok is false, and the
+// bundle nil, when v has none of these methods.
 //
 // Bundle sees the methods of compiled types only. A value of a type declared
 // in a cell reaches compiled code without its methods (a limitation of the
@@ -64,8 +69,13 @@ func BundleOf(v any, method func(name string) any) (data map[string]any, ok bool
 			data[k.mime] = f()
 		}
 	}
-	if f, isFunc := lookup("PNG").(func() []byte); isFunc {
-		data[MIMEPNG] = base64.StdEncoding.EncodeToString(f())
+	for _, k := range []struct{ method, mime string }{
+		{"PNG", MIMEPNG},
+		{"JPEG", MIMEJPEG},
+	} {
+		if f, isFunc := lookup(k.method).(func() []byte); isFunc {
+			data[k.mime] = base64.StdEncoding.EncodeToString(f())
+		}
 	}
 	if len(data) == 0 {
 		return nil, false
@@ -97,6 +107,10 @@ func compiledMethod(v any, name string) any {
 	case "PNG":
 		if r, ok := v.(PNGer); ok {
 			return r.PNG
+		}
+	case "JPEG":
+		if r, ok := v.(JPEGer); ok {
+			return r.JPEG
 		}
 	case "String":
 		if r, ok := v.(fmt.Stringer); ok {

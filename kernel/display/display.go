@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"strings"
@@ -21,6 +22,7 @@ const (
 	MIMEMarkdown = "text/markdown"
 	MIMESVG      = "image/svg+xml"
 	MIMEPNG      = "image/png"
+	MIMEJPEG     = "image/jpeg"
 	MIMEJSON     = "application/json"
 )
 
@@ -90,6 +92,9 @@ func SVG(svg string) { send(Message{Data: svgBundle(svg)}) }
 
 // PNG shows the PNG-encoded image data below the cell.
 func PNG(data []byte) { send(Message{Data: pngBundle(data)}) }
+
+// JPEG shows the JPEG-encoded image data below the cell.
+func JPEG(data []byte) { send(Message{Data: jpegBundle(data)}) }
 
 // Image encodes img as PNG and shows it below the cell.
 func Image(img image.Image) { send(Message{Data: imageBundle(img)}) }
@@ -174,6 +179,9 @@ func (h *Handle) SVG(svg string) { h.send(svgBundle(svg), nil) }
 // PNG shows or replaces the handle's output with PNG-encoded image data.
 func (h *Handle) PNG(data []byte) { h.send(pngBundle(data), nil) }
 
+// JPEG shows or replaces the handle's output with JPEG-encoded image data.
+func (h *Handle) JPEG(data []byte) { h.send(jpegBundle(data), nil) }
+
 // Image shows or replaces the handle's output with img encoded as PNG.
 func (h *Handle) Image(img image.Image) { h.send(imageBundle(img), nil) }
 
@@ -211,6 +219,14 @@ func pngBundle(data []byte) map[string]any {
 		text = fmt.Sprintf("<PNG image %dx%d>", c.Width, c.Height)
 	}
 	return map[string]any{MIMEPNG: base64.StdEncoding.EncodeToString(data), MIMEText: text}
+}
+
+func jpegBundle(data []byte) map[string]any {
+	text := "<JPEG image>"
+	if c, err := jpeg.DecodeConfig(bytes.NewReader(data)); err == nil {
+		text = fmt.Sprintf("<JPEG image %dx%d>", c.Width, c.Height)
+	}
+	return map[string]any{MIMEJPEG: base64.StdEncoding.EncodeToString(data), MIMEText: text}
 }
 
 func imageBundle(img image.Image) map[string]any {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"reflect"
 	"sync"
@@ -53,6 +54,11 @@ func testPNG(t *testing.T) (image.Image, []byte) {
 func TestFunctions(t *testing.T) {
 	img, pngData := testPNG(t)
 	b64 := base64.StdEncoding.EncodeToString(pngData)
+	var jb bytes.Buffer
+	if err := jpeg.Encode(&jb, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	jpegData := jb.Bytes()
 	tests := []struct {
 		name string
 		call func()
@@ -66,6 +72,8 @@ func TestFunctions(t *testing.T) {
 			map[string]any{MIMESVG: "<svg/>", MIMEText: "<SVG image>"}},
 		{"PNG", func() { PNG(pngData) },
 			map[string]any{MIMEPNG: b64, MIMEText: "<PNG image 3x2>"}},
+		{"JPEG", func() { JPEG(jpegData) },
+			map[string]any{MIMEJPEG: base64.StdEncoding.EncodeToString(jpegData), MIMEText: "<JPEG image 3x2>"}},
 		{"Image", func() { Image(img) },
 			map[string]any{MIMEPNG: b64, MIMEText: "<PNG image 3x2>"}},
 		{"ImageNil", func() { Image(nil) },
@@ -175,8 +183,9 @@ func (p page) String() string { return "page " + p.title }
 
 type chart struct{}
 
-func (chart) SVG() string { return "<svg/>" }
-func (chart) PNG() []byte { return []byte{1, 2, 3} }
+func (chart) SVG() string  { return "<svg/>" }
+func (chart) PNG() []byte  { return []byte{1, 2, 3} }
+func (chart) JPEG() []byte { return []byte{4} }
 
 type doc struct{ n int }
 
@@ -189,7 +198,7 @@ func TestBundle(t *testing.T) {
 		want map[string]any
 	}{
 		{"HTMLStringer", page{"T"}, map[string]any{MIMEHTML: "<h1>T</h1>", MIMEText: "page T"}},
-		{"SVGPNG", chart{}, map[string]any{MIMESVG: "<svg/>", MIMEPNG: "AQID", MIMEText: "{}"}},
+		{"SVGPNGJPEG", chart{}, map[string]any{MIMESVG: "<svg/>", MIMEPNG: "AQID", MIMEJPEG: "BA==", MIMEText: "{}"}},
 		{"PointerMarkdown", &doc{1}, map[string]any{MIMEMarkdown: "*doc*", MIMEText: "&{1}"}},
 		{"ValueWithoutPointerMethod", doc{1}, nil},
 		{"Int", 42, nil},

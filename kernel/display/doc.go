@@ -23,6 +23,7 @@
 //	Markdown() string
 //	SVG() string
 //	PNG() []byte
+//	JPEG() []byte
 //
 // is shown richly when it is the last expression of a cell. [Bundle] and
 // [BundleOf] build the MIME bundle of such a value; the kernel uses them.
@@ -57,7 +58,7 @@
 // standard output instead.
 //
 // To render the final value of a cell, the session calls [BundleOf] with a
-// lookup that evaluates "v.HTML" (and Markdown, SVG, PNG, String) in the
+// lookup that evaluates "v.HTML" (and Markdown, SVG, PNG, JPEG, String) in the
 // interpreter, where v names the value; a lookup that fails to compile means
 // the type has no such method. The interpreter hides the methods of types
 // declared in cells from compiled code, so [Bundle] alone sees only those of

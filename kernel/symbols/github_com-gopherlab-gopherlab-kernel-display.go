@@ -17,8 +17,10 @@ func init() {
 		"Clear":        reflect.ValueOf(display.Clear),
 		"HTML":         reflect.ValueOf(display.HTML),
 		"Image":        reflect.ValueOf(display.Image),
+		"JPEG":         reflect.ValueOf(display.JPEG),
 		"JSON":         reflect.ValueOf(display.JSON),
 		"MIMEHTML":     reflect.ValueOf(constant.MakeFromLiteral("\"text/html\"", token.STRING, 0)),
+		"MIMEJPEG":     reflect.ValueOf(constant.MakeFromLiteral("\"image/jpeg\"", token.STRING, 0)),
 		"MIMEJSON":     reflect.ValueOf(constant.MakeFromLiteral("\"application/json\"", token.STRING, 0)),
 		"MIMEMarkdown": reflect.ValueOf(constant.MakeFromLiteral("\"text/markdown\"", token.STRING, 0)),
 		"MIMEPNG":      reflect.ValueOf(constant.MakeFromLiteral("\"image/png\"", token.STRING, 0)),
@@ -35,6 +37,7 @@ func init() {
 		// type definitions
 		"HTMLer":     reflect.ValueOf((*display.HTMLer)(nil)),
 		"Handle":     reflect.ValueOf((*display.Handle)(nil)),
+		"JPEGer":     reflect.ValueOf((*display.JPEGer)(nil)),
 		"Markdowner": reflect.ValueOf((*display.Markdowner)(nil)),
 		"Message":    reflect.ValueOf((*display.Message)(nil)),
 		"PNGer":      reflect.ValueOf((*display.PNGer)(nil)),
@@ -43,6 +46,7 @@ func init() {
 
 		// interface wrapper definitions
 		"_HTMLer":     reflect.ValueOf((*_github_com_gopherlab_gopherlab_kernel_display_HTMLer)(nil)),
+		"_JPEGer":     reflect.ValueOf((*_github_com_gopherlab_gopherlab_kernel_display_JPEGer)(nil)),
 		"_Markdowner": reflect.ValueOf((*_github_com_gopherlab_gopherlab_kernel_display_Markdowner)(nil)),
 		"_PNGer":      reflect.ValueOf((*_github_com_gopherlab_gopherlab_kernel_display_PNGer)(nil)),
 		"_SVGer":      reflect.ValueOf((*_github_com_gopherlab_gopherlab_kernel_display_SVGer)(nil)),
@@ -58,6 +62,16 @@ type _github_com_gopherlab_gopherlab_kernel_display_HTMLer struct {
 
 func (W _github_com_gopherlab_gopherlab_kernel_display_HTMLer) HTML() string {
 	return W.WHTML()
+}
+
+// _github_com_gopherlab_gopherlab_kernel_display_JPEGer is an interface wrapper for JPEGer type
+type _github_com_gopherlab_gopherlab_kernel_display_JPEGer struct {
+	IValue interface{}
+	WJPEG  func() []byte
+}
+
+func (W _github_com_gopherlab_gopherlab_kernel_display_JPEGer) JPEG() []byte {
+	return W.WJPEG()
 }
 
 // _github_com_gopherlab_gopherlab_kernel_display_Markdowner is an interface wrapper for Markdowner type
