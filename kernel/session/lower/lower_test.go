@@ -8,6 +8,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -178,4 +179,41 @@ func dropImports(out, context []byte) []byte {
 		}
 	}
 	return out
+}
+
+// TestOutputMatchesGo runs every case that has an output section with the
+// Go toolchain itself, so that expected outputs are those of real Go.
+func TestOutputMatchesGo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped under -short: builds every case with the go command")
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go command not found")
+	}
+	files, _ := filepath.Glob("testdata/*.txt")
+	for _, file := range files {
+		c := readCase(t, file)
+		want, ok := c["output"]
+		if !ok {
+			continue
+		}
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module cell\n\ngo 1.26\n"), 0o644)
+			os.WriteFile(filepath.Join(dir, "cell.go"), []byte(c["cell"]), 0o644)
+			if ctx, ok := c["context"]; ok {
+				os.WriteFile(filepath.Join(dir, "context.go"), []byte(ctx), 0o644)
+			}
+			cmd := exec.Command(goCmd, "run", ".")
+			cmd.Dir = dir
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("go run: %v\n%s", err, out)
+			}
+			if string(out) != want {
+				t.Errorf("go run printed:\n%s\nwant:\n%s", out, want)
+			}
+		})
+	}
 }
