@@ -172,6 +172,7 @@ func (s *Server) execute(ch channel, m *wire.Message) {
 	s.cancel = nil
 	s.mu.Unlock()
 	cancel()
+	s.syncStdio()
 	out.Flush()
 
 	var output string

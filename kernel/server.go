@@ -70,6 +70,8 @@ type Server struct {
 	count   int                // execution_count
 	history []histEntry
 	lastOut *cellOutput // the output of the running or last cell
+
+	pipes []*capturedPipe // with CaptureStdio
 }
 
 // New returns a Server for the sockets described by conn, running cells in

@@ -1,4 +1,4 @@
-//go:build unix
+//go:build linux
 
 package kernel
 
@@ -8,6 +8,8 @@ import (
 	"log"
 	"os"
 	"runtime/debug"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
@@ -43,18 +45,45 @@ func (s *Server) captureStdio() error {
 		if fd == 2 {
 			name = "stderr"
 		}
-		go s.forward(r, name)
+		p := &capturedPipe{r: r}
+		s.pipes = append(s.pipes, p)
+		go s.forward(p, name)
 	}
 	return nil
 }
 
+// capturedPipe is the read end of a pipe over fd 1 or 2.
+type capturedPipe struct {
+	r  *os.File
+	mu sync.Mutex // held by the forwarder while it hands text on
+}
+
+// syncStdio waits, up to 100ms, until text already written to the captured
+// file descriptors has been handed to the session, so that a cell's own
+// output precedes its end.
+func (s *Server) syncStdio() {
+	deadline := time.Now().Add(100 * time.Millisecond)
+	for _, p := range s.pipes {
+		for {
+			n, err := unix.IoctlGetInt(int(p.r.Fd()), unix.TIOCINQ)
+			if err != nil || n == 0 || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(200 * time.Microsecond)
+		}
+		p.mu.Lock()
+		p.mu.Unlock() //nolint:staticcheck // waits for a write in progress
+	}
+}
+
 // forward copies text from r to the session's stream name, never splitting
 // a UTF-8 sequence between two writes.
-func (s *Server) forward(r *os.File, name string) {
+func (s *Server) forward(p *capturedPipe, name string) {
 	buf := make([]byte, 64<<10)
 	keep := 0
 	for {
-		n, err := r.Read(buf[keep:])
+		n, err := p.r.Read(buf[keep:])
+		p.mu.Lock()
 		n += keep
 		if n > 0 {
 			end := n
@@ -77,6 +106,7 @@ func (s *Server) forward(r *os.File, name string) {
 			}
 			keep = copy(buf, buf[end:n])
 		}
+		p.mu.Unlock()
 		if err != nil {
 			if err != io.EOF {
 				s.log.Printf("forward %s: %v", name, err)
