@@ -26,6 +26,8 @@ const (
 	barPending  = 24 // shared to children that have not opened it yet
 	barNReg     = 28 // registered processes
 	barOutcome  = 32 // 16 uint32: how generation g ended, at g%16
+	barCreator  = 96 // uint64 identity of the creating process
+	barShares   = 104
 	barRegSlots = 128
 	barMaxReg   = 64 // uint64 identities of processes using the barrier
 
@@ -43,9 +45,12 @@ const (
 //
 // A party that dies breaks the barrier instead of hanging the others
 // (Python hangs): the Barrier remembers which processes use it (those it
-// was passed to, and those that called Wait), and when fewer of them are
-// alive than there are parties, every waiter gets [ErrBrokenBarrier]
-// within about 50 ms.
+// was passed to, those that called Wait, and the process that created it
+// when it was passed to fewer processes than there are parties), and when
+// fewer of them are alive than there are parties, every waiter gets
+// [ErrBrokenBarrier] within about 50 ms. A process that uses the barrier
+// but is not a party (and is alive) can hide a death this way; the
+// waiters then wait, as in Python, unless they use WaitTimeout.
 type Barrier struct {
 	seg *shm.Segment
 	m   *shm.Mutex
@@ -61,6 +66,7 @@ func NewBarrier(parties int) *Barrier {
 	}
 	seg := mustSegment(lockSegmentSize)
 	*seg.Uint32(barParties) = uint32(parties)
+	*seg.Uint64(barCreator) = shm.Self()
 	return &Barrier{seg: seg, m: seg.Mutex(barMutex)}
 }
 
@@ -75,16 +81,24 @@ func (b *Barrier) u32(off int) *uint32 { return b.seg.Uint32(off) }
 // register records this process as a user of the barrier.
 func (b *Barrier) register() {
 	self := shm.Self()
-	n := min(int(atomic.LoadUint32(b.u32(barNReg))), barMaxReg)
-	for i := range n {
-		if atomic.LoadUint64(b.seg.Uint64(barRegSlots+8*i)) == self {
-			return
-		}
+	if b.registered(self) {
+		return
 	}
 	i := int(atomic.AddUint32(b.u32(barNReg), 1)) - 1
 	if i < barMaxReg {
 		atomic.StoreUint64(b.seg.Uint64(barRegSlots+8*i), self)
 	}
+}
+
+// registered reports whether the process id is registered.
+func (b *Barrier) registered(id uint64) bool {
+	n := min(int(atomic.LoadUint32(b.u32(barNReg))), barMaxReg)
+	for i := range n {
+		if atomic.LoadUint64(b.seg.Uint64(barRegSlots+8*i)) == id {
+			return true
+		}
+	}
+	return false
 }
 
 // canComplete reports whether enough processes using the barrier are
@@ -100,6 +114,13 @@ func (b *Barrier) canComplete() bool {
 		if id == 0 || shm.Alive(id) {
 			alive++ // 0: a registration being written
 		}
+	}
+	// The creator registers when it calls Wait. Until then it counts as
+	// a party only if the barrier was passed to too few processes to
+	// complete a round without it.
+	creator := atomic.LoadUint64(b.seg.Uint64(barCreator))
+	if int(atomic.LoadUint32(b.u32(barShares))) < b.Parties() && !b.registered(creator) && shm.Alive(creator) {
+		alive++
 	}
 	return alive >= b.Parties()
 }
@@ -267,6 +288,7 @@ func (b *Barrier) share() (string, []*os.File, []byte, error) {
 	if b == nil || b.m == nil {
 		return "", nil, nil, errZeroBarrier
 	}
+	atomic.AddUint32(b.u32(barShares), 1)
 	atomic.AddUint32(b.u32(barPending), 1)
 	return kindBarrier, []*os.File{b.seg.File()}, nil, nil
 }

@@ -3,6 +3,7 @@ package mp
 import (
 	"errors"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -66,7 +67,8 @@ func TestBarrierPartyKilled(t *testing.T) {
 	b := NewBarrier(3)
 	waiter := startHelper(t, "barrier-wait", nil, b)
 	sleeper := startHelper(t, "sleep", nil, b)
-	for b.Waiting() < 1 {
+	// Both children have opened the barrier, one waits.
+	for b.Waiting() < 1 || atomic.LoadUint32(b.u32(barNReg)) < 2 {
 		time.Sleep(time.Millisecond)
 	}
 	sleeper.Process.Signal(syscall.SIGKILL)
@@ -120,4 +122,21 @@ func TestBarrierGoroutines(t *testing.T) {
 		t.Errorf("Wait during Abort = %v", err)
 	}
 	mustPanic(t, "at least 1", func() { NewBarrier(0) })
+}
+
+func TestBarrierChildPartyKilledParentNotParty(t *testing.T) {
+	b := NewBarrier(2)
+	waiter := startHelper(t, "barrier-wait", nil, b)
+	sleeper := startHelper(t, "sleep", nil, b)
+	// Both children have opened the barrier, one waits.
+	for b.Waiting() < 1 || atomic.LoadUint32(b.u32(barNReg)) < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	sleeper.Process.Signal(syscall.SIGKILL)
+	// The waiting child gets ErrBrokenBarrier (exit 0), not a hang.
+	waitHelpers(t, waiter)
+	sleeper.Wait()
+	if !b.Broken() {
+		t.Error("Broken = false")
+	}
 }

@@ -1,0 +1,122 @@
+package mp_test
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gopherlab/gopherlab/runtime/mp"
+)
+
+// addUnderLock adds to the shared total n times, holding the lock for each
+// read-modify-write.
+func addUnderLock(total *mp.Value, lock *mp.Lock, n int) {
+	for i := 0; i < n; i++ {
+		lock.Lock()
+		total.Store(total.Load() + 1)
+		lock.Unlock()
+	}
+}
+
+func ExampleNewLock() {
+	lock := mp.NewLock()
+	total := mp.NewRawValue("i", 0)
+	p1 := mp.NewProcess(addUnderLock, total, lock, 1000)
+	p2 := mp.NewProcess(addUnderLock, total, lock, 1000)
+	p1.Start()
+	p2.Start()
+	p1.Join()
+	p2.Join()
+	fmt.Println(total.Load())
+	// Output: 2000
+}
+
+// holdForever locks the lock and never unlocks it.
+func holdForever(lock *mp.Lock) {
+	lock.Lock()
+	time.Sleep(time.Hour)
+}
+
+// A process killed while holding a Lock does not block the others: the
+// next Lock takes it over and OwnerDied tells so.
+func ExampleLock_OwnerDied() {
+	lock := mp.NewLock()
+	p := mp.NewProcess(holdForever, lock)
+	p.Start()
+	for lock.Owner() != p.Pid() {
+		time.Sleep(time.Millisecond)
+	}
+	p.Kill()
+	lock.Lock()
+	fmt.Println("got the lock; previous owner died:", lock.OwnerDied())
+	lock.Unlock()
+	p.Join()
+	fmt.Println("exit code", p.ExitCode())
+	// Output:
+	// got the lock; previous owner died: true
+	// exit code -9
+}
+
+func ExampleLock_TryLock() {
+	lock := mp.NewLock()
+	fmt.Println(lock.TryLock(), lock.TryLock(), lock.LockTimeout(10*time.Millisecond))
+	lock.Unlock()
+	fmt.Println(lock)
+	// Output:
+	// true false false
+	// Lock(unlocked)
+}
+
+// holdBriefly holds the lock three times.
+func holdBriefly(lock *mp.Lock) {
+	for i := 0; i < 3; i++ {
+		lock.Lock()
+		time.Sleep(time.Millisecond)
+		lock.Unlock()
+	}
+}
+
+// A traced lock records who held it when, in every process; a notebook
+// cell ending in lock.Timeline() draws the picture (Timeline.SVG).
+func ExampleNewTracedLock() {
+	lock := mp.NewTracedLock()
+	p := mp.NewProcess(holdBriefly, lock)
+	p.SetName("worker")
+	p.Start()
+	p.Join()
+	holdBriefly(lock)
+	tl := lock.Timeline()
+	for _, s := range tl.Spans() {
+		fmt.Println(s.Process, "held the lock")
+	}
+	fmt.Println(strings.HasPrefix(tl.SVG(), "<svg"))
+	// Output:
+	// worker held the lock
+	// worker held the lock
+	// worker held the lock
+	// MainProcess held the lock
+	// MainProcess held the lock
+	// MainProcess held the lock
+	// true
+}
+
+// incrementTwice takes the RLock twice, as a function that calls another
+// function using the same lock would.
+func incrementTwice(lock *mp.RLock, v *mp.Value) {
+	lock.Lock()
+	defer lock.Unlock()
+	lock.Lock()
+	defer lock.Unlock()
+	v.Store(v.Load() + 2)
+}
+
+func ExampleNewRLock() {
+	lock := mp.NewRLock()
+	v := mp.NewRawValue("i", 0)
+	p := mp.NewProcess(incrementTwice, lock, v)
+	p.Start()
+	p.Join()
+	incrementTwice(lock, v)
+	fmt.Println(v.Load(), lock)
+	// Output: 4 RLock(unlocked)
+}
