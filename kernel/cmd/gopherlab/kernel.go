@@ -11,6 +11,7 @@ import (
 
 	"github.com/gopherlab/gopherlab/kernel"
 	"github.com/gopherlab/gopherlab/kernel/session"
+	"github.com/gopherlab/gopherlab/kernel/worker"
 )
 
 func init() {
@@ -36,6 +37,10 @@ func runKernel(args []string) error {
 	}
 	sess, err := session.New(session.Options{})
 	if err != nil {
+		return err
+	}
+	// Cells may run their functions in child processes: `gopherlab worker`.
+	if _, err := sess.EnableProcesses(worker.SelfCommand); err != nil {
 		return err
 	}
 	srv, err := kernel.New(conn, sess, kernel.Options{
