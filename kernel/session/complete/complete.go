@@ -8,9 +8,9 @@ import (
 	"unicode"
 )
 
-// Complete returns the completions of the word that ends at cursor in code
-// and the range [start, end) of code, in Unicode code points, that each
-// match replaces. source is the notebook's live declarations as one Go file
+// Complete returns the completions of the word before cursor in code and
+// the range [start, end) of code, in Unicode code points, that each match
+// replaces: the whole word around the cursor. source is the notebook's live declarations as one Go file
 // (Session.Source); it may be empty. With nothing to offer, matches is nil
 // and start and end are cursor.
 func Complete(code string, cursor int, source string) (matches []string, start, end int) {
@@ -27,6 +27,11 @@ func Complete(code string, cursor int, source string) (matches []string, start, 
 	}
 	prefix := string(rs[start:cursor])
 	before := string(rs[:start])
+	// A match replaces the whole word, also its part after the cursor.
+	wordEnd := cursor
+	for wordEnd < len(rs) && isIdentRune(rs[wordEnd]) {
+		wordEnd++
+	}
 
 	if path, ok := importPathPrefix(rs, cursor); ok {
 		n := len([]rune(path))
@@ -42,11 +47,14 @@ func Complete(code string, cursor int, source string) (matches []string, start, 
 		}
 		sc := newScope(code, source)
 		if path, ok := sc.packagePath(qual); ok {
-			return filter(packageMembers(path), prefix), start, cursor
+			if matches := filter(packageMembers(path), prefix); len(matches) > 0 {
+				return matches, start, wordEnd
+			}
+			return nil, cursor, cursor
 		}
 		if t, ok := sc.varType(qual, 0); ok {
 			if matches := filter(sc.members(t), prefix); len(matches) > 0 {
-				return matches, start, cursor
+				return matches, start, wordEnd
 			}
 		}
 		return nil, cursor, cursor
@@ -72,7 +80,7 @@ func Complete(code string, cursor int, source string) (matches []string, start, 
 	if len(matches) == 0 {
 		return nil, cursor, cursor
 	}
-	return matches, start, cursor
+	return matches, start, wordEnd
 }
 
 func clamp(cursor, n int) int {

@@ -54,51 +54,54 @@ func TestComplete(t *testing.T) {
 		want   []string // nil: no matches
 		all    bool     // want is the full list, not a subset
 		start  int      // offset back from the cursor
+		end    int      // offset forward from the cursor
 	}{
-		{"StdMember", "import \"fmt\"\nfmt.Pri|", "", []string{"Print", "Printf", "Println"}, true, 3},
-		{"StdMemberFromNotebookImport", "fmt.Pri|", notebook, []string{"Print", "Printf", "Println"}, true, 3},
-		{"MidLine", "x := 1; fmt.Sprin|(x)", notebook, []string{"Sprint", "Sprintf", "Sprintln"}, true, 5},
-		{"UnicodeBefore", "s := \"héllo, 世界\"; fmt.Pri|", notebook, []string{"Print", "Printf", "Println"}, true, 3},
-		{"AllMembers", "fmt.|", notebook, []string{"Errorf", "Println", "Stringer"}, false, 0},
-		{"MPMember", "mp.NewL|", notebook, []string{"NewLock"}, false, 4},
-		{"DisplayMember", "import \"github.com/gopherlab/gopherlab/kernel/display\"\ndisplay.HT|", "", []string{"HTML", "HTMLer"}, true, 2},
-		{"AliasedImport", "str.ToU|", notebook, []string{"ToUpper", "ToUpperSpecial"}, true, 3},
-		{"UnimportedStdPackage", "strconv.Ato|", "", []string{"Atoi"}, true, 3},
-		{"NotebookFunc", "ad|", notebook, []string{"add"}, true, 2},
-		{"NotebookFuncAndBuiltin", "a|", notebook, []string{"add", "any", "append"}, true, 1},
-		{"NotebookVarAndConst", "li|", notebook, []string{"limit"}, true, 2},
-		{"NotebookType", "Poi|", notebook, []string{"Point"}, true, 3},
-		{"CellFunc", "func square(x int) int { return x * x }\nsq|", "", []string{"square"}, true, 2},
-		{"CellShortVar", "total, count := 0, 0\nto|", "", []string{"total"}, true, 2},
-		{"CellShortVarSecond", "total, count := 0, 0\ncou|", notebook, []string{"count", "counter"}, true, 3},
-		{"VarOfMPType", "lock.Unl|", notebook, []string{"Unlock"}, true, 3},
-		{"CellVarFromMPFunc", "p1 := mp.NewProcess(add, 1)\np1.St|", notebook, []string{"Start"}, false, 2},
-		{"CellVarFromStdFunc", "import \"time\"\nt0 := time.Now()\nt0.Unix|", "", []string{"Unix", "UnixMicro", "UnixMilli", "UnixNano"}, true, 4},
-		{"CellVarMethodChain", "import \"time\"\nd := time.Now().Sub(time.Now())\nd.Seco|", "", []string{"Seconds"}, true, 4},
-		{"VarOfStdTypeAliasedImport", "sb.Write|", notebook, []string{"Write", "WriteByte", "WriteRune", "WriteString"}, true, 5},
-		{"CellVarOfStdStruct", "import \"sync\"\nvar wg sync.WaitGroup\nwg.|", "", []string{"Add", "Done", "Go", "Wait"}, true, 0},
-		{"CellVarNew", "import \"strings\"\nb := new(strings.Builder)\nb.Le|", "", []string{"Len"}, true, 2},
-		{"StdStructFields", "import \"image\"\nr := image.Rect(0, 0, 1, 1)\nr.M|", "", []string{"Max", "Min"}, true, 1},
-		{"NotebookTypeFieldsAndMethods", "origin.|", notebook, []string{"Norm", "X", "Y"}, true, 0},
-		{"CellCompositeLit", "q := &Point{X: 1}\nq.N|", notebook, []string{"Norm"}, true, 1},
-		{"Keyword", "fo|", "", []string{"for"}, true, 2},
-		{"KeywordAndBuiltin", "ra|", "", []string{"range"}, true, 2},
-		{"Builtin", "pri|", "", []string{"print", "println"}, true, 3},
-		{"ImportName", "st|", notebook, []string{"str", "string", "struct"}, true, 2},
-		{"ImportPath", "import \"strc|", "", []string{"strconv"}, true, 4},
-		{"ImportPathGroup", "import (\n\t\"fmt\"\n\t\"math/ra|\n)", "", []string{"math/rand", "math/rand/v2"}, true, 7},
-		{"InString", "fmt.Println(\"fmt.Pri|", notebook, nil, true, 0},
-		{"InComment", "// fmt.Pri|", notebook, nil, true, 0},
-		{"UnknownQualifier", "nosuchpkg.Pri|", "", nil, true, 0},
-		{"NoPrefix", "|", notebook, nil, true, 0},
-		{"NothingMatches", "zzz|", notebook, nil, true, 0},
+		{"StdMember", "import \"fmt\"\nfmt.Pri|", "", []string{"Print", "Printf", "Println"}, true, 3, 0},
+		{"StdMemberFromNotebookImport", "fmt.Pri|", notebook, []string{"Print", "Printf", "Println"}, true, 3, 0},
+		{"MidLine", "x := 1; fmt.Sprin|(x)", notebook, []string{"Sprint", "Sprintf", "Sprintln"}, true, 5, 0},
+		{"MidWord", "fmt.Pri|nt(x)", notebook, []string{"Print", "Printf", "Println"}, true, 3, 2},
+		{"MidWordIdent", "cou|nt", notebook, []string{"counter"}, true, 3, 2},
+		{"UnicodeBefore", "s := \"héllo, 世界\"; fmt.Pri|", notebook, []string{"Print", "Printf", "Println"}, true, 3, 0},
+		{"AllMembers", "fmt.|", notebook, []string{"Errorf", "Println", "Stringer"}, false, 0, 0},
+		{"MPMember", "mp.NewL|", notebook, []string{"NewLock"}, false, 4, 0},
+		{"DisplayMember", "import \"github.com/gopherlab/gopherlab/kernel/display\"\ndisplay.HT|", "", []string{"HTML", "HTMLer"}, true, 2, 0},
+		{"AliasedImport", "str.ToU|", notebook, []string{"ToUpper", "ToUpperSpecial"}, true, 3, 0},
+		{"UnimportedStdPackage", "strconv.Ato|", "", []string{"Atoi"}, true, 3, 0},
+		{"NotebookFunc", "ad|", notebook, []string{"add"}, true, 2, 0},
+		{"NotebookFuncAndBuiltin", "a|", notebook, []string{"add", "any", "append"}, true, 1, 0},
+		{"NotebookVarAndConst", "li|", notebook, []string{"limit"}, true, 2, 0},
+		{"NotebookType", "Poi|", notebook, []string{"Point"}, true, 3, 0},
+		{"CellFunc", "func square(x int) int { return x * x }\nsq|", "", []string{"square"}, true, 2, 0},
+		{"CellShortVar", "total, count := 0, 0\nto|", "", []string{"total"}, true, 2, 0},
+		{"CellShortVarSecond", "total, count := 0, 0\ncou|", notebook, []string{"count", "counter"}, true, 3, 0},
+		{"VarOfMPType", "lock.Unl|", notebook, []string{"Unlock"}, true, 3, 0},
+		{"CellVarFromMPFunc", "p1 := mp.NewProcess(add, 1)\np1.St|", notebook, []string{"Start"}, false, 2, 0},
+		{"CellVarFromStdFunc", "import \"time\"\nt0 := time.Now()\nt0.Unix|", "", []string{"Unix", "UnixMicro", "UnixMilli", "UnixNano"}, true, 4, 0},
+		{"CellVarMethodChain", "import \"time\"\nd := time.Now().Sub(time.Now())\nd.Seco|", "", []string{"Seconds"}, true, 4, 0},
+		{"VarOfStdTypeAliasedImport", "sb.Write|", notebook, []string{"Write", "WriteByte", "WriteRune", "WriteString"}, true, 5, 0},
+		{"CellVarOfStdStruct", "import \"sync\"\nvar wg sync.WaitGroup\nwg.|", "", []string{"Add", "Done", "Go", "Wait"}, true, 0, 0},
+		{"CellVarNew", "import \"strings\"\nb := new(strings.Builder)\nb.Le|", "", []string{"Len"}, true, 2, 0},
+		{"StdStructFields", "import \"image\"\nr := image.Rect(0, 0, 1, 1)\nr.M|", "", []string{"Max", "Min"}, true, 1, 0},
+		{"NotebookTypeFieldsAndMethods", "origin.|", notebook, []string{"Norm", "X", "Y"}, true, 0, 0},
+		{"CellCompositeLit", "q := &Point{X: 1}\nq.N|", notebook, []string{"Norm"}, true, 1, 0},
+		{"Keyword", "fo|", "", []string{"for"}, true, 2, 0},
+		{"KeywordAndBuiltin", "ra|", "", []string{"range"}, true, 2, 0},
+		{"Builtin", "pri|", "", []string{"print", "println"}, true, 3, 0},
+		{"ImportName", "st|", notebook, []string{"str", "string", "struct"}, true, 2, 0},
+		{"ImportPath", "import \"strc|", "", []string{"strconv"}, true, 4, 0},
+		{"ImportPathGroup", "import (\n\t\"fmt\"\n\t\"math/ra|\n)", "", []string{"math/rand", "math/rand/v2"}, true, 7, 0},
+		{"InString", "fmt.Println(\"fmt.Pri|", notebook, nil, true, 0, 0},
+		{"InComment", "// fmt.Pri|", notebook, nil, true, 0, 0},
+		{"UnknownQualifier", "nosuchpkg.Pri|", "", nil, true, 0, 0},
+		{"NoPrefix", "|", notebook, nil, true, 0, 0},
+		{"NothingMatches", "zzz|", notebook, nil, true, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, cursor := cursorIn(tt.cell)
 			matches, start, end := Complete(code, cursor, tt.source)
-			if end != cursor {
-				t.Errorf("end = %d, want cursor %d", end, cursor)
+			if end != cursor+tt.end {
+				t.Errorf("end = %d, want %d", end, cursor+tt.end)
 			}
 			if start != cursor-tt.start {
 				t.Errorf("start = %d, want %d", start, cursor-tt.start)
