@@ -54,6 +54,7 @@ type Launcher struct {
 	warm       *child
 	warming    chan struct{} // closed when the worker being started in advance is ready
 	warmingSrc string
+	starting   int // workers being started for Child
 	children   map[*child]bool
 	closed     bool
 	inherit    bool // children write straight to this process's stdout and stderr
@@ -120,8 +121,15 @@ func (l *Launcher) Child() (*mp.Child, error) {
 		c = nil
 	}
 	if c == nil {
+		l.mu.Lock()
+		l.starting++
+		l.mu.Unlock()
 		var err error
-		if c, err = l.start(src); err != nil {
+		c, err = l.start(src)
+		l.mu.Lock()
+		l.starting--
+		l.mu.Unlock()
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -180,11 +188,16 @@ func (l *Launcher) Prestart() {
 }
 
 // Running returns the number of processes started through l that have not
-// exited yet.
+// exited yet, counting workers being started: a cell waiting for any of
+// them is waiting for another process.
 func (l *Launcher) Running() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.children)
+	n := len(l.children) + l.starting
+	if l.warming != nil {
+		n++
+	}
+	return n
 }
 
 // CellStart tells l that a cell starts and that the processes it starts
