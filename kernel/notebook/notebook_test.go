@@ -290,3 +290,39 @@ func diffLines(a, b string) string {
 	}
 	return "(same lines)"
 }
+
+// TestRunOutputs runs cells that print, display and update a display
+// through a real session, and checks the outputs recorded in Jupyter's
+// format.
+func TestRunOutputs(t *testing.T) {
+	nb := &Notebook{Cells: []*Cell{
+		codeCell("import (\n\t\"fmt\"\n\t\"os\"\n)\n\nfmt.Println(\"a\")\nfmt.Print(\"b\")\nfmt.Fprintln(os.Stderr, \"e\")\nfmt.Println(\"c\")"),
+		codeCell("import \"github.com/gopherlab/gopherlab/kernel/display\"\n\nh := display.NewHandle()\nh.HTML(\"<b>first</b>\")"),
+		codeCell("h.HTML(\"<b>second</b>\")\ndisplay.SVG(`<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>`)"),
+	}}
+	var stdout bytes.Buffer
+	if err := Run(context.Background(), nb, newSession(t), Options{Stdout: &stdout}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"stream:a\nb", "stream:e\n", "stream:c\n"}
+	got := summary(nb.Cells[0].Outputs)
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("cell 1 outputs %q, want %q", got, want)
+	}
+	if n := len(nb.Cells[1].Outputs); n != 1 {
+		t.Fatalf("cell 2 has %d outputs, want 1 display", n)
+	}
+	if got := nb.Cells[1].Outputs[0].Data["text/html"]; got != "<b>second</b>" {
+		t.Errorf("display in cell 2 = %v after the update from cell 3, want <b>second</b>", got)
+	}
+	if c := nb.Cells[2]; len(c.Outputs) != 1 || c.Outputs[0].Type != DisplayData || c.Outputs[0].Data["image/svg+xml"] == nil {
+		t.Errorf("cell 3 outputs %+v, want one SVG display", c.Outputs)
+	}
+	data, err := nb.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(`"output_type": "display_data"`)) || bytes.Contains(data, []byte("displayID")) {
+		t.Errorf("marshalled notebook:\n%s", data)
+	}
+}
