@@ -2,6 +2,7 @@ package mp
 
 import (
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 )
@@ -64,4 +65,14 @@ func BenchmarkValueAddLocked2Proc(b *testing.B) {
 		b.Fatalf("Value = %d, want %d increments", v.Load(), total)
 	}
 	b.ReportMetric(float64(total)/elapsed.Seconds(), "ops/s")
+}
+
+// BenchmarkSyncMutexLockUnlock is the in-process reference for
+// BenchmarkLockUnlock, to read figures taken on a busy machine.
+func BenchmarkSyncMutexLockUnlock(b *testing.B) {
+	var mu sync.Mutex
+	for b.Loop() {
+		mu.Lock()
+		mu.Unlock()
+	}
 }
