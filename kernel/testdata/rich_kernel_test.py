@@ -7,6 +7,8 @@ into a temporary prefix and sets JUPYTER_PATH; by hand:
     JUPYTER_PATH=PREFIX/share/jupyter /usr/bin/python3 -m unittest -v rich_kernel_test
 """
 
+import queue
+import time
 import unittest
 
 import jupyter_kernel_test
@@ -152,6 +154,26 @@ class GopherlabRichTests(jupyter_kernel_test.KernelTests):
         self.assertEqual(len(shown), 1)
         self.assertEqual(shown[0]["content"]["data"]["text/markdown"], "*from a goroutine*")
         self.assertEqual(shown[0]["parent_header"]["msg_id"], reply["parent_header"]["msg_id"])
+
+    def test_display_after_cell_end(self):
+        # A goroutine still running when its cell has ended displays into
+        # that cell: the message carries the cell's parent header.
+        code = DISPLAY + ('import "time"\n'
+                          'go func() { time.Sleep(300 * time.Millisecond); display.HTML("<i>late</i>") }()')
+        reply, msgs = self.run_cell(code)
+        self.assertEqual(reply["content"]["status"], "ok")
+        late = [m for m in msgs if m["msg_type"] == "display_data"]
+        deadline = time.time() + 10
+        while not late and time.time() < deadline:
+            try:
+                m = self.kc.get_iopub_msg(timeout=0.5)
+            except queue.Empty:
+                continue
+            if m["msg_type"] == "display_data":
+                late.append(m)
+        self.assertEqual(len(late), 1, "no display_data from the goroutine")
+        self.assertEqual(late[0]["content"]["data"]["text/html"], "<i>late</i>")
+        self.assertEqual(late[0]["parent_header"]["msg_id"], reply["parent_header"]["msg_id"])
 
 
 if __name__ == "__main__":
