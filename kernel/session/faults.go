@@ -241,6 +241,18 @@ func (s *Session) watchDeadlock(ctx context.Context, cancel context.CancelCauseF
 	}
 }
 
+// waitingFrames mark a goroutine that waits for something outside the
+// cell's goroutines: a timer, input, another process.
+var waitingFrames = [][]byte{
+	[]byte("session.(*Session).sleep"),
+	[]byte("session.(*stdin).Read"),
+	[]byte("github.com/gopherlab/gopherlab/runtime/"),
+	[]byte("github.com/gopherlab/gopherlab/kernel/worker."),
+	[]byte("os/exec."),
+	[]byte("os.(*Process)"),
+	[]byte("net."),
+}
+
 // allBlocked reports whether every goroutine in the dump that runs
 // interpreted code is blocked for good, and there is at least one.
 func allBlocked(dump []byte) bool {
@@ -265,8 +277,13 @@ func allBlocked(dump []byte) bool {
 		blocked := strings.HasPrefix(state, "chan receive") || strings.HasPrefix(state, "chan send") ||
 			strings.HasPrefix(state, "select") || strings.HasPrefix(state, "semacquire") ||
 			strings.HasPrefix(state, "sync.")
-		if !blocked || bytes.Contains(g, []byte("session.(*Session).sleep")) || bytes.Contains(g, []byte("session.(*stdin).Read")) {
+		if !blocked {
 			return false
+		}
+		for _, waiting := range waitingFrames {
+			if bytes.Contains(g, waiting) {
+				return false
+			}
 		}
 	}
 	return found

@@ -63,6 +63,7 @@ go func() {
 	m["a"] = 1
 }()
 wg.Wait()
+time.Sleep(200 * time.Millisecond) // the panicking goroutine ran wg.Done before the session recovered it
 panic("after")`)
 	if e.Name != ErrPanic {
 		t.Errorf("error %v, want the cell's own panic", e)
