@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"os"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -76,7 +75,7 @@ func (t *tracer) record(kind uint32) {
 	}
 	e := t.off + traceEvents + int(i)*eventSize
 	atomic.StoreInt64((*int64)(unsafe.Pointer(t.seg.Uint64(e))), time.Now().UnixNano())
-	atomic.StoreUint32(t.seg.Uint32(e+8), uint32(os.Getpid()))
+	atomic.StoreUint32(t.seg.Uint32(e+8), uint32(shm.Pid(shm.Self())))
 	copy(t.seg.Bytes()[e+16:e+eventSize], currentProcessName()+strings.Repeat("\x00", eventNameLen))
 	atomic.StoreUint32(t.seg.Uint32(e+12), kind)
 }

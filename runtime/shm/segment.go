@@ -90,8 +90,12 @@ func Open(f *os.File) (*Segment, error) {
 	return mapFile(f, int(st.Size))
 }
 
+// memfdCreate is unix.MemfdCreate; tests replace it to exercise the
+// /dev/shm fallback.
+var memfdCreate = unix.MemfdCreate
+
 func memfd() (*os.File, error) {
-	fd, err := unix.MemfdCreate("gopherlab-shm", unix.MFD_CLOEXEC)
+	fd, err := memfdCreate("gopherlab-shm", unix.MFD_CLOEXEC)
 	if err == nil {
 		return os.NewFile(uintptr(fd), "memfd:gopherlab-shm"), nil
 	}

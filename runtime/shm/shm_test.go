@@ -401,3 +401,26 @@ func TestPinKeepsMapping(t *testing.T) {
 		t.Error("pinned memory lost a write")
 	}
 }
+
+func TestDevShmFallback(t *testing.T) {
+	if _, err := os.Stat("/dev/shm"); err != nil {
+		t.Skip("no /dev/shm:", err)
+	}
+	defer func(f func(string, int) (int, error)) { memfdCreate = f }(memfdCreate)
+	memfdCreate = func(string, int) (int, error) { return -1, syscall.ENOSYS }
+	shmBefore := countDevShm(t)
+	seg, err := New(4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	if n := countDevShm(t); n != shmBefore {
+		t.Errorf("/dev/shm has %d entries after New, %d before: the file was not unlinked", n, shmBefore)
+	}
+	if err := helper(t, "write", seg, "via /dev/shm").Run(); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(seg.Bytes()[:12]); got != "via /dev/shm" {
+		t.Errorf("parent reads %q", got)
+	}
+}
