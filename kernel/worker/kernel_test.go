@@ -1,0 +1,48 @@
+package worker_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestKernelProcesses runs testdata/procs_kernel.py: the tutorial's programs
+// and the faults (refused closure, panicking child, child killed holding the
+// lock, interrupt, daemon output, restart, killed kernel) through the real
+// kernel with jupyter_client, checking that no process or shared memory is
+// left behind. Set GOPHERLAB_PROCS_TESTS to a unittest name pattern (for
+// instance test_6) to run some of them.
+func TestKernelProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the real kernel through jupyter_client; skipped with -short")
+	}
+	if _, err := os.Stat("/usr/bin/jupyter"); err != nil {
+		t.Skip("/usr/bin/jupyter is absent: install Jupyter (see install.sh --with-jupyter) to run the kernel tests")
+	}
+	prefix := t.TempDir()
+	bin := filepath.Join(prefix, "bin", "gopherlab")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/gopherlab").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(bin, "install", "--prefix", prefix).CombinedOutput(); err != nil {
+		t.Fatalf("gopherlab install: %v\n%s", err, out)
+	}
+	args := []string{"-m", "unittest", "-v"}
+	if p := os.Getenv("GOPHERLAB_PROCS_TESTS"); p != "" {
+		args = append(args, "-k", p)
+	}
+	args = append(args, "procs_kernel")
+	cmd := exec.Command("/usr/bin/python3", args...)
+	cmd.Dir = "testdata"
+	cmd.Env = append(os.Environ(),
+		"JUPYTER_PATH="+filepath.Join(prefix, "share", "jupyter"),
+		"JUPYTER_RUNTIME_DIR="+t.TempDir(),
+		"PYTHONDONTWRITEBYTECODE=1")
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s", out)
+	if err != nil {
+		t.Fatal(fmt.Errorf("procs_kernel.py: %w", err))
+	}
+}
