@@ -202,7 +202,7 @@ func (t *Timeline) SVG() string {
 	const (
 		width  = 760
 		left   = 170
-		right  = 20
+		right  = 40
 		top    = 30
 		laneH  = 30
 		barH   = 18
@@ -222,7 +222,7 @@ func (t *Timeline) SVG() string {
 			lanes = append(lanes, lane{e.Pid, e.Process})
 		}
 	}
-	height := top + len(lanes)*laneH + axisH
+	height := top + len(lanes)*laneH + axisH + 16
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`, width, height, width, height)
 	b.WriteString(`<defs><pattern id="open" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="3" height="6" fill="#999"/></pattern></defs>`)
@@ -244,7 +244,10 @@ func (t *Timeline) SVG() string {
 		}
 		fmt.Fprintf(&b, `<text x="8" y="%d">%s (pid %d)</text>`, y+laneH/2+4, html.EscapeString(l.name), l.pid)
 	}
-	for _, s := range t.Spans() {
+	spans := t.Spans()
+	anyOpen := false
+	for _, s := range spans {
+		anyOpen = anyOpen || s.Open
 		i := laneOf[s.Pid]
 		y := top + i*laneH + (laneH-barH)/2
 		x0, x1 := x(s.Start), x(s.End)
@@ -262,6 +265,9 @@ func (t *Timeline) SVG() string {
 		tx := left + float64(k)*plotW/nticks
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#333"/><text x="%.1f" y="%d" text-anchor="middle">%.0f ms</text>`,
 			tx, ay, tx, ay+4, tx, ay+18, ms(total)*float64(k)/nticks)
+	}
+	if anyOpen {
+		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#555">hatched: no release recorded (still held, or the process died holding it)</text>`, left, ay+36)
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
