@@ -94,7 +94,7 @@ func newArray(typecode string, sizeOrValues any, locked bool) *Array {
 func arrayAt(seg *shm.Segment, tc *typeInfo, n int, locked bool) *Array {
 	a := &Array{seg: seg, e: elems{tc: tc, base: unsafe.Pointer(&seg.Bytes()[arrayDataOff]), n: n}}
 	if locked {
-		a.lock = &Lock{seg: seg, m: seg.Mutex(0)}
+		a.lock = newLock(seg, 0, nil)
 	}
 	return a
 }

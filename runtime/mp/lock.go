@@ -25,6 +25,7 @@ import (
 // it within about 50 ms instead of waiting forever (Python deadlocks here),
 // and [Lock.OwnerDied] then reports true.
 type Lock struct {
+	fast  *shm.Mutex // m when Lock and Unlock need no extra work, or nil
 	seg   *shm.Segment
 	off   int
 	m     *shm.Mutex
@@ -42,8 +43,16 @@ var errZeroLock = errors.New("mp: use of a Lock not made by mp.NewLock")
 // system cannot provide shared memory (for instance when the process has
 // run out of file descriptors).
 func NewLock() *Lock {
-	seg := mustSegment(lockSegmentSize)
-	return &Lock{seg: seg, m: seg.Mutex(0)}
+	return newLock(mustSegment(lockSegmentSize), 0, nil)
+}
+
+// newLock returns a Lock over the word at off in seg, traced by t if not nil.
+func newLock(seg *shm.Segment, off int, t *tracer) *Lock {
+	l := &Lock{seg: seg, off: off, m: seg.Mutex(off), trace: t}
+	if t == nil && !raceEnabled {
+		l.fast = l.m
+	}
+	return l
 }
 
 // mustSegment creates a shared memory segment or panics with a clear
@@ -61,6 +70,14 @@ func mustSegment(size int) *shm.Segment {
 // goroutines to unlock it. A Lock is not reentrant: locking it twice
 // without unlocking waits forever.
 func (l *Lock) Lock() {
+	if l.fast != nil && l.fast.TryLockFast() {
+		l.died = false
+		return
+	}
+	l.lockSlow()
+}
+
+func (l *Lock) lockSlow() {
 	if l.m == nil {
 		panic(errZeroLock)
 	}
@@ -109,6 +126,13 @@ func (l *Lock) LockTimeout(d time.Duration) bool {
 // sync.Mutex. Unlocking a Lock that is not locked panics (Python raises
 // ValueError): every Unlock must match one Lock.
 func (l *Lock) Unlock() {
+	if l.fast != nil && l.fast.UnlockFast() {
+		return
+	}
+	l.unlockSlow()
+}
+
+func (l *Lock) unlockSlow() {
 	if l.m == nil {
 		panic(errZeroLock)
 	}
@@ -187,13 +211,12 @@ func lockAt(seg *shm.Segment, off, traceOff int) (*Lock, error) {
 	if off < 0 || off%8 != 0 || off+8 > seg.Len() {
 		return nil, fmt.Errorf("mp: open shared Lock: offset %d out of range", off)
 	}
-	l := &Lock{seg: seg, off: off, m: seg.Mutex(off)}
+	var t *tracer
 	if traceOff != 0 {
-		t, err := openTracer(seg, traceOff)
-		if err != nil {
+		var err error
+		if t, err = openTracer(seg, traceOff); err != nil {
 			return nil, err
 		}
-		l.trace = t
 	}
-	return l, nil
+	return newLock(seg, off, t), nil
 }

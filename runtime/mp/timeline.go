@@ -54,7 +54,7 @@ func NewTracedLock() *Lock {
 	if err != nil {
 		panic(err)
 	}
-	return &Lock{seg: seg, m: seg.Mutex(0), trace: t}
+	return newLock(seg, 0, t)
 }
 
 func openTracer(seg *shm.Segment, off int) (*tracer, error) {

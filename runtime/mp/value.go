@@ -79,7 +79,7 @@ func newValue(typecode string, initial any, locked bool) *Value {
 func valueAt(seg *shm.Segment, tc *typeInfo, locked bool) *Value {
 	v := &Value{seg: seg, e: elems{tc: tc, base: unsafe.Pointer(&seg.Bytes()[valueDataOff]), n: 1}}
 	if locked {
-		v.lock = &Lock{seg: seg, m: seg.Mutex(0)}
+		v.lock = newLock(seg, 0, nil)
 	}
 	return v
 }

@@ -130,6 +130,16 @@ func (m *Mutex) Lock() (ownerDied bool) {
 	return ownerDied
 }
 
+// TryLockFast locks m if it is free, with one compare-and-swap, and
+// reports whether it did. Unlike [Mutex.TryLock] it does not check for a
+// dead owner; callers fall back to Lock or TryLock when it fails.
+func (m *Mutex) TryLockFast() bool { return atomic.CompareAndSwapUint64(&m.w, 0, selfID) }
+
+// UnlockFast unlocks m if this process holds it and no waiter sleeps, with
+// one compare-and-swap, and reports whether it did. Callers fall back to
+// [Mutex.Unlock] when it fails.
+func (m *Mutex) UnlockFast() bool { return atomic.CompareAndSwapUint64(&m.w, selfID, 0) }
+
 // LockTimeout locks m, waiting at most d (a negative d waits as long as
 // needed, zero only tries). It reports whether it locked m and whether it
 // took the lock over from an owner that died.
