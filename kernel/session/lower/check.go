@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/importer"
 	"go/parser"
 	"go/token"
 	"go/types"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -325,6 +328,10 @@ func (stdImporter) Import(path string) (*types.Package, error) {
 // caches what it imported.
 func (stdImporter) ImportFrom(path, dir string, mode types.ImportMode) (pkg *types.Package, err error) {
 	if !isStd(path) {
+		return nil, errNotStd
+	}
+	if fi, err := os.Stat(filepath.Join(build.Default.GOROOT, "src", filepath.FromSlash(path))); err != nil || !fi.IsDir() {
+		// Not in the installed Go: do not ask the go command.
 		return nil, errNotStd
 	}
 	srcImporter.Lock()

@@ -53,6 +53,9 @@ func runYaegi(context, helpers, out []byte) (stdout string, err error) {
 	if err := i.Use(stdlib.Symbols); err != nil {
 		return "", err
 	}
+	if err := i.Use(Symbols); err != nil {
+		return "", err
+	}
 	done := make(chan error, 1)
 	go func() {
 		defer func() {

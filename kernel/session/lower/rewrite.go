@@ -324,7 +324,11 @@ func (r *rewriter) selector(s *ast.SelectorExpr) {
 		pkgName := r.a.info.Uses[x].(*types.PkgName).Imported().Name()
 		switch lookupSymbol(path, pkgName, name) {
 		case missing:
-			r.fail(s.Pos(), "%s.%s (the interpreter's standard library stops at Go 1.22)", x.Name, name)
+			if isGeneric(r.a.info.Uses[s.Sel]) {
+				r.fail(s.Pos(), "%s.%s (the interpreter cannot use generic names of the standard library other than those of slices, maps and cmp)", x.Name, name)
+			} else {
+				r.fail(s.Pos(), "%s.%s (the interpreter's standard library stops at Go 1.22)", x.Name, name)
+			}
 		case unknownPackage:
 			r.fail(s.Pos(), "package %s (the interpreter's standard library stops at Go 1.22)", path)
 		}
@@ -807,4 +811,16 @@ func (r *rewriter) apply() ([]byte, error) {
 	}
 	b.Write(r.src[last:])
 	return b.Bytes(), nil
+}
+
+// isGeneric reports whether obj is a generic function or type.
+func isGeneric(obj types.Object) bool {
+	switch o := obj.(type) {
+	case *types.Func:
+		return o.Type().(*types.Signature).TypeParams().Len() > 0
+	case *types.TypeName:
+		n, ok := o.Type().(*types.Named)
+		return ok && n.TypeParams().Len() > 0
+	}
+	return false
 }

@@ -7,6 +7,17 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 )
 
+//go:generate go run ./internal/gensymbols
+
+// Symbols holds yaegi symbols ("importpath/name" to exported values) for the
+// names of the installed Go's standard library that yaegi v0.16.1's
+// stdlib.Symbols lacks: non-generic functions, types, variables and
+// constants added after Go 1.22 (bytes.Lines, os.Root, crypto/sha3, ...).
+// The session gives them to its interpreter with Use after stdlib.Symbols.
+// Generic names stay missing (yaegi extract cannot bind them); Rewrite
+// lowers the everyday ones. Symbols must not be modified.
+var Symbols = map[string]map[string]reflect.Value{}
+
 // extraSymbols holds the symbol maps registered with AddSymbols.
 var extraSymbols struct {
 	sync.RWMutex
@@ -65,7 +76,11 @@ func lookupSymbol(path, pkgName, name string) symbolState {
 	_, inExtra := extra[name]
 	extraSymbols.RUnlock()
 	std, okStd := stdlib.Symbols[key]
-	if !okStd && !okExtra {
+	gen, okGen := Symbols[key]
+	if _, ok := gen[name]; ok {
+		return known
+	}
+	if !okStd && !okExtra && !okGen {
 		if newPackages[path] {
 			return unknownPackage
 		}
