@@ -390,8 +390,7 @@ func encodeItem(v any) ([]byte, error) {
 		return nil, fmt.Errorf("mp: cannot send nil")
 	}
 	rv := reflect.ValueOf(v)
-	if s, ok := v.(sharer); ok {
-		_ = s
+	if _, ok := v.(sharer); ok {
 		return nil, fmt.Errorf("mp: a %T cannot be sent; pass it to the process as an argument of NewProcess", v)
 	}
 	if err := checkCopyable(rv.Type(), map[reflect.Type]bool{}); err != nil {
