@@ -170,3 +170,42 @@ func checkNoLeaks(t *testing.T) {
 		}
 	})
 }
+
+// TestOpenBadDescriptions checks that a child given a wrong description of
+// a shared object gets an error, not a panic.
+func TestOpenBadDescriptions(t *testing.T) {
+	small := func() []*os.File {
+		f, err := os.CreateTemp(t.TempDir(), "seg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Truncate(8)
+		return []*os.File{f}
+	}
+	page := func() []*os.File { return []*os.File{mustSegment(4096).File()} }
+	for _, tc := range []struct {
+		kind  string
+		files func() []*os.File
+		meta  []byte
+	}{
+		{kindLock, page, nil},
+		{kindLock, page, []byte{1, 0, 0, 0, 0, 0, 0, 0}},   // unaligned offset
+		{kindLock, page, []byte{0, 16, 0, 0, 0, 0, 0, 0}},  // offset past the end
+		{kindLock, small, []byte{0, 0, 0, 0, 64, 0, 0, 0}}, // trace buffer past the end
+		{kindLock, func() []*os.File { return nil }, make([]byte, 8)},
+		{kindValue, page, []byte{'z', 1, 1, 0, 0, 0, 0, 0, 0, 0}},
+		{kindValue, small, []byte{'q', 1, 1, 0, 0, 0, 0, 0, 0, 0}},
+		{kindArray, page, []byte{'q', 1, 0, 0, 0, 0, 0, 0, 1, 0}},
+		{kindArray, page, []byte{'q', 1}},
+		{kindRLock, small, nil},
+		{kindEvent, func() []*os.File { return nil }, nil},
+		{kindCondition, page, make([]byte, 8)},
+		{kindBarrier, small, nil},
+		{"mp.Nothing", page, nil},
+	} {
+		obj, err := openShared(tc.kind, tc.files(), tc.meta)
+		if err == nil {
+			t.Errorf("openShared(%s, %v) = %v, want an error", tc.kind, tc.meta, obj)
+		}
+	}
+}
