@@ -19,6 +19,9 @@ func (s *Session) eval(ctx context.Context, src string) (reflect.Value, error) {
 	if !s.stopOK {
 		return s.in.EvalWithContext(ctx, src)
 	}
+	if err := ctx.Err(); err != nil {
+		return reflect.Value{}, err
+	}
 	stop := s.stopper.arm()
 	finished := make(chan struct{})
 	var v reflect.Value
@@ -39,12 +42,15 @@ func (s *Session) eval(ctx context.Context, src string) (reflect.Value, error) {
 		return v, err
 	case <-ctx.Done():
 	}
-	stop()
-	select {
-	case <-finished:
-	case <-time.After(50 * time.Millisecond):
-		s.abandoned = finished
+	for range 5 {
+		stop()
+		select {
+		case <-finished:
+			return reflect.Value{}, ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
+	s.abandoned = finished
 	return reflect.Value{}, ctx.Err()
 }
 

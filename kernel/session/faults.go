@@ -43,11 +43,19 @@ func (s *Session) overrides() interp.Exports {
 			"Fatalf":  reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
 			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
 		},
+		"context/context": {
+			"AfterFunc": reflect.ValueOf(func(ctx context.Context, f func()) (stop func() bool) {
+				return context.AfterFunc(ctx, func() { defer s.recoverCallback("context.AfterFunc"); f() })
+			}),
+		},
 		"time/time": {
-			"Sleep":     reflect.ValueOf(s.sleep),
-			"After":     reflect.ValueOf(func(d time.Duration) <-chan time.Time { s.timers.add(d); return time.After(d) }),
-			"NewTimer":  reflect.ValueOf(func(d time.Duration) *time.Timer { s.timers.add(d); return time.NewTimer(d) }),
-			"AfterFunc": reflect.ValueOf(func(d time.Duration, f func()) *time.Timer { s.timers.add(d); return time.AfterFunc(d, f) }),
+			"Sleep":    reflect.ValueOf(s.sleep),
+			"After":    reflect.ValueOf(func(d time.Duration) <-chan time.Time { s.timers.add(d); return time.After(d) }),
+			"NewTimer": reflect.ValueOf(func(d time.Duration) *time.Timer { s.timers.add(d); return time.NewTimer(d) }),
+			"AfterFunc": reflect.ValueOf(func(d time.Duration, f func()) *time.Timer {
+				s.timers.add(d)
+				return time.AfterFunc(d, func() { defer s.recoverCallback("time.AfterFunc"); f() })
+			}),
 			"Tick":      reflect.ValueOf(func(d time.Duration) <-chan time.Time { s.timers.forever(); return time.Tick(d) }),
 			"NewTicker": reflect.ValueOf(func(d time.Duration) *time.Ticker { s.timers.forever(); return time.NewTicker(d) }),
 		},
@@ -106,6 +114,14 @@ func (t *timers) pending() bool {
 	return t.tick || time.Now().Before(t.until.Add(50*time.Millisecond))
 }
 
+// recoverCallback reports a panic in a function a cell gave to the
+// standard library to call in a goroutine of its own.
+func (s *Session) recoverCallback(what string) {
+	if r := recover(); r != nil {
+		s.goPanic("the function given to "+what, r)
+	}
+}
+
 // goPanic reports a panic in a goroutine a cell started; the rewritten go
 // statement recovered it.
 func (s *Session) goPanic(where string, r any) {
@@ -113,6 +129,11 @@ func (s *Session) goPanic(where string, r any) {
 	var b strings.Builder
 	if ex, ok := r.(exitSignal); ok {
 		fmt.Fprintf(&b, "a goroutine started at %s called %s; the goroutine ended, the kernel keeps running\n", where, exitName(ex))
+		s.note(b.String())
+		return
+	}
+	if where == "the function given to time.AfterFunc" || where == "the function given to context.AfterFunc" {
+		fmt.Fprintf(&b, "panic in %s: %s\n(the kernel and your variables are kept)\n", where, panicText(r))
 		s.note(b.String())
 		return
 	}

@@ -220,3 +220,43 @@ name + "/" + n`, rec)
 		t.Errorf("stderr = %q", stderr)
 	}
 }
+
+func TestCallbackAndNestedGoroutinePanics(t *testing.T) {
+	s := newTestSession(t)
+	for _, tc := range []struct{ code, want string }{
+		{"done := make(chan bool)\ngo func() {\n\tgo func() { defer close(done); panic(\"inner\") }()\n}()\n<-done\ntime.Sleep(100 * time.Millisecond)", "panic in a goroutine started at cell line 3: inner"},
+		{"time.AfterFunc(time.Millisecond, func() { panic(\"in callback\") })\ntime.Sleep(200 * time.Millisecond)", "panic in the function given to time.AfterFunc: in callback"},
+	} {
+		_, rec := mustRun(t, s, tc.code)
+		if _, stderr := rec.out(); !strings.Contains(stderr, tc.want) {
+			t.Errorf("%q: stderr = %q, want %q", tc.code, stderr, tc.want)
+		}
+		stillAlive(t, s)
+	}
+}
+
+// BenchmarkInterrupt measures the time from cancelling a cell stuck in
+// each way to Execute returning (the kernel's interrupt latency).
+func BenchmarkInterrupt(b *testing.B) {
+	s, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Execute(context.Background(), "import \"time\"", &recorder{}); err != nil {
+		b.Fatal(err)
+	}
+	for _, code := range []string{"for {}", "time.Sleep(time.Hour)", "ch := make(chan int)\n<-ch"} {
+		b.Run(strings.Fields(code)[0], func(b *testing.B) {
+			var total time.Duration
+			for b.Loop() {
+				ctx, cancel := context.WithCancel(context.Background())
+				var at time.Time
+				go func() { time.Sleep(20 * time.Millisecond); at = time.Now(); cancel() }()
+				s.Execute(ctx, code, &recorder{})
+				total += time.Since(at)
+			}
+			b.ReportMetric(float64(total.Microseconds())/float64(b.N), "µs/interrupt")
+		})
+	}
+}

@@ -106,6 +106,9 @@ func newStopper(in *interp.Interpreter) (st stopper, ok bool) {
 }
 
 // arm prepares a new cancellable evaluation and returns its stop function.
+// Stop may be called more than once: an evaluation still compiling when
+// stop is first called takes the run id afresh when it starts running, so
+// the caller stops it again until it ends.
 func (st stopper) arm() (stop func()) {
 	st.mutex.Lock()
 	done := make(chan struct{})
@@ -114,9 +117,7 @@ func (st stopper) arm() (stop func()) {
 	st.mutex.Unlock()
 	var once sync.Once
 	return func() {
-		once.Do(func() {
-			atomic.AddUint64(st.id, 1)
-			close(done)
-		})
+		atomic.AddUint64(st.id, 1)
+		once.Do(func() { close(done) })
 	}
 }

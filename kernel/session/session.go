@@ -267,7 +267,7 @@ func (s *Session) safeRun(ctx context.Context, code []byte) (err error) {
 				Traceback: []string{fmt.Sprintf("%s: gopherlab failed on this cell: %v", ErrInternal, r)}}
 		}
 	}()
-	return s.run(ctx, code)
+	return s.run(ctx, []byte(s.processCell(string(code))))
 }
 
 func asCellError(err error) *Error {
@@ -403,5 +403,13 @@ func (s *Session) Inspect(code string, cursor, detail int) (data map[string]any,
 	return nil, false
 }
 
-// Close ends the session and anything it started.
-func (s *Session) Close() error { return nil }
+// Close ends the session and anything it started: the processes its
+// cells started, and its goroutines, which stop at their next step. The
+// session must not be used afterwards.
+func (s *Session) Close() error {
+	err := s.CloseProcesses()
+	if s.stopOK {
+		s.stopper.arm()()
+	}
+	return err
+}
