@@ -52,8 +52,9 @@ const (
 // but is not a party (and is alive) can hide a death this way; the
 // waiters then wait, as in Python, unless they use WaitTimeout.
 type Barrier struct {
-	seg *shm.Segment
-	m   *shm.Mutex
+	seg  *shm.Segment
+	m    *shm.Mutex
+	race raceSync
 }
 
 var errZeroBarrier = errors.New("mp: use of a Barrier not made by mp.NewBarrier")
@@ -154,6 +155,10 @@ func (b *Barrier) Wait() (int, error) { return b.WaitTimeout(-1) }
 func (b *Barrier) WaitTimeout(d time.Duration) (int, error) {
 	b.valid()
 	b.register()
+	if raceEnabled {
+		b.race.release()
+		defer b.race.acquire()
+	}
 	var deadline time.Time
 	if d >= 0 {
 		deadline = time.Now().Add(d)

@@ -19,6 +19,7 @@ import (
 type Event struct {
 	seg  *shm.Segment
 	flag *uint32
+	race raceSync
 }
 
 var errZeroEvent = errors.New("mp: use of an Event not made by mp.NewEvent")
@@ -37,6 +38,9 @@ func (e *Event) valid() {
 // Set sets the flag and wakes every process and goroutine waiting for it.
 func (e *Event) Set() {
 	e.valid()
+	if raceEnabled {
+		e.race.release()
+	}
 	if atomic.SwapUint32(e.flag, 1) == 0 {
 		shm.Wake(e.flag, math.MaxInt32)
 	}
@@ -73,6 +77,9 @@ func (e *Event) WaitTimeout(d time.Duration) bool {
 			}
 		}
 		shm.Wait(e.flag, 0, wait)
+	}
+	if raceEnabled {
+		e.race.acquire()
 	}
 	return true
 }

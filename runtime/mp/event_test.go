@@ -35,3 +35,28 @@ func TestEventAcrossProcesses(t *testing.T) {
 	}
 	mustPanic(t, "not made by mp.NewEvent", func() { var e Event; e.Set() })
 }
+
+// TestSyncGoroutinesRace publishes plain Go memory between goroutines
+// through the shared-memory primitives: the race detector must see the
+// ordering they give.
+func TestSyncGoroutinesRace(t *testing.T) {
+	data := 0
+	e := NewEvent()
+	go func() { data = 1; e.Set() }()
+	e.Wait()
+	if data != 1 {
+		t.Error("Event: write not seen")
+	}
+	s := NewSemaphore(0)
+	go func() { data = 2; s.Release() }()
+	s.Acquire()
+	if data != 2 {
+		t.Error("Semaphore: write not seen")
+	}
+	b := NewBarrier(2)
+	go func() { data = 3; b.Wait() }()
+	b.Wait()
+	if data != 3 {
+		t.Error("Barrier: write not seen")
+	}
+}

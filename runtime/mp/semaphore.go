@@ -18,6 +18,7 @@ type sem struct {
 	count   *uint32
 	waiters *uint32
 	bound   *uint32
+	race    *raceSync
 }
 
 func newSem(value, bound int, what string) sem {
@@ -32,7 +33,7 @@ func newSem(value, bound int, what string) sem {
 }
 
 func semAt(seg *shm.Segment) sem {
-	return sem{seg: seg, count: seg.Uint32(0), waiters: seg.Uint32(4), bound: seg.Uint32(8)}
+	return sem{seg: seg, count: seg.Uint32(0), waiters: seg.Uint32(4), bound: seg.Uint32(8), race: new(raceSync)}
 }
 
 func (s *sem) acquire(d time.Duration) bool {
@@ -44,6 +45,9 @@ func (s *sem) acquire(d time.Duration) bool {
 		c := atomic.LoadUint32(s.count)
 		if c > 0 {
 			if atomic.CompareAndSwapUint32(s.count, c, c-1) {
+				if raceEnabled {
+					s.race.acquire()
+				}
 				return true
 			}
 			continue
@@ -65,6 +69,9 @@ func (s *sem) acquire(d time.Duration) bool {
 }
 
 func (s *sem) release(what string) {
+	if raceEnabled {
+		s.race.release()
+	}
 	for {
 		c := atomic.LoadUint32(s.count)
 		if b := atomic.LoadUint32(s.bound); (b != 0 && c >= b) || c == math.MaxInt32 {
