@@ -9,16 +9,18 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // argSpec describes one argument of a target in the spec sent to a child:
 // either a copied value (gob) or a shared object (kind, files, metadata).
 type argSpec struct {
-	Kind   string // shared kind, or "" for a copied value
-	Zero   bool   // copied value is the zero value of its type
-	Type   string // type of the copied value, when the parameter is an interface
-	Data   []byte // gob encoding of the copied value, or the shared object's metadata
-	NFiles int    // files of a shared object, taken in order from the message
+	Kind   string  // shared kind, or "" for a copied value
+	Zero   bool    // copied value is the zero value of its type
+	Type   string  // type of the copied value, when the parameter is an interface
+	TRef   typeRef // the same, with the means to find it in the same executable
+	Data   []byte  // gob encoding of the copied value, or the shared object's metadata
+	NFiles int     // files of a shared object, taken in order from the message
 }
 
 // paramType returns the type of the i'th argument of a function of type ft.
@@ -99,7 +101,8 @@ func encodeValue(where string, pt reflect.Type, a any) (argSpec, error) {
 		if !v.Type().Implements(pt) {
 			return argSpec{}, fmt.Errorf("mp: %s: %s does not implement %s", where, v.Type(), pt)
 		}
-		if _, err := typeByName(v.Type().String()); err != nil {
+		spec.TRef = typeRefOf(v.Type())
+		if _, err := spec.TRef.resolve(); err != nil {
 			return argSpec{}, fmt.Errorf("mp: %s: a %s cannot be rebuilt in the child from a parameter of type %s; declare the parameter as %s", where, v.Type(), pt, v.Type())
 		}
 		spec.Type = v.Type().String()
@@ -245,7 +248,7 @@ func decodeArgs(name string, ft reflect.Type, specs []argSpec, files []*os.File)
 		}
 		t := pt
 		if s.Type != "" {
-			dt, err := typeByName(s.Type)
+			dt, err := s.TRef.resolve()
 			if err != nil {
 				closeFiles(files)
 				return nil, fmt.Errorf("mp: argument %d of %s: %w", i+1, name, err)
@@ -291,12 +294,14 @@ func init() {
 
 // RegisterType records the type of v so that a process receiving a value of
 // that type where only an interface is known ([Queue.Get], [Conn.Recv], a
-// parameter of type any) can rebuild it. Predeclared types, and slices,
-// arrays and maps of registered types, need no registration; struct and
-// other named types do, in the receiving process (an init function is a
-// good place). Values sent or received by a process register their types
-// in it. [Queue.GetInto] and [Conn.RecvInto] need no registration.
-// RegisterType is safe for concurrent use.
+// parameter of type any) can rebuild it. Most programs never need it:
+// predeclared types, named types compiled into the program (found in any
+// process running the same executable) and slices, arrays and maps of
+// those are known everywhere, and values a process sends or receives
+// register their types in it. Register, in the receiving process, types
+// that reach it otherwise, such as a slice of a struct type sent by a
+// different program. [Queue.GetInto] and [Conn.RecvInto] need no
+// registration. RegisterType is safe for concurrent use.
 func RegisterType(v any) {
 	if v == nil {
 		return
@@ -399,7 +404,7 @@ func encodeItem(v any) ([]byte, error) {
 	registerType(rv.Type())
 	var buf bytes.Buffer
 	enc := gob.NewEncoder(&buf)
-	if err := enc.Encode(rv.Type().String()); err != nil {
+	if err := enc.Encode(typeRefOf(rv.Type())); err != nil {
 		return nil, fmt.Errorf("mp: encode %s: %w", rv.Type(), err)
 	}
 	if err := enc.EncodeValue(rv); err != nil {
@@ -412,11 +417,12 @@ func encodeItem(v any) ([]byte, error) {
 // own type.
 func decodeItem(data []byte) (any, error) {
 	dec := gob.NewDecoder(bytes.NewReader(data))
-	var name string
-	if err := dec.Decode(&name); err != nil {
+	var ref typeRef
+	if err := dec.Decode(&ref); err != nil {
 		return nil, fmt.Errorf("mp: decode item: %w", err)
 	}
-	t, err := typeByName(name)
+	name := ref.Name
+	t, err := ref.resolve()
 	if err != nil {
 		return nil, err
 	}
@@ -434,13 +440,65 @@ func decodeItemInto(data []byte, ptr any) error {
 		return fmt.Errorf("mp: receive into %T: want a non-nil pointer, as in GetInto(&x)", ptr)
 	}
 	dec := gob.NewDecoder(bytes.NewReader(data))
-	var name string
-	if err := dec.Decode(&name); err != nil {
+	var ref typeRef
+	if err := dec.Decode(&ref); err != nil {
 		return fmt.Errorf("mp: decode item: %w", err)
 	}
 	registerType(pv.Type().Elem())
 	if err := dec.DecodeValue(pv); err != nil {
-		return fmt.Errorf("mp: decode a %s into a %s: %w", name, pv.Type().Elem(), err)
+		return fmt.Errorf("mp: decode a %s into a %s: %w", ref.Name, pv.Type().Elem(), err)
 	}
 	return nil
+}
+
+// A typeRef names the type of a value sent where the receiver knows only an
+// interface. Named types compiled into the program also carry the offset of
+// their descriptor, so that a process running the same executable finds
+// them without registration (reflect can make no named types at run time,
+// so these descriptors are all in the executable).
+type typeRef struct {
+	Name string
+	Exe  string // executable identity, when Off is set
+	Off  int64  // type descriptor relative to argSpec's
+}
+
+var (
+	exeOnce sync.Once
+	exeID   string
+)
+
+// thisExe returns the identity of the running executable, "" if unknown.
+func thisExe() string {
+	exeOnce.Do(func() { exeID, _ = exeIdentity() })
+	return exeID
+}
+
+func typeRefOf(t reflect.Type) typeRef {
+	r := typeRef{Name: t.String()}
+	if t.Name() != "" && t.PkgPath() != "" {
+		if exe := thisExe(); exe != "" {
+			r.Exe = exe
+			r.Off = int64(uintptr(efaceType(reflect.Zero(t).Interface()))) - int64(uintptr(baseType))
+		}
+	}
+	return r
+}
+
+// resolve returns the type r names: a registered or predeclared type, one
+// built from those, or a named type found by its offset in this executable.
+func (r typeRef) resolve() (reflect.Type, error) {
+	t, err := typeByName(r.Name)
+	if err == nil {
+		return t, nil
+	}
+	if r.Exe != "" && r.Exe == thisExe() {
+		var x any
+		w := (*[2]unsafe.Pointer)(unsafe.Pointer(&x))
+		w[0] = unsafe.Add(baseType, r.Off) // reflect.TypeOf reads only the type word
+		if t := reflect.TypeOf(x); t != nil && t.String() == r.Name {
+			registerType(t)
+			return t, nil
+		}
+	}
+	return nil, err
 }

@@ -254,8 +254,11 @@ func takesCounter(c counter)  {}
 func takesFloat(f float64)    {}
 func takesVariadic(xs ...int) {}
 func takesAny(v *mp.Value, a any) {
-	if s, ok := a.([]string); ok {
-		v.Store(len(s))
+	switch a := a.(type) {
+	case []string:
+		v.Store(len(a))
+	case point:
+		v.Store(a.X + a.Y)
 	}
 }
 
@@ -286,6 +289,16 @@ func TestProcessConversions(t *testing.T) {
 	}
 	if v.Load() != 2 {
 		t.Errorf("any parameter: child saw %d strings, want 2", v.Load())
+	}
+	p = mp.NewProcess(takesAny, v, point{5, 6})
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Join(); err != nil {
+		t.Fatal(err)
+	}
+	if v.Load() != 11 {
+		t.Errorf("any parameter: child saw %d, want 11 from point{5, 6}", v.Load())
 	}
 }
 

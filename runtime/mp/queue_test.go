@@ -2,6 +2,7 @@ package mp_test
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"testing"
 	"time"
@@ -192,4 +193,41 @@ func sprint(v any) string {
 		return sprintAny(keys)
 	}
 	return sprintAny(v)
+}
+
+// describe gets one value from in and puts back a description of it.
+func describe(in, out *mp.Queue) error {
+	v, err := in.Get()
+	if err != nil {
+		return err
+	}
+	return out.Put(fmt.Sprintf("%T %+v", v, v))
+}
+
+type order struct {
+	ID    int
+	Items []string
+}
+
+// TestQueueStructAcrossProcesses sends a struct type the child never
+// registered: Get finds it because the child runs the same executable.
+func TestQueueStructAcrossProcesses(t *testing.T) {
+	in, out := mp.NewQueue(1), mp.NewQueue(1)
+	defer in.Close()
+	defer out.Close()
+	p := mp.NewProcess(describe, in, out)
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	in.Put(order{7, []string{"tea"}})
+	got, err := out.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "mp_test.order {ID:7 Items:[tea]}"; got != want {
+		t.Errorf("child got %q, want %q", got, want)
+	}
+	if err := p.Join(); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -331,9 +331,9 @@ func refTarget(fn any) (reflect.Value, targetRef, error) {
 	case f.Entry() != pc || strings.HasPrefix(name, "runtime."):
 		return reflect.Value{}, targetRef{}, fmt.Errorf("mp: the target (%s) is not a top-level function of this program; declare one with func and pass it by name", short)
 	}
-	exe, err := exeIdentity()
-	if err != nil {
-		return reflect.Value{}, targetRef{}, err
+	exe := thisExe()
+	if exe == "" {
+		return reflect.Value{}, targetRef{}, errors.New("mp: cannot identify the running program (no /proc/self/exe?)")
 	}
 	return v, targetRef{
 		Name:    name,
@@ -358,11 +358,7 @@ func exeIdentity() (string, error) {
 // after checking that the child runs the parent's executable and that the
 // function found has the name and type the parent saw.
 func resolveCompiled(ref targetRef) (reflect.Value, error) {
-	exe, err := exeIdentity()
-	if err != nil {
-		return reflect.Value{}, err
-	}
-	if exe != ref.Exe {
+	if exe := thisExe(); exe == "" || exe != ref.Exe {
 		return reflect.Value{}, fmt.Errorf("mp: child cannot run %s: it runs a different executable than its parent (was the program rebuilt while running?)", ref.Name)
 	}
 	pc := uintptr(int64(basePC) + ref.PCOff)
