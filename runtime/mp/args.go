@@ -452,14 +452,15 @@ func decodeItemInto(data []byte, ptr any) error {
 }
 
 // A typeRef names the type of a value sent where the receiver knows only an
-// interface. Named types compiled into the program also carry the offset of
-// their descriptor, so that a process running the same executable finds
-// them without registration (reflect can make no named types at run time,
-// so these descriptors are all in the executable).
+// interface. The named types compiled into the program that the type is
+// made of also carry the offsets of their descriptors, so that a process
+// running the same executable finds them without registration (reflect
+// makes no named types at run time, so these descriptors are all in the
+// executable).
 type typeRef struct {
-	Name string
-	Exe  string // executable identity, when Off is set
-	Off  int64  // type descriptor relative to argSpec's
+	Name  string
+	Exe   string           // executable identity, when Named is set
+	Named map[string]int64 // named types: descriptor relative to argSpec's
 }
 
 var (
@@ -475,30 +476,53 @@ func thisExe() string {
 
 func typeRefOf(t reflect.Type) typeRef {
 	r := typeRef{Name: t.String()}
-	if t.Name() != "" && t.PkgPath() != "" {
-		if exe := thisExe(); exe != "" {
-			r.Exe = exe
-			r.Off = int64(uintptr(efaceType(reflect.Zero(t).Interface()))) - int64(uintptr(baseType))
-		}
+	if exe := thisExe(); exe != "" {
+		r.Exe = exe
+		namedTypes(t, &r.Named, map[reflect.Type]bool{})
 	}
 	return r
 }
 
-// resolve returns the type r names: a registered or predeclared type, one
-// built from those, or a named type found by its offset in this executable.
-func (r typeRef) resolve() (reflect.Type, error) {
-	t, err := typeByName(r.Name)
-	if err == nil {
-		return t, nil
+// namedTypes adds the named non-predeclared types t is made of to m.
+func namedTypes(t reflect.Type, m *map[string]int64, seen map[reflect.Type]bool) {
+	if seen[t] {
+		return
 	}
-	if r.Exe != "" && r.Exe == thisExe() {
-		var x any
-		w := (*[2]unsafe.Pointer)(unsafe.Pointer(&x))
-		w[0] = unsafe.Add(baseType, r.Off) // reflect.TypeOf reads only the type word
-		if t := reflect.TypeOf(x); t != nil && t.String() == r.Name {
-			registerType(t)
-			return t, nil
+	seen[t] = true
+	if t.Name() != "" && t.PkgPath() != "" {
+		if *m == nil {
+			*m = map[string]int64{}
+		}
+		(*m)[t.String()] = int64(uintptr(efaceType(reflect.Zero(t).Interface()))) - int64(uintptr(baseType))
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Pointer:
+		namedTypes(t.Elem(), m, seen)
+	case reflect.Map:
+		namedTypes(t.Key(), m, seen)
+		namedTypes(t.Elem(), m, seen)
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			namedTypes(t.Field(i).Type, m, seen)
 		}
 	}
-	return nil, err
+}
+
+// resolve returns the type r names: a registered or predeclared type, one
+// built from those and from the named types found by offset in this
+// executable.
+func (r typeRef) resolve() (reflect.Type, error) {
+	t, err := typeByName(r.Name)
+	if err == nil || r.Exe == "" || r.Exe != thisExe() {
+		return t, err
+	}
+	for name, off := range r.Named {
+		var x any
+		w := (*[2]unsafe.Pointer)(unsafe.Pointer(&x))
+		w[0] = unsafe.Add(baseType, off) // reflect.TypeOf reads only the type word
+		if nt := reflect.TypeOf(x); nt != nil && nt.String() == name {
+			registerType(nt)
+		}
+	}
+	return typeByName(r.Name)
 }

@@ -219,12 +219,12 @@ func TestQueueStructAcrossProcesses(t *testing.T) {
 	if err := p.Start(); err != nil {
 		t.Fatal(err)
 	}
-	in.Put(order{7, []string{"tea"}})
+	in.Put([]order{{7, []string{"tea"}}})
 	got, err := out.Get()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "mp_test.order {ID:7 Items:[tea]}"; got != want {
+	if want := "[]mp_test.order [{ID:7 Items:[tea]}]"; got != want {
 		t.Errorf("child got %q, want %q", got, want)
 	}
 	if err := p.Join(); err != nil {
