@@ -17,6 +17,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"github.com/gopherlab/gopherlab/kernel/display"
+	"github.com/gopherlab/gopherlab/kernel/session/complete"
 	"github.com/gopherlab/gopherlab/kernel/session/lower"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
 )
@@ -393,14 +394,16 @@ func (s *Session) IsComplete(code string) (status, indent string) {
 }
 
 // Complete returns completions for the text before cursor (a rune offset)
-// and the rune range [start, end) of code they replace.
+// and the rune range [start, end) of code they replace, from package
+// complete with the notebook's declarations.
 func (s *Session) Complete(code string, cursor int) (matches []string, start, end int) {
-	return nil, cursor, cursor
+	return complete.Complete(code, cursor, s.Source())
 }
 
-// Inspect returns help for the name at cursor as a MIME bundle.
+// Inspect returns help for the name at cursor as a MIME bundle, from
+// package complete with the notebook's declarations.
 func (s *Session) Inspect(code string, cursor, detail int) (data map[string]any, found bool) {
-	return nil, false
+	return complete.Inspect(code, cursor, detail, s.Source())
 }
 
 // Close ends the session and anything it started: the processes its

@@ -58,3 +58,15 @@ func TestSource(t *testing.T) {
 		t.Errorf("shout: %v, %v", v, err)
 	}
 }
+
+func TestCompleteAndInspectSeeNotebook(t *testing.T) {
+	s := newTestSession(t)
+	mustRun(t, s, "func greetEveryone() string { return \"hi\" }")
+	matches, start, end := s.Complete("greetEv", 7)
+	if len(matches) == 0 || matches[0] != "greetEveryone" || start != 0 || end != 7 {
+		t.Errorf("Complete = %v, %d, %d", matches, start, end)
+	}
+	if data, found := s.Inspect("greetEveryone()", 5, 0); !found || !strings.Contains(data["text/plain"].(string), "func greetEveryone() string") {
+		t.Errorf("Inspect = %v, %v", data, found)
+	}
+}
