@@ -174,6 +174,12 @@ func (p *Process) Start() error {
 	if p.err != nil {
 		return p.err
 	}
+	p.err = p.launch()
+	return p.err
+}
+
+// launch starts the child and hands it the target; p.mu is held.
+func (p *Process) launch() error {
 	args, files, err := encodeArgs(shortName(p.ref.Name), p.target.Type(), p.args)
 	if err != nil {
 		return err

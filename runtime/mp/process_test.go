@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"reflect"
 	"runtime"
 	"strconv"
@@ -404,4 +405,46 @@ func TestChildDiesWithParent(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	t.Logf("grandchild gone %v after its parent was killed", time.Since(start))
+}
+
+func TestProcessStartErrorIsFinal(t *testing.T) {
+	p := mp.NewProcess(add, 1, "x")
+	err1 := p.Start()
+	err2 := p.Start()
+	err3 := p.Join()
+	if err1 == nil || err2 != err1 || err3 != err1 {
+		t.Errorf("Start, Start, Join = %v, %v, %v; want the same error thrice", err1, err2, err3)
+	}
+}
+
+// namingLauncher names every target "missing" and starts the test binary.
+type namingLauncher struct{}
+
+func (namingLauncher) Name(reflect.Value) (string, error) { return "missing", nil }
+
+func (namingLauncher) Command() (*exec.Cmd, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	return exec.Command(exe), nil
+}
+
+// TestLauncherLookupFails uses a custom launcher whose children (this test
+// binary, calling mp.Main) have no lookup function: Start reports the
+// child's error, and Join reports it again.
+func TestLauncherLookupFails(t *testing.T) {
+	mp.SetLauncher(namingLauncher{})
+	p := mp.NewProcess(nothing)
+	mp.SetLauncher(nil)
+	err := p.Start()
+	if err == nil || !strings.Contains(err.Error(), "child cannot find missing") {
+		t.Fatalf("Start = %v", err)
+	}
+	if err2 := p.Join(); err2 != err {
+		t.Errorf("Join = %v, want Start's error", err2)
+	}
+	if kids := children(); len(kids) > 0 {
+		t.Errorf("children left: %v", kids)
+	}
 }
