@@ -155,7 +155,7 @@ func checkNoLeaks(t *testing.T) {
 	shm := len(devShm())
 	t.Cleanup(func() {
 		after := 0
-		for range 200 {
+		for range 400 {
 			runtime.GC()
 			if after = countFDs(t); after <= before {
 				break

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -26,6 +27,10 @@ type Segment struct {
 	b    []byte
 	size int
 }
+
+// unmapDelay is how long after a Segment became unreachable its memory
+// is unmapped.
+const unmapDelay = time.Second
 
 // mapping is what a Segment's cleanup releases; it does not point back to
 // the Segment, so that the Segment can become unreachable.
@@ -119,7 +124,12 @@ func mapFile(f *os.File, size int) (*Segment, error) {
 	}
 	m := &mapping{f: f, b: b}
 	s := &Segment{m: m, f: f, b: b, size: size}
-	runtime.AddCleanup(s, func(m *mapping) { m.release(true) }, m)
+	runtime.AddCleanup(s, func(m *mapping) {
+		// A method of an object over this memory may still be finishing
+		// an access it started when the object became unreachable: unmap
+		// a little later.
+		time.AfterFunc(unmapDelay, func() { m.release(true) })
+	}, m)
 	return s, nil
 }
 

@@ -374,7 +374,7 @@ func TestCleanupReleasesUnreachable(t *testing.T) {
 	}
 	// Cleanups run in the background after a collection.
 	after := 0
-	for range 100 {
+	for range 400 {
 		runtime.GC()
 		if after = countFDs(t); after <= before {
 			break
