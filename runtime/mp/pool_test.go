@@ -3,6 +3,7 @@ package mp_test
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -66,5 +67,26 @@ func TestPool(t *testing.T) {
 	}
 	if _, err := pool.MapInts(square, items); err == nil {
 		t.Error("Map after Close succeeded")
+	}
+}
+
+func exitAt(x int) int {
+	if x == 2 {
+		os.Exit(3)
+	}
+	return x
+}
+
+// TestPoolWorkerDies checks that Map reports a worker that died instead
+// of waiting forever for its result.
+func TestPoolWorkerDies(t *testing.T) {
+	pool := mp.NewPool(2)
+	defer pool.Close()
+	_, err := pool.MapInts(exitAt, []int{1, 2, 3})
+	if err == nil || !strings.Contains(err.Error(), "died") || !strings.Contains(err.Error(), "exited with code 3") {
+		t.Errorf("Map with a dying worker = %v", err)
+	}
+	if _, err := pool.MapInts(square, []int{1}); err == nil {
+		t.Error("Map on a broken pool succeeded")
 	}
 }
