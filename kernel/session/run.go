@@ -709,21 +709,40 @@ func (s *Session) goEdits(fset *token.FileSet, base int, n ast.Node, where strin
 	}
 	s.stMu.Unlock()
 	off := func(p token.Pos) int { return fset.Position(p).Offset - base }
+	topDefers := map[ast.Stmt]bool{}
+	if b, ok := n.(*ast.BlockStmt); ok && where == "" {
+		// The statements of a cell: a defer there runs when the cell
+		// ends (yaegi would keep it in its global frame for ever).
+		for _, st := range b.List {
+			if _, ok := st.(*ast.DeferStmt); ok {
+				topDefers[st] = true
+			}
+		}
+	}
 	ast.Inspect(n, func(n ast.Node) bool {
 		if fl, ok := n.(*ast.FuncDecl); ok && where == "" {
 			where = "func " + fl.Name.Name
 		}
-		gs, ok := n.(*ast.GoStmt)
-		if !ok {
+		var call *ast.CallExpr
+		var stmt ast.Stmt
+		switch st := n.(type) {
+		case *ast.GoStmt:
+			call, stmt = st.Call, st
+		case *ast.DeferStmt:
+			if !topDefers[st] {
+				return true
+			}
+			call, stmt = st.Call, st
+		default:
 			return true
 		}
-		call := gs.Call
-		line := fset.Position(gs.Pos()).Line - 1
+		isDefer := topDefers[stmt]
+		line := fset.Position(stmt.Pos()).Line - 1
 		at := fmt.Sprintf("cell line %d", line)
 		if where != "" {
 			at = fmt.Sprintf("line %d (in %s)", line, where)
 		}
-		start, end := off(gs.Pos()), off(gs.End())
+		start, end := off(stmt.Pos()), off(stmt.End())
 		funStart, funEnd := off(call.Fun.Pos()), off(call.Fun.End())
 		type arg struct {
 			start, end int
@@ -760,7 +779,11 @@ func (s *Session) goEdits(fset *token.FileSet, base int, n ast.Node, where strin
 			if ellipsis {
 				dots = "..."
 			}
-			fmt.Fprintf(&b, "go func() { defer __glrecover(%q); __glf(%s%s) }(); ", at, strings.Join(callArgs, ", "), dots)
+			if isDefer {
+				fmt.Fprintf(&b, "__glrt.Defer(%q, func() { __glf(%s%s) }); ", at, strings.Join(callArgs, ", "), dots)
+			} else {
+				fmt.Fprintf(&b, "go func() { defer __glrecover(%q); __glf(%s%s) }(); ", at, strings.Join(callArgs, ", "), dots)
+			}
 			orig := piece(start, end)
 			for i := strings.Count(b.String(), "\n"); i < strings.Count(orig, "\n"); i++ {
 				b.WriteByte('\n')

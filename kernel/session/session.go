@@ -107,8 +107,9 @@ type Session struct {
 	inputs atomic.Int64 // reads waiting for input
 	timers timers
 
-	resMu  sync.Mutex
-	result *Result
+	resMu    sync.Mutex
+	result   *Result
+	deferred []deferred // defer statements of the running cell
 
 	stopper   stopper
 	stopOK    bool
@@ -268,7 +269,39 @@ func (s *Session) safeRun(ctx context.Context, code []byte) (err error) {
 				Traceback: []string{fmt.Sprintf("%s: gopherlab failed on this cell: %v", ErrInternal, r)}}
 		}
 	}()
-	return s.run(ctx, []byte(s.processCell(string(code))))
+	err = s.run(ctx, []byte(s.processCell(string(code))))
+	if derr := s.runDeferred(); err == nil {
+		err = derr
+	}
+	return err
+}
+
+// deferred is a defer statement of a cell, run when the cell ends.
+type deferred struct {
+	where string
+	f     func()
+}
+
+// runDeferred runs the cell's defer statements, last first; a panic in one
+// is the cell's error.
+func (s *Session) runDeferred() (err error) {
+	s.resMu.Lock()
+	list := s.deferred
+	s.deferred = nil
+	s.resMu.Unlock()
+	for i := len(list) - 1; i >= 0; i-- {
+		func() {
+			defer func() {
+				if r := recover(); r != nil && err == nil {
+					s.errw.take()
+					msg := panicText(r)
+					err = &Error{Name: ErrPanic, Value: msg, Traceback: []string{"panic: " + msg, "", "in the call deferred at " + list[i].where}}
+				}
+			}()
+			list[i].f()
+		}()
+	}
+	return err
 }
 
 func asCellError(err error) *Error {
@@ -333,6 +366,11 @@ func (s *Session) runtimeSymbols() interp.Exports {
 				s.setResult(&Result{Data: data})
 			}),
 			"GoPanic": reflect.ValueOf(s.goPanic),
+			"Defer": reflect.ValueOf(func(where string, f func()) {
+				s.resMu.Lock()
+				s.deferred = append(s.deferred, deferred{where, f})
+				s.resMu.Unlock()
+			}),
 		},
 	}
 }
