@@ -2,6 +2,7 @@ package mp
 
 import (
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -248,4 +249,63 @@ func TestTracedLockTimeline(t *testing.T) {
 	if got := NewLock().Timeline(); len(got.Events) != 0 || !strings.Contains(got.SVG(), "no events") {
 		t.Errorf("untraced Lock timeline = %v", got)
 	}
+}
+
+func init() {
+	// incr-until increments v under lock until stop is set.
+	helpers["incr-until"] = func(objs []any, args []string) int {
+		lock, v, stop := objs[0].(*Lock), objs[1].(*Value), objs[2].(*Event)
+		for !stop.IsSet() {
+			lock.Lock()
+			v.Store(v.Load() + 1)
+			lock.Unlock()
+		}
+		return 0
+	}
+}
+
+// TestLockKillStress kills processes at random points of their locking
+// loop, many times: the survivors must never stay stuck.
+func TestLockKillStress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow under -short")
+	}
+	lock := NewLock()
+	v := NewRawValue("q", 0)
+	stop := NewEvent()
+	var live []*exec.Cmd
+	for range 3 {
+		live = append(live, startHelper(t, "incr-until", nil, lock, v, stop))
+	}
+	takeovers := 0
+	for round := range 15 {
+		time.Sleep(time.Duration(5+round*3) * time.Millisecond)
+		victim := live[0]
+		victim.Process.Kill()
+		victim.Wait()
+		live = append(live[1:], startHelper(t, "incr-until", nil, lock, v, stop))
+		before := v.Load()
+		if !lock.LockTimeout(10 * time.Second) {
+			t.Fatalf("round %d: the lock stayed stuck after a kill (owner %d)", round, lock.Owner())
+		}
+		if lock.OwnerDied() {
+			takeovers++
+		}
+		lock.Unlock()
+		// The survivors go on incrementing.
+		deadline := time.Now().Add(10 * time.Second)
+		for v.Load() == before && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		if v.Load() == before {
+			t.Fatalf("round %d: no process increments any more", round)
+		}
+	}
+	stop.Set()
+	for _, c := range live {
+		if err := c.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("15 kills, %d of them while holding the lock; %d increments", takeovers, v.Load())
 }
