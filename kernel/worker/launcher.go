@@ -57,7 +57,8 @@ type Launcher struct {
 	starting   int // workers being started for Child
 	children   map[*child]bool
 	closed     bool
-	inherit    bool // children write straight to this process's stdout and stderr
+	inherit    bool       // children write straight to this process's stdout and stderr
+	pipes      *cellPipes // the current cell's, made at its first process
 }
 
 // NewLauncher returns a Launcher whose workers run cmd (a new command each
@@ -137,6 +138,19 @@ func (l *Launcher) Child() (*mp.Child, error) {
 	c.cell = l.cell
 	c.stdout.bind(l.stdout)
 	c.stderr.bind(l.stderr)
+	var err error
+	if l.pipes == nil {
+		l.pipes, err = newCellPipes(l.stdout, l.stderr)
+	}
+	if err == nil && c.ctrl != nil {
+		err = sendFiles(c.ctrl, l.pipes.outW, l.pipes.errW)
+		c.ctrl.Close()
+	}
+	if err != nil {
+		l.mu.Unlock()
+		c.close()
+		return nil, fmt.Errorf("worker: give the worker the cell's output: %w", err)
+	}
 	l.children[c] = true
 	l.mu.Unlock()
 	go func() {
@@ -207,6 +221,10 @@ func (l *Launcher) CellStart(stdout, stderr io.Writer) {
 	defer l.mu.Unlock()
 	l.cell++
 	l.stdout, l.stderr = stdout, stderr
+	if l.pipes != nil {
+		l.pipes.closeWriters()
+		l.pipes = nil
+	}
 }
 
 // CellDone waits until every non-daemon process started since
@@ -241,10 +259,19 @@ func (l *Launcher) CellDone(ctx context.Context) error {
 		case <-ctx.Done():
 		}
 	}
+	l.mu.Lock()
+	pipes := l.pipes
+	l.mu.Unlock()
 	if ctx.Err() == nil {
+		if pipes != nil {
+			pipes.drain()
+		}
 		return nil
 	}
 	stopped := l.stop(kids)
+	if pipes != nil {
+		pipes.drain()
+	}
 	if len(stopped) == 0 {
 		return nil
 	}
@@ -262,11 +289,16 @@ func (l *Launcher) Stop() {
 	}
 	warm := l.warm
 	l.warm = nil
+	pipes := l.pipes
+	l.pipes = nil
 	l.mu.Unlock()
 	if warm != nil {
 		warm.close()
 	}
 	l.stop(kids)
+	if pipes != nil {
+		pipes.closeWriters()
+	}
 }
 
 // Close stops every process as [Launcher.Stop] does and refuses to start
@@ -315,8 +347,9 @@ type child struct {
 	src    string
 	pidfd  int
 	cell   int
-	stdout *lazyWriter
+	stdout *lazyWriter // output before the worker was handed to a cell
 	stderr *lazyWriter
+	ctrl   *os.File      // socket over which the worker receives its cell's pipes
 	known  chan struct{} // closed when the status line arrived
 	done   chan struct{} // closed when the worker exited and its output was forwarded
 
@@ -367,14 +400,30 @@ func (l *Launcher) start(src string) (*child, error) {
 		defer outW.Close()
 		defer errW.Close()
 	}
-	cmd.ExtraFiles = append(cmd.ExtraFiles, statusW)
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
 	}
 	// mp.StartChild puts its socket at fd 3, before ExtraFiles.
+	cmd.ExtraFiles = append(cmd.ExtraFiles, statusW)
 	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", StatusEnv, 3+len(cmd.ExtraFiles)))
+	var ctrlChild *os.File
+	if !inherit {
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("worker: start a worker: %w", err)
+		}
+		c.ctrl = os.NewFile(uintptr(fds[0]), "worker-ctrl")
+		ctrlChild = os.NewFile(uintptr(fds[1]), "worker-ctrl")
+		files = append(files, c.ctrl, ctrlChild)
+		cmd.ExtraFiles = append(cmd.ExtraFiles, ctrlChild)
+		cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", CtrlEnv, 3+len(cmd.ExtraFiles)))
+	}
 	mc, err := mp.StartChild(cmd)
 	statusW.Close()
+	if ctrlChild != nil {
+		ctrlChild.Close()
+	}
 	if err != nil {
 		closeAll()
 		return nil, fmt.Errorf("worker: start a worker: %w", err)

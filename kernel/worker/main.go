@@ -27,6 +27,7 @@ func Main(symbols ...interp.Exports) int {
 		return 2
 	}
 	status := statusFile()
+	ctrl := fdFromEnv(CtrlEnv)
 	src, err := io.ReadAll(os.Stdin)
 	var nb *Notebook
 	if err == nil {
@@ -51,7 +52,7 @@ func Main(symbols ...interp.Exports) int {
 		if err != nil || status == nil {
 			return fn, err
 		}
-		return announce(fn, status), nil
+		return announce(fn, status, ctrl), nil
 	})
 	return 2
 }
@@ -59,20 +60,38 @@ func Main(symbols ...interp.Exports) int {
 // statusFile returns the file named by [StatusEnv], marked close-on-exec so
 // that the worker's own children do not hold it open.
 func statusFile() *os.File {
-	fd, err := strconv.Atoi(os.Getenv(StatusEnv))
-	os.Unsetenv(StatusEnv)
-	if err != nil || fd < 3 {
+	fd := fdFromEnv(StatusEnv)
+	if fd < 0 {
 		return nil
 	}
-	syscall.CloseOnExec(fd)
 	return os.NewFile(uintptr(fd), "status")
 }
 
+// fdFromEnv returns the file descriptor named by the environment variable
+// env (unset afterwards), marked close-on-exec, or -1.
+func fdFromEnv(env string) int {
+	fd, err := strconv.Atoi(os.Getenv(env))
+	os.Unsetenv(env)
+	if err != nil || fd < 3 {
+		return -1
+	}
+	syscall.CloseOnExec(fd)
+	return fd
+}
+
 // announce wraps fn so that, when it is called (mp has set the process's
-// name and daemon flag by then), the launcher learns both before the target
-// runs.
-func announce(fn reflect.Value, status *os.File) reflect.Value {
+// name and daemon flag by then), the worker first switches to the output
+// of the cell it was handed to (sent over ctrl), and the launcher learns
+// the name and flag before the target runs.
+func announce(fn reflect.Value, status *os.File, ctrl int) reflect.Value {
 	return reflect.MakeFunc(fn.Type(), func(args []reflect.Value) []reflect.Value {
+		if ctrl >= 0 {
+			if err := takeStdio(ctrl); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+			}
+			syscall.Close(ctrl)
+			ctrl = -1
+		}
 		p := mp.CurrentProcess()
 		fmt.Fprintf(status, "%s\x00%t\n", p.Name(), p.Daemon())
 		if fn.Type().IsVariadic() {

@@ -280,6 +280,7 @@ func cellDecls(toks []tok, funcs map[string]bool, imports map[string]string) {
 					break
 				}
 				if j < len(toks) && toks[j].tok == token.RPAREN {
+					j++ // past the group's closing parenthesis
 					break
 				}
 			}

@@ -1,0 +1,194 @@
+package worker
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// CtrlEnv names the environment variable that tells a worker which file
+// descriptor receives, when it is handed to a cell, the standard output
+// and error it must write to from then on.
+const CtrlEnv = "GOPHERLAB_WORKER_CTRL"
+
+// cellPipes are the standard output and error shared by all processes a
+// cell starts. One pipe for all keeps their writes in the order they made
+// them, as when Python's children inherit one stdout: a line a process
+// prints after taking a lock never shows before the line the previous holder
+// printed before releasing it.
+type cellPipes struct {
+	outW, errW *os.File // the launcher's copies of the write ends; nil once closed
+	out, err   *forwarder
+}
+
+// newCellPipes makes the pipes of a cell whose output goes to stdout and
+// stderr.
+func newCellPipes(stdout, stderr io.Writer) (*cellPipes, error) {
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("worker: cell output pipe: %w", err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, fmt.Errorf("worker: cell output pipe: %w", err)
+	}
+	p := &cellPipes{outW: outW, errW: errW, out: newForwarder(outR, stdout), err: newForwarder(errR, stderr)}
+	return p, nil
+}
+
+// drain waits until what was written to the pipes so far has been
+// forwarded.
+func (p *cellPipes) drain() {
+	p.out.drain()
+	p.err.drain()
+}
+
+// closeWriters closes the launcher's write ends: the forwarders end when
+// the processes holding the others have exited.
+func (p *cellPipes) closeWriters() {
+	if p.outW != nil {
+		p.outW.Close()
+		p.errW.Close()
+		p.outW, p.errW = nil, nil
+	}
+}
+
+// forwarder copies a pipe to a writer. Each read and the write of what it
+// read happen under mu, so that drain can tell when the pipe is empty and
+// nothing is in flight.
+type forwarder struct {
+	r    *os.File
+	w    io.Writer
+	mu   sync.Mutex
+	done chan struct{} // closed at end of file
+}
+
+func newForwarder(r *os.File, w io.Writer) *forwarder {
+	f := &forwarder{r: r, w: w, done: make(chan struct{})}
+	go f.run()
+	return f
+}
+
+func (f *forwarder) run() {
+	defer close(f.done)
+	defer f.r.Close()
+	rc, err := f.r.SyscallConn()
+	if err != nil {
+		io.Copy(f.w, f.r)
+		return
+	}
+	buf := make([]byte, 32<<10)
+	eof := false
+	for !eof {
+		err := rc.Read(func(fd uintptr) bool {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			n, err := unix.Read(int(fd), buf)
+			if n > 0 {
+				f.w.Write(buf[:n])
+				return true
+			}
+			if err == unix.EAGAIN {
+				return false // wait until readable
+			}
+			if err != unix.EINTR {
+				eof = true // end of file or a real error
+			}
+			return true
+		})
+		if err != nil {
+			return
+		}
+	}
+}
+
+// drain waits until the pipe is empty and no read is being forwarded, or
+// the forwarder has ended.
+func (f *forwarder) drain() {
+	for i := 0; ; i++ {
+		select {
+		case <-f.done:
+			return
+		default:
+		}
+		f.mu.Lock()
+		n, err := pending(f.r)
+		f.mu.Unlock()
+		if err != nil || n == 0 || i > 5000 {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// pending returns the number of bytes waiting in the pipe r.
+func pending(r *os.File) (int, error) {
+	rc, err := r.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	var ierr error
+	if err := rc.Control(func(fd uintptr) { n, ierr = unix.IoctlGetInt(int(fd), unix.TIOCINQ) }); err != nil {
+		return 0, err
+	}
+	return n, ierr
+}
+
+// sendFiles sends files over the unix socket conn (SCM_RIGHTS).
+func sendFiles(conn *os.File, files ...*os.File) error {
+	fds := make([]int, len(files))
+	for i, f := range files {
+		fds[i] = int(f.Fd())
+	}
+	rc, err := conn.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	err = rc.Write(func(fd uintptr) bool {
+		serr = unix.Sendmsg(int(fd), []byte{'f'}, unix.UnixRights(fds...), nil, 0)
+		return serr != unix.EAGAIN
+	})
+	if err != nil {
+		return err
+	}
+	return serr
+}
+
+// takeStdio is the worker's side: it receives a standard output and error
+// from the control socket fd, if the launcher sent them, and puts them in
+// place of file descriptors 1 and 2.
+func takeStdio(fd int) error {
+	buf := make([]byte, 1)
+	oob := make([]byte, unix.CmsgSpace(2*4))
+	_, oobn, _, _, err := unix.Recvmsg(fd, buf, oob, unix.MSG_DONTWAIT)
+	if err == unix.EAGAIN {
+		return nil // none sent: keep the worker's own
+	}
+	if err != nil {
+		return fmt.Errorf("worker: receive the cell's output: %w", err)
+	}
+	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
+	if err != nil || len(msgs) != 1 {
+		return errors.New("worker: receive the cell's output: bad control message")
+	}
+	fds, err := unix.ParseUnixRights(&msgs[0])
+	if err != nil || len(fds) != 2 {
+		return errors.New("worker: receive the cell's output: bad file descriptors")
+	}
+	for i, target := range []int{1, 2} {
+		if err := unix.Dup3(fds[i], target, 0); err != nil {
+			return fmt.Errorf("worker: use the cell's output: %w", err)
+		}
+		unix.Close(fds[i])
+	}
+	return nil
+}
