@@ -1,6 +1,3 @@
-// Package session holds the interpreter state of one notebook and executes
-// cells against it. It knows nothing of ZeroMQ or the Jupyter wire format:
-// the kernel turns what a cell produces into messages through [Output].
 package session
 
 import (

@@ -1,0 +1,84 @@
+// Package session holds the interpreter state of one notebook and executes
+// cells against it. It knows nothing of ZeroMQ or the Jupyter wire format:
+// the kernel turns what a cell produces into messages through [Output].
+//
+// Cells are run by the yaegi interpreter (v0.16.1), after package lower has
+// rewritten the Go of today that yaegi cannot run.
+//
+// # What a cell may hold
+//
+// A cell is what a learner writes: imports, declarations and statements in
+// any mix and order. The session cuts the cell into top-level pieces with
+// the Go scanner, evaluates all its imports first, then each run of
+// declarations and each run of statements in the order written, so that a
+// function can be declared and called in the same cell. A cell starting
+// with "package main" is a whole program: its declarations are kept and its
+// main function runs once. Unused imports and variables are not errors.
+// Every source given to the interpreter keeps the cell's line numbers, so
+// errors point at the line the learner sees ("cell line 3: undefined: x").
+//
+// # Results
+//
+// When the cell ends in an expression, its value is the [Result]:
+// strings quoted, errors as their message, values with a String method as
+// it returns, slices and maps in Go syntax ([]int{1, 2}), structs with field
+// names ({X:1 Y:2}: types declared in cells have no name at run time),
+// pointers to structs as &{X:1}. A value with an HTML, Markdown, SVG, PNG or
+// JPEG method gives a rich result with that MIME type plus text/plain.
+// Calls with several results (fmt.Println) give none.
+//
+// # Rerunning cells
+//
+// Any cell can run again. Declaring a func, type, method, const or var
+// again replaces it (yaegi alone keeps stale types and refuses some
+// redeclarations: the old symbol is removed from the interpreter first),
+// and declarations of earlier cells that use a replaced name are evaluated
+// again so that they use the new version; a note on stderr says when one no
+// longer compiles. Values already made keep their old type, as objects do
+// in Python. Importing a package again, with or without an alias, is fine.
+//
+// # Faults
+//
+// Nothing a cell does ends the kernel. A compile error or a panic ends the
+// cell with one [*Error] whose traceback names the functions and cell lines.
+// go statements are rewritten so that a panic in the goroutine is recovered
+// and reported on stderr of the running cell, or of the next cell when none
+// runs; so are functions given to time.AfterFunc and context.AfterFunc.
+// os.Exit and log.Fatal end the cell with an "Exit" error. A cell whose
+// goroutines all wait on channels, select or sync for ever ends with Go's
+// "all goroutines are asleep - deadlock!" (a goroutine waiting for a timer,
+// for input or for another process is not counted as stuck). Cancelling
+// the context of [Session.Execute] stops the cell — loops, time.Sleep and
+// channel operations — and its goroutines; the session keeps its state. A
+// defer at the top of a cell runs when the cell ends.
+//
+// Known limits: a goroutine blocked for ever inside compiled code (a
+// sync.Mutex locked twice, a WaitGroup never done) is reported as a
+// deadlock but stays blocked; (*log.Logger).Fatal (a method, which cannot
+// be replaced) still exits the process.
+//
+// # Output and input
+//
+// fmt.Print and friends, os.Stdout and os.Stderr of interpreted code write
+// to the running cell's [Output] as they are written, also from
+// goroutines; [Session.Stdout] and [Session.Stderr] are writers for the
+// process's own file descriptors, which the kernel forwards. Reading
+// os.Stdin (fmt.Scanln, bufio) asks the Output for a line when it
+// implements [Inputter]; otherwise reading ends at once with a message.
+// kernel/display output goes to the running cell as display_data.
+//
+// # Other engineers' hooks
+//
+// [Session.Source] gives the notebook's live declarations as one Go file
+// (for child processes and completion), [Session.Interp] the interpreter,
+// [Session.OnCellStart] and [Session.OnCellEnd] hooks around each cell.
+//
+// # Tests
+//
+// testdata/*.txt are scenarios: sequences of cells with what each must
+// produce, in sections "-- cell --", "-- stdout --", "-- stderr --",
+// "-- result --" (text/plain), "-- result MIME --", "-- display MIME --"
+// and "-- error --". TestScenarios runs them against a Session;
+// TestScenariosJupyter runs the same files through the installed kernel
+// with jupyter_client (testdata/run_scenarios.py).
+package session

@@ -1,0 +1,46 @@
+package session
+
+import "testing"
+
+func TestSplitCell(t *testing.T) {
+	for _, tc := range []struct {
+		code  string
+		kinds []segKind
+	}{
+		{"import \"fmt\"\nfmt.Println(1)", []segKind{segImport, segStmt}},
+		{"func f() {}\nf()", []segKind{segDecl, segStmt}},
+		{"func (t T) M() {}\nfunc() {}()", []segKind{segDecl, segStmt}},
+		{"func(x int) int { return x }(3)", []segKind{segStmt}},
+		{"for i := 0; i < 3; i++ { f(i) }\nvar x = 1", []segKind{segStmt, segDecl}},
+		{"package main\nfunc main() {}", []segKind{segPackage, segDecl}},
+		{"x := []int{\n1,\n2,\n}\ntype T int", []segKind{segStmt, segDecl}},
+		{"// comment only", nil},
+	} {
+		segs := splitCell([]byte(tc.code))
+		if len(segs) != len(tc.kinds) {
+			t.Errorf("%q: %d pieces, want %d", tc.code, len(segs), len(tc.kinds))
+			continue
+		}
+		for i, sg := range segs {
+			if sg.kind != tc.kinds[i] {
+				t.Errorf("%q: piece %d (%q) is %v, want %v", tc.code, i, tc.code[sg.start:sg.end], sg.kind, tc.kinds[i])
+			}
+		}
+	}
+}
+
+func TestIsComplete(t *testing.T) {
+	for _, tc := range []struct{ code, status, indent string }{
+		{"fmt.Println(1)", "complete", ""},
+		{"func f() {", "incomplete", "\t"},
+		{"x := `raw", "incomplete", ""},
+		{"/* open", "incomplete", ""},
+		{"x := )", "invalid", ""},
+		{"'unterminated", "invalid", ""},
+	} {
+		status, indent := isComplete(tc.code)
+		if status != tc.status || indent != tc.indent {
+			t.Errorf("%q: %q %q, want %q %q", tc.code, status, indent, tc.status, tc.indent)
+		}
+	}
+}
