@@ -11,8 +11,22 @@ import (
 	"github.com/gopherlab/gopherlab/kernel/wire"
 )
 
+// needsSession lists the requests that wait for the session.
+var needsSession = map[wire.MsgType]bool{
+	wire.ExecuteRequest: true, wire.IsCompleteRequest: true, wire.CompleteRequest: true, wire.InspectRequest: true,
+}
+
 // handle serves one request on ch.
 func (s *Server) handle(ch channel, m *wire.Message) {
+	if needsSession[m.Type()] {
+		if _, err := s.session(); err != nil {
+			s.reply(ch, m, m.Type().Reply(), wire.ErrorReplyContent{
+				Status: wire.StatusError, EName: "KernelError",
+				EValue: "the Go session could not start: " + err.Error(), Traceback: []string{},
+			})
+			return
+		}
+	}
 	switch m.Type() {
 	case wire.KernelInfoRequest:
 		s.reply(ch, m, wire.KernelInfoReply, s.kernelInfo())

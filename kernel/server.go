@@ -72,10 +72,16 @@ type Server struct {
 	lastOut *cellOutput // the output of the running or last cell
 
 	pipes []*capturedPipe // with CaptureStdio
+
+	sessReady chan struct{} // closed once sess (or sessErr) is set
+	sessOnce  sync.Once
+	sessErr   error
 }
 
 // New returns a Server for the sockets described by conn, running cells in
-// sess.
+// sess. With a nil sess the server starts without one, so that it answers
+// kernel_info_request while the session is being created; requests that
+// need the session wait for [Server.SetSession].
 func New(conn ConnectionInfo, sess *session.Session, opts Options) (*Server, error) {
 	codec, err := wire.NewCodec(conn.SignatureScheme, []byte(conn.Key))
 	if err != nil {
@@ -91,7 +97,7 @@ func New(conn ConnectionInfo, sess *session.Session, opts Options) (*Server, err
 	if lg == nil {
 		lg = log.New(os.Stderr, "gopherlab: ", log.LstdFlags)
 	}
-	return &Server{
+	srv := &Server{
 		conn:   conn,
 		sess:   sess,
 		opts:   opts,
@@ -101,7 +107,36 @@ func New(conn ConnectionInfo, sess *session.Session, opts Options) (*Server, err
 		shellQ: make(chan *wire.Message, 1024),
 		stdinQ: make(chan *wire.Message, 16),
 		done:   make(chan struct{}),
-	}, nil
+
+		sessReady: make(chan struct{}),
+	}
+	if sess != nil {
+		srv.SetSession(sess, nil)
+	}
+	return srv, nil
+}
+
+// SetSession gives a Server created without a session its session, or the
+// error that prevented creating it (cells then fail with that error). Only
+// the first call counts.
+func (s *Server) SetSession(sess *session.Session, err error) {
+	s.sessOnce.Do(func() {
+		s.sess, s.sessErr = sess, err
+		if sess == nil && err == nil {
+			s.sessErr = errors.New("kernel: no session")
+		}
+		close(s.sessReady)
+	})
+}
+
+// session waits for the session.
+func (s *Server) session() (*session.Session, error) {
+	select {
+	case <-s.sessReady:
+		return s.sess, s.sessErr
+	case <-s.done:
+		return nil, ErrServerClosed
+	}
 }
 
 // Serve binds the sockets and serves requests until ctx is cancelled or a
@@ -312,7 +347,9 @@ func (s *Server) send(ch channel, m *wire.Message) {
 	}
 	ch.mu.Lock()
 	defer ch.mu.Unlock()
-	if err := ch.sock.Send(zmq4.NewMsgFrom(frames...)); err != nil && !s.closed() {
+	// SendMulti writes all frames with one writev; Send makes two writes
+	// per frame.
+	if err := ch.sock.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil && !s.closed() {
 		s.log.Printf("send %s: %v", m.Type(), err)
 	}
 }
@@ -362,7 +399,12 @@ func (s *Server) streamWriter(name string) io.Writer {
 		Stdout() io.Writer
 		Stderr() io.Writer
 	}
-	if sw, ok := any(s.sess).(stdio); ok {
+	select {
+	case <-s.sessReady:
+	default:
+		return lastCellWriter{s, name}
+	}
+	if sw, ok := any(s.sess).(stdio); ok && s.sess != nil {
 		if name == "stdout" {
 			return sw.Stdout()
 		}

@@ -35,15 +35,7 @@ func runKernel(args []string) error {
 	if err != nil {
 		return err
 	}
-	sess, err := session.New(session.Options{})
-	if err != nil {
-		return err
-	}
-	// Cells may run their functions in child processes: `gopherlab worker`.
-	if _, err := sess.EnableProcesses(worker.SelfCommand); err != nil {
-		return err
-	}
-	srv, err := kernel.New(conn, sess, kernel.Options{
+	srv, err := kernel.New(conn, nil, kernel.Options{
 		Version:      gopherlabVersion(),
 		CaptureStdio: true,
 		HandleSIGINT: true,
@@ -51,6 +43,17 @@ func runKernel(args []string) error {
 	if err != nil {
 		return err
 	}
+	// The session takes tens of milliseconds to build: the server answers
+	// kernel_info_request meanwhile, and cells wait for it.
+	sessc := make(chan *session.Session, 1)
+	go func() {
+		sess, err := newKernelSession()
+		if err != nil {
+			log.Printf("gopherlab: kernel: %v", err)
+		}
+		srv.SetSession(sess, err)
+		sessc <- sess
+	}()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
 	err = srv.Serve(ctx)
@@ -65,7 +68,12 @@ func runKernel(args []string) error {
 	// A cell may still be running (interrupts are cooperative): give the
 	// session a moment to close, then leave.
 	closed := make(chan struct{})
-	go func() { sess.Close(); close(closed) }()
+	go func() {
+		if sess := <-sessc; sess != nil {
+			sess.Close()
+		}
+		close(closed)
+	}()
 	select {
 	case <-closed:
 	case <-time.After(time.Second):
@@ -75,4 +83,18 @@ func runKernel(args []string) error {
 	}
 	os.Exit(0)
 	return nil
+}
+
+// newKernelSession returns the session of a kernel: standard library,
+// gopherlab's packages, and processes from cells (`gopherlab worker`).
+func newKernelSession() (*session.Session, error) {
+	sess, err := session.New(session.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := sess.EnableProcesses(worker.SelfCommand); err != nil {
+		sess.Close()
+		return nil, err
+	}
+	return sess, nil
 }
