@@ -141,16 +141,21 @@ func New(opts Options) (*Session, error) {
 	if err := in.Use(stdlib.Symbols); err != nil {
 		return nil, fmt.Errorf("session: load stdlib: %w", err)
 	}
+	if err := in.Use(lower.Symbols); err != nil {
+		return nil, fmt.Errorf("session: load newer stdlib symbols: %w", err)
+	}
 	if err := in.Use(s.overrides()); err != nil {
 		return nil, fmt.Errorf("session: load overrides: %w", err)
 	}
 	if err := in.Use(symbols.Symbols); err != nil {
 		return nil, fmt.Errorf("session: load kernel symbols: %w", err)
 	}
+	lower.AddSymbols(symbols.Symbols)
 	for _, sym := range opts.Symbols {
 		if err := in.Use(sym); err != nil {
 			return nil, fmt.Errorf("session: load symbols: %w", err)
 		}
+		lower.AddSymbols(sym)
 	}
 	if err := in.Use(s.runtimeSymbols()); err != nil {
 		return nil, fmt.Errorf("session: load runtime: %w", err)
