@@ -161,9 +161,10 @@ func (s *Session) context(skip map[string]bool) [][]byte {
 	return [][]byte{[]byte(s.st.source(skip))}
 }
 
-// evalDecls evaluates a group of declarations. In a whole program
-// (program), func main is renamed so that it runs once, now, and not after
-// every later evaluation (yaegi calls main after each Eval once it exists).
+// evalDecls evaluates a group of declarations. A func main (in a whole
+// program, or declared alone) is renamed so that it runs once, at the end of
+// the cell, and not after every later evaluation (yaegi calls main after
+// each Eval once it exists); it is not kept in Source.
 func (s *Session) evalDecls(ctx context.Context, src []byte, segs []segment, program bool) (hasMain bool, err error) {
 	body := blankExcept(src, segs)
 	text := declPrefix + string(body)
@@ -194,7 +195,7 @@ func (s *Session) evalDecls(ctx context.Context, src []byte, segs []segment, pro
 				d.kind = kMethod
 				d.recv = recvName(dl.Recv.List[0].Type)
 				d.names = []string{d.recv + "." + dl.Name.Name}
-			} else if dl.Name.Name == "main" && program {
+			} else if dl.Name.Name == "main" {
 				hasMain = true
 				edits = append(edits, edit{start: fset.Position(dl.Name.Pos()).Offset - base, end: fset.Position(dl.Name.End()).Offset - base, text: mainName})
 				continue
