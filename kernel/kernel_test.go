@@ -32,7 +32,7 @@ var build struct {
 // installKernel builds the binary with go build and installs it with
 // `gopherlab install --prefix`; it returns the prefix. The kernelspec is in
 // PREFIX/share/jupyter/kernels/gopherlab.
-func installKernel(t *testing.T) string {
+func installKernel(t testing.TB) string {
 	t.Helper()
 	build.once.Do(func() {
 		dir, err := os.MkdirTemp("", "gopherlab-kernel-test-")
@@ -93,7 +93,7 @@ type proc struct {
 
 // startKernel starts the installed kernel, through the argv of its
 // kernel.json, on a fresh connection file for transport tcp or ipc.
-func startKernel(t *testing.T, transport string) *proc {
+func startKernel(t testing.TB, transport string) *proc {
 	t.Helper()
 	prefix := installKernel(t)
 	var spec struct{ Argv []string }
@@ -165,18 +165,19 @@ func (p *proc) waitLog(text string) bool {
 // client is a minimal Jupyter client speaking to a kernel through zmq4
 // DEALER, SUB and REQ sockets.
 type client struct {
-	t       *testing.T
+	t       testing.TB
 	codec   *wire.Codec
 	session string
 	conn    kernel.ConnectionInfo
 
 	shell, control, stdin, iopub, hb zmq4.Socket
 	shellCh, controlCh, iopubCh      chan *wire.Message
+	stdinCh                          chan *wire.Message
 	hbMu                             sync.Mutex
 	stash                            []*wire.Message // IOPub messages read while waiting for others
 }
 
-func dial(t *testing.T, s zmq4.Socket, addr string) {
+func dial(t testing.TB, s zmq4.Socket, addr string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -191,7 +192,7 @@ func dial(t *testing.T, s zmq4.Socket, addr string) {
 	}
 }
 
-func newClient(t *testing.T, p *proc) *client {
+func newClient(t testing.TB, p *proc) *client {
 	t.Helper()
 	codec, err := wire.NewCodec(p.conn.SignatureScheme, []byte(p.conn.Key))
 	if err != nil {
@@ -209,6 +210,7 @@ func newClient(t *testing.T, p *proc) *client {
 		shellCh:   make(chan *wire.Message, 100),
 		controlCh: make(chan *wire.Message, 100),
 		iopubCh:   make(chan *wire.Message, 100000),
+		stdinCh:   make(chan *wire.Message, 100),
 	}
 	t.Cleanup(func() {
 		cancel()
@@ -227,6 +229,7 @@ func newClient(t *testing.T, p *proc) *client {
 	go c.read(c.shell, c.shellCh)
 	go c.read(c.control, c.controlCh)
 	go c.read(c.iopub, c.iopubCh)
+	go c.read(c.stdin, c.stdinCh)
 	c.waitReady()
 	return c
 }
@@ -445,6 +448,9 @@ func TestKernel(t *testing.T) {
 				{"heartbeat_during_cell", testHeartbeatDuringCell},
 				{"interrupt_loop", func(t *testing.T, p *proc, c *client) { testInterrupt(t, c, "for {}") }},
 				{"interrupt_sleep", func(t *testing.T, p *proc, c *client) { testInterrupt(t, c, "time.Sleep(time.Hour)") }},
+				{"sigint", testSIGINT},
+				{"input", testInput},
+				{"comm_ignored", testComm},
 				{"unknown_request", testUnknownRequest},
 				{"stop_on_error", testStopOnError},
 				{"many_lines", testManyLines},
@@ -862,4 +868,81 @@ func testShutdown(t *testing.T, p *proc, c *client) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("kernel still running 10s after shutdown_request")
 	}
+}
+
+// testSIGINT interrupts a sleeping cell with SIGINT, as a terminal's Ctrl-C
+// does.
+func testSIGINT(t *testing.T, p *proc, c *client) {
+	c.mustExecute(`import "time"`)
+	id := c.send(c.shell, wire.ExecuteRequest, map[string]any{"code": "time.Sleep(time.Hour)"})
+	time.Sleep(500 * time.Millisecond)
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	rep := c.reply(c.shellCh, id, 5*time.Second)
+	if content(rep)["status"] != "error" {
+		t.Errorf("reply after SIGINT = %s", rep.Content)
+	}
+	c.untilIdle(id, 5*time.Second)
+	if err := c.ping(2 * time.Second); err != nil {
+		t.Errorf("kernel gone after SIGINT: %v", err)
+	}
+}
+
+// testInput reads a line with allow_stdin: the kernel asks on the stdin
+// channel, and an interrupt ends a read nobody answers.
+func testInput(t *testing.T, p *proc, c *client) {
+	c.mustExecute(`import "fmt"`)
+	exec := func(code string) string {
+		return c.send(c.shell, wire.ExecuteRequest, map[string]any{"code": code, "allow_stdin": true})
+	}
+	id := exec(`var name string
+fmt.Scanln(&name)
+fmt.Println("hello,", name)`)
+	req := c.reply(c.stdinCh, id, 10*time.Second)
+	if req.Type() != wire.InputRequest {
+		t.Fatalf("stdin got %s", req.Type())
+	}
+	r := wire.Reply(req, wire.InputReply)
+	r.Identities = nil
+	r.Header.Session = c.session
+	if err := r.SetContent(wire.InputReplyContent{Value: "gopher"}); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := c.codec.Encode(r)
+	c.sendFrames(c.stdin, f)
+	rep := c.reply(c.shellCh, id, 10*time.Second)
+	msgs := c.untilIdle(id, 5*time.Second)
+	if text, _ := stdout(msgs, "stdout"); content(rep)["status"] != "ok" || text != "hello, gopher\n" {
+		t.Errorf("reply %s, stdout %q", rep.Content, text)
+	}
+
+	// Nobody answers: interrupt.
+	id = exec(`var x string
+fmt.Scanln(&x)`)
+	c.reply(c.stdinCh, id, 10*time.Second)
+	iid := c.send(c.control, wire.InterruptRequest, map[string]any{})
+	c.reply(c.controlCh, iid, 5*time.Second)
+	rep = c.reply(c.shellCh, id, 5*time.Second)
+	c.untilIdle(id, 5*time.Second)
+	if content(rep)["status"] != "error" {
+		t.Errorf("interrupted input: reply %s", rep.Content)
+	}
+}
+
+// testComm sends comm messages: no reply, no error, the kernel goes on.
+func testComm(t *testing.T, p *proc, c *client) {
+	id := c.send(c.shell, wire.CommOpen, map[string]any{"comm_id": "c1", "target_name": "x", "data": map[string]any{}})
+	c.send(c.shell, wire.CommMsg, map[string]any{"comm_id": "c1", "data": map[string]any{}})
+	c.send(c.shell, wire.CommClose, map[string]any{"comm_id": "c1", "data": map[string]any{}})
+	info := c.send(c.shell, wire.CommInfoRequest, map[string]any{})
+	rep := c.reply(c.shellCh, info, 10*time.Second)
+	if rep.Type() != wire.CommInfoReply || content(rep)["status"] != "ok" {
+		t.Errorf("comm_info_reply = %s %s", rep.Type(), rep.Content)
+	}
+	if comms, ok := content(rep)["comms"].(map[string]any); !ok || len(comms) != 0 {
+		t.Errorf("comms = %v", content(rep)["comms"])
+	}
+	c.untilIdle(id, 5*time.Second)
+	c.untilIdle(info, 5*time.Second)
 }
