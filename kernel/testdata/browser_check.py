@@ -6,7 +6,9 @@ It opens a notebook, runs cells calling display.HTML and display.SVG, checks
 that the browser rendered them (an element from the HTML, an <svg> with its
 circle), then presses Tab after `fmt.Pri` in a code cell and checks that the
 completion list offers Println, and that accepting it gives `fmt.Println`.
-It saves a screenshot with the completion list open.
+Then it presses Shift-Tab inside `fmt.Println(` and checks that the tooltip
+shows the function's documentation. It saves a screenshot with the
+completion list open, and one (NAME-inspect.png) with the tooltip.
 
 The gopherlab kernelspec must be findable by Jupyter (set JUPYTER_PATH).
 Usage:
@@ -216,6 +218,15 @@ def main():
                                   " return t != 'fmt.Pri' && t", 10, "the accepted completion")
                 if line != "fmt.Println":
                     failures.append(f"after accepting Println the line is {line!r}, want 'fmt.Println'")
+                else:
+                    # Shift-Tab inside the call shows the doc in a tooltip.
+                    wd.keys("(")
+                    wd.keys("\ue008\ue004\ue000")  # Shift+Tab, release
+                    tip = wd.wait_js("var t = document.querySelector('#tooltip');"
+                                     " return t && t.offsetParent !== null && t.innerText", 30, "the Shift-Tab tooltip")
+                    if "func Println" not in tip or "Println formats" not in tip:
+                        failures.append(f"Shift-Tab tooltip shows {tip!r}, want the doc of fmt.Println")
+                    wd.screenshot(shot.rsplit(".", 1)[0] + "-inspect.png")
         except RuntimeError as e:
             failures.append(str(e))
         if not os.path.exists(shot):
@@ -234,7 +245,8 @@ def main():
     for f in failures:
         print("browser_check: " + f, file=sys.stderr)
     if not failures:
-        print(f"browser_check: HTML and SVG rendered, Tab after fmt.Pri offers Println; screenshot {shot}")
+        print(f"browser_check: HTML and SVG rendered, Tab after fmt.Pri offers Println, Shift-Tab shows its doc;"
+              f" screenshot {shot}")
     return 1 if failures else 0
 
 
