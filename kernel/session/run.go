@@ -712,13 +712,18 @@ func (s *Session) goEdits(fset *token.FileSet, base int, n ast.Node, where strin
 	off := func(p token.Pos) int { return fset.Position(p).Offset - base }
 	topDefers := map[ast.Stmt]bool{}
 	if b, ok := n.(*ast.BlockStmt); ok && where == "" {
-		// The statements of a cell: a defer there runs when the cell
-		// ends (yaegi would keep it in its global frame for ever).
-		for _, st := range b.List {
-			if _, ok := st.(*ast.DeferStmt); ok {
-				topDefers[st] = true
+		// The statements of a cell: a defer there (outside function
+		// literals) runs when the cell ends; yaegi would keep it in its
+		// global frame for ever.
+		ast.Inspect(b, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.DeferStmt:
+				topDefers[n] = true
 			}
-		}
+			return true
+		})
 	}
 	ast.Inspect(n, func(n ast.Node) bool {
 		if fl, ok := n.(*ast.FuncDecl); ok && where == "" {
