@@ -26,11 +26,12 @@ type Notebook struct {
 }
 
 // Build evaluates the declarations src (a Go file of package main, as
-// session.Source returns it) in a new interpreter with the standard library
-// and the given symbols (kernel/symbols for runtime/mp and kernel/display).
-// Package-level variables are initialised by their initialisers, as Python
-// re-runs a module's top level in a spawned child; the cells' statements do
-// not run, and neither does a func main.
+// session.Source returns it, or as [Lower] prepared it) in a new
+// interpreter with the standard library and the given symbols (kernel/symbols
+// for runtime/mp and kernel/display). Package-level variables are
+// initialised by their initialisers, as Python re-runs a module's top level
+// in a spawned child; the cells' statements do not run, and neither does a
+// func main.
 func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -49,26 +50,49 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 	if err := in.Use(Symbols); err != nil {
 		return nil, fmt.Errorf("worker: load symbols: %w", err)
 	}
-	src, err = prepare(src)
-	if err != nil {
-		return nil, err
+	if !strings.HasPrefix(src, loweredMark) {
+		if src, err = Lower(src); err != nil {
+			return nil, err
+		}
 	}
-	if strings.TrimSpace(src) == "" {
-		return &Notebook{in: in}, nil
-	}
-	out, helpers, err := lower.Rewrite([]byte(src), nil)
-	if err != nil {
-		return nil, fmt.Errorf("worker: rebuild the notebook: %w", err)
-	}
-	if len(helpers) > 0 {
-		if _, err := in.Eval(string(helpers)); err != nil {
+	helpers, out, _ := strings.Cut(strings.TrimPrefix(src, loweredMark), helpersEnd)
+	if strings.TrimSpace(helpers) != "" {
+		if _, err := in.Eval(helpers); err != nil {
 			return nil, fmt.Errorf("worker: rebuild the notebook: %w", err)
 		}
 	}
-	if _, err := in.Eval(Rewrite(string(out), src)); err != nil {
-		return nil, fmt.Errorf("worker: rebuild the notebook's declarations: %w", err)
+	if strings.TrimSpace(out) != "" {
+		if _, err := in.Eval(out); err != nil {
+			return nil, fmt.Errorf("worker: rebuild the notebook's declarations: %w", err)
+		}
 	}
 	return &Notebook{in: in}, nil
+}
+
+// Marks of a source prepared by Lower.
+const (
+	loweredMark = "//gopherlab:lowered\n"
+	helpersEnd  = "\n//gopherlab:helpers-end\n"
+)
+
+// Lower prepares the declarations src for [Build]: it renames func main,
+// lowers what yaegi cannot run (kernel/session/lower) and marks process
+// targets ([Rewrite]). The launcher does it once per version of the
+// declarations, in the kernel, where the type information lowering needs is
+// already loaded, so that workers start fast.
+func Lower(src string) (string, error) {
+	src, err := prepare(src)
+	if err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(src) == "" {
+		return loweredMark + helpersEnd, nil
+	}
+	out, helpers, err := lower.Rewrite([]byte(src), nil)
+	if err != nil {
+		return "", fmt.Errorf("worker: rebuild the notebook: %w", err)
+	}
+	return loweredMark + string(helpers) + helpersEnd + Rewrite(string(out), src), nil
 }
 
 // useStdlib loads the standard library into in. Loading it as yaegi's

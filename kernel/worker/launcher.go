@@ -46,19 +46,21 @@ type Launcher struct {
 	source func() string
 	in     *interp.Interpreter
 
-	mu         sync.Mutex
-	stdout     io.Writer // the current cell's
-	stderr     io.Writer
-	cell       int
-	used       bool // a process was started: keep a worker ready from now on
-	warm       *child
-	warming    chan struct{} // closed when the worker being started in advance is ready
-	warmingSrc string
-	starting   int // workers being started for Child
-	children   map[*child]bool
-	closed     bool
-	inherit    bool       // children write straight to this process's stdout and stderr
-	pipes      *cellPipes // the current cell's, made at its first process
+	mu          sync.Mutex
+	stdout      io.Writer // the current cell's
+	stderr      io.Writer
+	cell        int
+	used        bool // a process was started: keep a worker ready from now on
+	warm        *child
+	warming     chan struct{} // closed when the worker being started in advance is ready
+	warmingSrc  string
+	starting    int // workers being started for Child
+	children    map[*child]bool
+	closed      bool
+	lowSrc, low string     // the last source and its Lower
+	noPrestart  bool       // no worker kept ready (SetPrestart)
+	inherit     bool       // children write straight to this process's stdout and stderr
+	pipes       *cellPipes // the current cell's, made at its first process
 }
 
 // NewLauncher returns a Launcher whose workers run cmd (a new command each
@@ -166,11 +168,17 @@ func (l *Launcher) Child() (*mp.Child, error) {
 // Prestart starts a worker with the current declarations in the background
 // and keeps it for the next [mp.Process.Start], replacing one with older
 // declarations. It does nothing until the session has started a process.
-// It returns when the worker is ready (it has rebuilt the declarations).
+// It returns when the worker is ready (it has rebuilt the declarations), or
+// when the one being started by an earlier call is.
 func (l *Launcher) Prestart() {
 	src := l.source()
 	l.mu.Lock()
-	if !l.used || l.closed || l.warming != nil || l.inherit || l.warm != nil && l.warm.src == src {
+	if w := l.warming; w != nil {
+		l.mu.Unlock()
+		<-w // one is being started: wait for it
+		return
+	}
+	if !l.used || l.closed || l.noPrestart || l.inherit || l.warm != nil && l.warm.src == src {
 		l.mu.Unlock()
 		return
 	}
@@ -199,6 +207,22 @@ func (l *Launcher) Prestart() {
 	}
 	l.mu.Unlock()
 	close(ch)
+}
+
+// SetPrestart turns the worker kept ready (Python's forkserver idea) on,
+// the default, or off: then every Process.Start starts a worker and waits
+// for it to rebuild the declarations (Python's spawn).
+func (l *Launcher) SetPrestart(on bool) {
+	l.mu.Lock()
+	l.noPrestart = !on
+	warm := l.warm
+	if !on {
+		l.warm = nil
+	}
+	l.mu.Unlock()
+	if !on && warm != nil {
+		warm.close()
+	}
 }
 
 // Running returns the number of processes started through l that have not
@@ -359,10 +383,32 @@ type child struct {
 	exited bool
 }
 
+// lowered returns src prepared with [Lower], caching the last one.
+func (l *Launcher) lowered(src string) string {
+	l.mu.Lock()
+	if l.lowSrc == src && l.low != "" {
+		defer l.mu.Unlock()
+		return l.low
+	}
+	l.mu.Unlock()
+	low, err := Lower(src)
+	if err != nil {
+		return src // the worker reports the error to Start
+	}
+	l.mu.Lock()
+	l.lowSrc, l.low = src, low
+	l.mu.Unlock()
+	return low
+}
+
 // start starts a worker that rebuilds src and waits for its target.
 func (l *Launcher) start(src string) (*child, error) {
 	cmd := l.cmd()
-	cmd.Stdin = strings.NewReader(src)
+	if l.inherit {
+		cmd.Stdin = strings.NewReader(src) // already lowered
+	} else {
+		cmd.Stdin = strings.NewReader(l.lowered(src))
+	}
 	var files []*os.File
 	closeAll := func() {
 		for _, f := range files {

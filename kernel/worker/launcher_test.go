@@ -54,7 +54,7 @@ func (o *cellOutput) String() string {
 // notebook is a minimal stand-in for session.Session: an interpreter, the
 // declarations so far, and the launcher hooks around each cell.
 type notebook struct {
-	t     *testing.T
+	t     testing.TB
 	in    *interp.Interpreter
 	out   *cellOutput // the running cell's
 	mu    sync.Mutex
@@ -63,7 +63,7 @@ type notebook struct {
 	raw   bool // run cells as written, without worker.Rewrite
 }
 
-func newNotebook(t *testing.T) *notebook {
+func newNotebook(t testing.TB) *notebook {
 	nb := &notebook{t: t, out: &cellOutput{}}
 	nb.in = interp.New(interp.Options{Stdout: writerFunc(func(p []byte) (int, error) { return nb.cellOut().Write(p) })})
 	for _, s := range []interp.Exports{stdlib.Symbols, symbols.Symbols, worker.Symbols} {

@@ -33,6 +33,7 @@ func Main(symbols ...interp.Exports) int {
 	if err == nil {
 		nb, err = Build(string(src), symbols...)
 	}
+
 	if err == nil {
 		// Processes started by the target run in workers of their own,
 		// which rebuild the same declarations.

@@ -110,8 +110,10 @@ def wait_gone(pids, timeout=10):
 
 
 def shm_files():
+    """gopherlab's files in /dev/shm (its fallback when memfd_create is not
+    available; memory files vanish with the processes holding them)."""
     try:
-        return set(os.listdir("/dev/shm"))
+        return {f for f in os.listdir("/dev/shm") if f.startswith("gopherlab-")}
     except OSError:
         return set()
 
