@@ -239,8 +239,8 @@ func importPathPrefix(rs []rune, cursor int) (string, bool) {
 }
 
 func isIdent(s string) bool {
-	if s == "" || s == "_" {
-		return s == "_"
+	if s == "" {
+		return false
 	}
 	for i, r := range s {
 		if !isIdentRune(r) || (i == 0 && unicode.IsDigit(r)) {

@@ -65,10 +65,13 @@ var index = sync.OnceValue(func() *pkgIndex {
 	return x
 })
 
+// favored are the packages a bare name means when several share it (rand,
+// template).
+var favored = map[string]bool{"math/rand": true, "text/template": true}
+
 // preferPath orders import paths sharing a package name: the one a learner
 // most likely means first.
 func preferPath(a, b string) bool {
-	favored := map[string]bool{"math/rand": true, "text/template": true, "go/scanner": false}
 	if favored[a] != favored[b] {
 		return favored[a]
 	}
