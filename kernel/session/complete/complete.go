@@ -15,7 +15,8 @@ import (
 // and start and end are cursor.
 func Complete(code string, cursor int, source string) (matches []string, start, end int) {
 	defer func() {
-		if recover() != nil {
+		if r := recover(); r != nil {
+			panicked(r)
 			matches, start, end = nil, cursor, cursor
 		}
 	}()
@@ -82,6 +83,10 @@ func Complete(code string, cursor int, source string) (matches []string, start, 
 	}
 	return matches, start, wordEnd
 }
+
+// panicked is called with the value of a panic that Complete or Inspect
+// recovered from; tests make it fatal.
+var panicked = func(any) {}
 
 func clamp(cursor, n int) int {
 	if cursor < 0 {

@@ -21,7 +21,8 @@ import (
 // and shows the same text. found is false when the name is unknown.
 func Inspect(code string, cursor, detail int, source string) (data map[string]any, found bool) {
 	defer func() {
-		if recover() != nil {
+		if r := recover(); r != nil {
+			panicked(r)
 			data, found = nil, false
 		}
 	}()
