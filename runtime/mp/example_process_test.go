@@ -3,6 +3,7 @@ package mp_test
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gopherlab/gopherlab/runtime/mp"
 )
@@ -152,4 +153,40 @@ func ExamplePool() {
 	fmt.Println(cubes, err)
 	// Output:
 	// [1 8 27 64 125] <nil>
+}
+
+// forever never returns.
+func forever() {
+	for {
+		time.Sleep(time.Second)
+	}
+}
+
+func ExampleProcess_Terminate() {
+	p := mp.NewProcess(forever)
+	p.SetName("forever")
+	p.Start()
+	fmt.Println("exited within 50ms:", p.JoinTimeout(50*time.Millisecond))
+	p.Terminate()
+	fmt.Println(p.Join())
+	fmt.Println("exit code", p.ExitCode(), "alive", p.IsAlive())
+	// Output:
+	// exited within 50ms: false
+	// mp: forever was killed by signal 15 (terminated)
+	// exit code -15 alive false
+}
+
+func ExampleSetStartMethod() {
+	// Keep a child ready, so that Start only hands it the target.
+	if err := mp.SetStartMethod("forkserver"); err != nil {
+		fmt.Println(err)
+	}
+	defer mp.SetStartMethod("spawn")
+	p := mp.NewProcess(greet, "forkserver", 1)
+	p.Start()
+	p.Join()
+	fmt.Println(mp.SetStartMethod("fork"))
+	// Output:
+	// hello, forkserver!
+	// mp: start method "fork" is not available in Go (forking a multithreaded runtime is unsafe); use "spawn" or "forkserver"
 }
