@@ -34,9 +34,10 @@ src="$(cd "$(dirname "$0")" && pwd)"
 [ -f "$src/go.mod" ] || die "run install.sh from the gopherlab source tree (no go.mod next to it)"
 
 # Go: present, and at least the version go.mod asks for.
+goroot_fallback="${GOPHERLAB_GOROOT_FALLBACK:-/usr/local/go}"
 if ! command -v go >/dev/null 2>&1; then
-  if [ -x /usr/local/go/bin/go ]; then
-    PATH="/usr/local/go/bin:$PATH"
+  if [ -x "$goroot_fallback/bin/go" ]; then
+    PATH="$goroot_fallback/bin:$PATH"
   else
     die "Go is not installed (no 'go' on PATH). Get it from https://go.dev/dl/ and add its bin directory to PATH."
   fi
