@@ -578,11 +578,21 @@ func (r *rewriter) copyLoopVars(body *ast.BlockStmt, objs []types.Object, needUn
 		})
 	}
 	walk(body, false)
+	// The copy gets a new name and the body's uses are renamed: yaegi
+	// evaluates "v := v" wrongly in statements outside a function.
 	var b strings.Builder
 	for _, obj := range objs {
-		if captured[obj] && !(needUnassigned && assigned[obj]) {
-			fmt.Fprintf(&b, " %s := %s;", obj.Name(), obj.Name())
+		if !captured[obj] || (needUnassigned && assigned[obj]) {
+			continue
 		}
+		name := fmt.Sprintf("__lower_%s%d", obj.Name(), r.off(body.Lbrace))
+		fmt.Fprintf(&b, " %s := %s;", name, obj.Name())
+		ast.Inspect(body, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && r.a.info.Uses[id] == obj {
+				r.replace(id.Pos(), id.End(), name)
+			}
+			return true
+		})
 	}
 	if b.Len() > 0 {
 		at := r.off(body.Lbrace) + 1
@@ -634,7 +644,10 @@ func (r *rewriter) rangeInt(rs *ast.RangeStmt, tv types.TypeAndValue) {
 	if !ok {
 		return
 	}
-	const i, n = "__lower_i", "__lower_n"
+	// Names are unique per loop: yaegi mixes up shadowed variables in
+	// statements outside a function.
+	i := fmt.Sprintf("__lower_i%d", r.off(rs.For))
+	n := fmt.Sprintf("__lower_n%d", r.off(rs.For))
 	r.replace(rs.For+3, rs.X.Pos(), fmt.Sprintf(" %s, %s := %s(0), ", i, n, ts))
 	r.replace(rs.X.End(), rs.Body.Lbrace, fmt.Sprintf("; %s < %s; %s++ ", i, n, i))
 	if rs.Key == nil {
