@@ -453,6 +453,7 @@ func TestKernel(t *testing.T) {
 				{"comm_ignored", testComm},
 				{"unknown_request", testUnknownRequest},
 				{"stop_on_error", testStopOnError},
+				{"streaming", testStreaming},
 				{"many_lines", testManyLines},
 				{"ten_megabytes", testTenMegabytes},
 				{"fd_capture", testFDCapture},
@@ -945,4 +946,42 @@ func testComm(t *testing.T, p *proc, c *client) {
 	}
 	c.untilIdle(id, 5*time.Second)
 	c.untilIdle(info, 5*time.Second)
+}
+
+// testStreaming checks that a line printed now and then reaches the client
+// while the cell still runs: stream text is flushed after a short delay,
+// not only at the end of the cell.
+func testStreaming(t *testing.T, p *proc, c *client) {
+	c.mustExecute(`import "fmt"`)
+	c.mustExecute(`import "time"`)
+	id := c.send(c.shell, wire.ExecuteRequest, map[string]any{
+		"code": "for i := 0; i < 3; i++ { fmt.Println(\"tick\", i); time.Sleep(700 * time.Millisecond) }"})
+	tm := time.After(10 * time.Second)
+	for {
+		select {
+		case m := <-c.iopubCh:
+			if m.ParentHeader().MsgID != id || m.Type() != wire.Stream {
+				continue
+			}
+			if text := content(m)["text"]; text != "tick 0\n" {
+				t.Errorf("first stream message = %q, want the first line alone", text)
+			}
+			select {
+			case r := <-c.shellCh:
+				t.Errorf("the first line arrived only after the cell ended: %s", r.Content)
+			default:
+			}
+			rep := c.reply(c.shellCh, id, 10*time.Second)
+			msgs := c.untilIdle(id, 5*time.Second)
+			if text, n := stdout(msgs, "stdout"); text != "tick 1\ntick 2\n" || n != 2 {
+				t.Errorf("later lines %q in %d messages, want one message per line", text, n)
+			}
+			if content(rep)["status"] != "ok" {
+				t.Errorf("reply %s", rep.Content)
+			}
+			return
+		case <-tm:
+			t.Fatal("no stream message within 10s")
+		}
+	}
 }
