@@ -1,6 +1,7 @@
 package complete
 
 import (
+	"go/parser"
 	"go/scanner"
 	"go/token"
 	"sort"
@@ -35,15 +36,27 @@ func Complete(code string, cursor int, source string) (matches []string, start, 
 	}
 
 	if path, ok := importPathPrefix(rs, cursor); ok {
-		n := len([]rune(path))
-		return filter(allPackagePaths(), path), cursor - n, cursor
+		if matches := filter(allPackagePaths(), path); len(matches) > 0 {
+			return matches, cursor - len([]rune(path)), cursor
+		}
+		return nil, cursor, cursor
 	}
 	if inStringOrComment(before) {
 		return nil, cursor, cursor
 	}
 	if strings.HasSuffix(before, ".") {
-		qual := lastIdent([]rune(strings.TrimSuffix(before, ".")))
-		if qual == "" {
+		operand := operandBefore([]rune(strings.TrimSuffix(before, ".")))
+		qual := lastIdent([]rune(operand))
+		if operand == "" || qual != operand {
+			// An expression: time.Now().
+			if e, err := parser.ParseExpr(operand); err == nil && operand != "" {
+				sc := newScope(code, source)
+				if t, ok := sc.exprType(e, 0); ok {
+					if matches := filter(sc.members(t), prefix); len(matches) > 0 {
+						return matches, start, wordEnd
+					}
+				}
+			}
 			return nil, cursor, cursor
 		}
 		sc := newScope(code, source)
@@ -100,6 +113,51 @@ func clamp(cursor, n int) int {
 
 func isIdentRune(r rune) bool {
 	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// operandBefore returns the operand that ends rs: a chain of identifiers,
+// calls and index expressions joined by dots (time.Now(), p.pts[0]).
+func operandBefore(rs []rune) string {
+	i := len(rs)
+	for {
+		j := i
+		for j > 0 && (rs[j-1] == ')' || rs[j-1] == ']') {
+			// Skip a balanced group.
+			op, cl := '(', rs[j-1]
+			if cl == ']' {
+				op = '['
+			}
+			depth := 0
+			k := j - 1
+			for ; k >= 0; k-- {
+				if rs[k] == cl {
+					depth++
+				} else if rs[k] == op {
+					depth--
+					if depth == 0 {
+						break
+					}
+				}
+			}
+			if k < 0 {
+				return ""
+			}
+			j = k
+		}
+		k := j
+		for k > 0 && isIdentRune(rs[k-1]) {
+			k--
+		}
+		if k == j {
+			return ""
+		}
+		i = k
+		if i > 0 && rs[i-1] == '.' {
+			i--
+			continue
+		}
+		return string(rs[i:])
+	}
 }
 
 // lastIdent returns the identifier that ends rs.
