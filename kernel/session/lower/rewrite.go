@@ -112,7 +112,7 @@ func mayNeedLowering(cell []byte, context [][]byte) bool {
 		case *ast.CallExpr:
 			if id, ok := n.Fun.(*ast.Ident); ok {
 				switch id.Name {
-				case "min", "max", "clear":
+				case "min", "max", "clear", "new":
 					found = true
 				default:
 					if generic == nil {
@@ -344,6 +344,8 @@ func (r *rewriter) call(c *ast.CallExpr) bool {
 				return r.minMax(c, id)
 			case "clear":
 				r.clear(c, id)
+			case "new":
+				r.newExpr(c, id)
 			}
 		}
 		return true
@@ -607,7 +609,7 @@ func (r *rewriter) rangeStmt(rs *ast.RangeStmt) {
 	}
 	switch u := tv.Type.Underlying().(type) {
 	case *types.Basic:
-		if u.Info()&types.IsInteger != 0 {
+		if u.Info()&types.IsInteger != 0 || (u.Info()&types.IsUntyped != 0 && u.Info()&types.IsNumeric != 0 && tv.Value != nil) {
 			r.rangeInt(rs, tv)
 		}
 	case *types.Signature:
@@ -648,8 +650,8 @@ func (r *rewriter) rangeInt(rs *ast.RangeStmt, tv types.TypeAndValue) {
 	// statements outside a function.
 	i := fmt.Sprintf("__lower_i%d", r.off(rs.For))
 	n := fmt.Sprintf("__lower_n%d", r.off(rs.For))
-	r.replace(rs.For+3, rs.X.Pos(), fmt.Sprintf(" %s, %s := %s(0), ", i, n, ts))
-	r.replace(rs.X.End(), rs.Body.Lbrace, fmt.Sprintf("; %s < %s; %s++ ", i, n, i))
+	r.replace(rs.For+3, rs.X.Pos(), fmt.Sprintf(" %s, %s := %s(0), %s(", i, n, ts, ts))
+	r.replace(rs.X.End(), rs.Body.Lbrace, fmt.Sprintf("); %s < %s; %s++ ", i, n, i))
 	if rs.Key == nil {
 		return
 	}
@@ -836,4 +838,29 @@ func isGeneric(obj types.Object) bool {
 		return ok && n.TypeParams().Len() > 0
 	}
 	return false
+}
+
+// newExpr lowers new with a value rather than a type (Go 1.26): new(42).
+func (r *rewriter) newExpr(c *ast.CallExpr, id *ast.Ident) {
+	if len(c.Args) != 1 {
+		return
+	}
+	tv, ok := r.a.info.Types[c.Args[0]]
+	if !ok || tv.IsType() || tv.Type == nil {
+		return
+	}
+	ct, ok := r.a.info.Types[c]
+	if !ok || ct.Type == nil {
+		return
+	}
+	p, ok := ct.Type.(*types.Pointer)
+	if !ok {
+		return
+	}
+	s, ok := r.mustType(p.Elem(), c.Pos(), "new")
+	if !ok {
+		return
+	}
+	r.used["__lower_new"] = true
+	r.replace(id.Pos(), id.End(), "__lower_new["+s+"]")
 }
