@@ -27,6 +27,11 @@ import (
 // worker exits.
 const StatusEnv = "GOPHERLAB_WORKER_STATUS"
 
+// statusWait is how long CellDone waits for a worker to say whether it is a
+// daemon before it treats it as one. The cell's Start calls have returned by
+// then, and a worker says it right after Start returns.
+const statusWait = 500 * time.Millisecond
+
 // Grace is how long [Launcher.Stop] waits after SIGTERM before it kills
 // children with SIGKILL.
 const Grace = 500 * time.Millisecond
@@ -138,6 +143,7 @@ func (l *Launcher) Child() (*mp.Child, error) {
 	}
 	l.mu.Lock()
 	c.cell = l.cell
+	c.handed = time.Now()
 	c.stdout.bind(l.stdout)
 	c.stderr.bind(l.stderr)
 	var err error
@@ -259,6 +265,7 @@ func (l *Launcher) CellStart(stdout, stderr io.Writer) {
 // then starts a worker with the declarations as they are now, if the session
 // uses processes.
 func (l *Launcher) CellDone(ctx context.Context) error {
+	begin := time.Now()
 	defer func() { go l.Prestart() }()
 	l.mu.Lock()
 	cell := l.cell
@@ -270,10 +277,15 @@ func (l *Launcher) CellDone(ctx context.Context) error {
 	}
 	l.mu.Unlock()
 	for _, c := range kids {
+		// A worker says whether it is a daemon as its target starts, right
+		// after Start returns. One that does not runs a target of package mp
+		// itself (a Pool's worker, a daemon).
 		select {
 		case <-c.known:
 		case <-c.done:
 		case <-ctx.Done():
+		case <-time.After(time.Until(latest(c.handed, begin).Add(statusWait))):
+			continue
 		}
 		if c.isDaemon() {
 			continue
@@ -300,6 +312,13 @@ func (l *Launcher) CellDone(ctx context.Context) error {
 		return nil
 	}
 	return fmt.Errorf("interrupted: stopped %s", strings.Join(stopped, ", "))
+}
+
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // Stop ends every process started through l and the worker kept ready:
@@ -374,6 +393,7 @@ type child struct {
 	stdout *lazyWriter // output before the worker was handed to a cell
 	stderr *lazyWriter
 	ctrl   *os.File      // socket over which the worker receives its cell's pipes
+	handed time.Time     // when Child handed it out
 	known  chan struct{} // closed when the status line arrived
 	done   chan struct{} // closed when the worker exited and its output was forwarded
 

@@ -422,6 +422,25 @@ fmt.Println("cell end")`, nb.source())); err != nil {
 	}
 }
 
+// TestPool maps a function declared in a cell over a Pool: the workers
+// find it, and the cell does not wait for the pool's daemon workers.
+func TestPool(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(tutorialDecls)
+	nb.declare(`func square(x int) int { return x * x }`)
+	out, err := nb.run(context.Background(), `
+pool := mp.NewPool(2)
+res, err := pool.MapInts(square, []int{1, 2, 3, 4})
+fmt.Println(res, err)
+`)
+	if err != nil || out != "[1 4 9 16] <nil>\n" {
+		t.Errorf("Pool.MapInts: output %q, error %v", out, err)
+	}
+	if out, err := nb.run(context.Background(), `pool.Close()`); err != nil {
+		t.Errorf("pool.Close: %q, %v", out, err)
+	}
+}
+
 // TestCloseLeavesNothing starts a child and a worker kept ready, closes the
 // launcher (restart, shutdown), and checks that no process is left.
 func TestCloseLeavesNothing(t *testing.T) {
