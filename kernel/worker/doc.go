@@ -1,5 +1,5 @@
 // Package worker runs functions declared in notebook cells in child
-// processes, for [mp.Process] and the rest of runtime/mp.
+// processes, for mp.Process and the rest of runtime/mp.
 //
 // A cell declares a function and starts it in a new OS process:
 //
@@ -8,29 +8,48 @@
 //	p1.Start()
 //
 // The function is interpreted, so the child cannot find it in a binary. The
-// child is instead the gopherlab binary in worker mode ([Main]): it rebuilds
-// the notebook's declarations (imports, constants, types, functions and
-// package-level variables, in their latest versions, without the cells'
-// statements), finds the target by name and calls it with the arguments. As
-// with Python's spawn start method, ordinary arguments and globals are
-// copies, while locks, values, arrays and queues are shared.
+// child is instead the gopherlab binary in worker mode ([Main], the
+// `gopherlab worker` command): it rebuilds the notebook's declarations
+// (imports, constants, types, functions and package-level variables, in
+// their latest versions, without the cells' statements), finds the target
+// by name and calls it with the arguments. As with Python's spawn start
+// method, ordinary arguments and globals are copies, while locks, values,
+// arrays and queues are shared.
 //
 // # Naming targets
 //
 // An interpreted function reaches compiled code as a reflect.MakeFunc
 // wrapper, and every wrapper has the same code pointer, so a function value
-// alone does not say which function it is. [Rewrite] therefore marks the
-// target of each mp.NewProcess call in a cell's source with the name it was
-// written with, and [Resolve] maps the value back to that name. A target that
-// a child cannot find by name (a function literal, a closure held in a
-// variable, a method value) is refused before any process starts, with a
-// message saying why and what to write instead.
+// alone does not say which function it is. Two mechanisms name it:
+//
+//   - [Rewrite] marks the target of each mp.NewProcess call in a cell's
+//     source with the name it was written with, and [Resolve] maps the value
+//     back to that name (the session applies it to every cell);
+//   - otherwise [Launcher.Name] finds the declaration the wrapper was made
+//     from among the top-level functions of the session's interpreter
+//     (yaegi v0.16.1 internals, checked at first use).
+//
+// A target that a child cannot find by name (a function literal, a closure,
+// a method value) is refused before any process starts, with a message
+// saying why and what to write instead.
 //
 // # Launching
 //
-// [Launcher] implements mp.Launcher for the kernel: it starts workers with
-// the current declarations, keeps one pre-started worker ready so that Start
-// does not wait for the interpreter to load, sends each child's output to the
-// cell that started it, waits at the end of a cell for the non-daemon
-// children it started, and ends children on interrupt, restart and shutdown.
+// [Launcher] implements mp.Launcher and mp.ChildSource for the kernel
+// (kernel/session's EnableProcesses installs it):
+//
+//   - it lowers the declarations once per version ([Lower]) and starts
+//     workers that only evaluate them, and keeps one worker ready with the
+//     current declarations (Python's forkserver idea), so that Start sends
+//     the target to a process that is already waiting;
+//   - all processes a cell starts write to one pipe per stream, which the
+//     kernel copies into that cell's output: their lines keep the order they
+//     were written in, and a daemon's later output still reaches the cell
+//     that started it (a worker started in advance receives its cell's pipes
+//     over a control socket when it is handed out);
+//   - [Launcher.CellDone] waits at the end of a cell for the non-daemon
+//     processes it started, as a Python program waits for its children at
+//     exit, and on interrupt stops them (SIGTERM, then SIGKILL) and says
+//     so; [Launcher.Close] ends every process on restart and shutdown, and
+//     workers die with the kernel (Pdeathsig and their socket's end of file).
 package worker
