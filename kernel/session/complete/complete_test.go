@@ -182,6 +182,8 @@ func TestInspect(t *testing.T) {
 		{"VarMethod", "lock.Unlo|ck()", notebook, []string{"package mp // import \"github.com/gopherlab/gopherlab/runtime/mp\"", "func (l *Lock) Unlock()"}},
 		{"CellVarStdMethod", "import \"strings\"\nvar b strings.Builder\nb.WriteStr|ing(\"x\")", "", []string{"func (b *Builder) WriteString(s string) (int, error)"}},
 		{"NotebookVarMethod", "origin.No|rm()", notebook, []string{"func (p Point) Norm() int"}},
+		{"CallResultMethod", "import \"time\"\ntime.Now().Un|ix()", "", []string{"package time // import \"time\"\n\nfunc (t Time) Unix() int64"}},
+		{"CallResultUnknownMethod", "import \"time\"\ntime.Now().No|pe()", "", nil},
 		{"Unknown", "nosuch|thing", notebook, nil},
 		{"Nothing", "  |  ", notebook, nil},
 		{"Keyword", "fo|r", notebook, nil},

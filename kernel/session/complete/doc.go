@@ -30,7 +30,7 @@
 // type, when its declaration tells the type: a declared type (var wg
 // sync.WaitGroup), a composite literal, or the result of a call of a
 // package function, a notebook function or a method (p := mp.NewProcess(...),
-// t := time.Now()). Elsewhere, Go
+// t := time.Now()); also after a call, as in time.Now().Unix. Elsewhere, Go
 // keywords, predeclared identifiers, imported package names and the names the
 // notebook declares (in earlier cells and in this one). Inside the quotes of
 // an import, package paths.

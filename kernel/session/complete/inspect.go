@@ -1,6 +1,7 @@
 package complete
 
 import (
+	"go/parser"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,7 +39,9 @@ func Inspect(code string, cursor, detail int, source string) (data map[string]an
 }
 
 // nameAt returns the selector chain (for instance ["fmt", "Println"]) at
-// the cursor, or before the innermost unclosed parenthesis before it.
+// the cursor, or before the innermost unclosed parenthesis before it. For a
+// member of a call's result it returns the operand and the member
+// (["time.Now()", "Unix"]).
 func nameAt(rs []rune, cursor int) []string {
 	cursor = clamp(cursor, len(rs))
 	s, e := cursor, cursor
@@ -80,6 +83,13 @@ func nameAt(rs []rune, cursor int) []string {
 		}
 	}
 	chain := []string{string(rs[s:e])}
+	if s > 1 && rs[s-1] == '.' && (rs[s-2] == ')' || rs[s-2] == ']') {
+		// A method of an expression's value: time.Now().Unix.
+		if op := operandBefore(rs[:s-1]); op != "" {
+			return []string{op, chain[0]}
+		}
+		return nil
+	}
 	for s > 1 && rs[s-1] == '.' && isIdentRune(rs[s-2]) {
 		e = s - 1
 		s = e
@@ -93,6 +103,14 @@ func nameAt(rs []rune, cursor int) []string {
 
 // lookup returns the documentation of chain, or "".
 func lookup(chain []string, sc *scope) string {
+	if len(chain) == 2 && strings.ContainsAny(chain[0], "([") {
+		if e, err := parser.ParseExpr(chain[0]); err == nil {
+			if t, ok := sc.exprType(e, 0); ok {
+				return sc.memberDoc(t, chain[1])
+			}
+		}
+		return ""
+	}
 	if len(chain) >= 2 {
 		// A notebook declaration takes precedence: T.Method.
 		if len(chain) == 2 {
