@@ -57,6 +57,7 @@
 //	iter.Pull                                    unknown package     not supported
 //	min, max (Go 1.21)                           undefined           work (constants stay constants)
 //	clear (Go 1.21)                              undefined           works for maps and slices
+//	new(expr), e.g. new(42) (Go 1.26)            fails               works
 //	per-iteration loop variables (Go 1.22)       shared variable     closures and &v get their own copy
 //	                                                                 (three-clause loops whose body assigns
 //	                                                                 the variable keep the old behaviour)
@@ -74,13 +75,27 @@
 //	cmp.Compare, cmp.Less, cmp.Or                work                work, as helpers
 //	strings.Lines, SplitSeq, SplitAfterSeq,      missing             work, as helpers
 //	  FieldsSeq, FieldsFuncSeq (Go 1.24)
-//	other names newer than Go 1.22 (bytes.Lines, missing             "not supported ... stops at Go 1.22"
-//	  atomic.Pointer, unique, weak, structs)
+//	non-generic names newer than Go 1.22         missing             work with [Symbols] (bytes.Lines,
+//	  (bytes.Lines, os.OpenRoot, crypto/sha3,                        os.Root, crypto/sha3, structs, ...)
+//	  structs, testing/synctest)
+//	generic names of std other than slices,      missing             "not supported in notebook cells yet"
+//	  maps, cmp (sync.OnceValue, atomic.Pointer,
+//	  errors.AsType, packages unique and weak)
 //	generic func, explicit type arguments        works               works
 //	generic func, inferred type arguments        often fails         works (type arguments made explicit)
 //	generic types, methods, constraints, any     work                work
 //	math/rand/v2, methods added later to std     work                work
 //	  types (sync.WaitGroup.Go)
+//
+// # For the session
+//
+// The session gives its interpreter [Symbols] (Use after stdlib.Symbols) and
+// must not import "iter" into yaegi, which has no such package: Rewrite spells
+// iter.Seq and iter.Seq2 as function types and rejects the rest of iter.
+// Rewritten code is correct both inside a function and as statements
+// evaluated outside any function (loop copies and counters get names unique
+// in the cell, because yaegi confuses a variable with a shadowing one of the
+// same name there).
 //
 // Known differences: yaegi prints the underlying type for %T of a named type
 // (float64 for a Celsius); helpers return []E or map[K]V converted back to
