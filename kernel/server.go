@@ -73,6 +73,7 @@ type Server struct {
 
 	pipes []*capturedPipe // with CaptureStdio
 
+	listening chan struct{} // closed once the sockets are bound
 	sessReady chan struct{} // closed once sess (or sessErr) is set
 	sessOnce  sync.Once
 	sessErr   error
@@ -109,6 +110,7 @@ func New(conn ConnectionInfo, sess *session.Session, opts Options) (*Server, err
 		done:   make(chan struct{}),
 
 		sessReady: make(chan struct{}),
+		listening: make(chan struct{}),
 	}
 	if sess != nil {
 		srv.SetSession(sess, nil)
@@ -128,6 +130,11 @@ func (s *Server) SetSession(sess *session.Session, err error) {
 		close(s.sessReady)
 	})
 }
+
+// Listening returns a channel closed once Serve has bound the sockets: a
+// caller building the session in the background can wait for it, so that
+// the kernel answers its first kernel_info_request sooner.
+func (s *Server) Listening() <-chan struct{} { return s.listening }
 
 // session waits for the session.
 func (s *Server) session() (*session.Session, error) {
@@ -178,6 +185,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		}
 	}
 	s.log.Printf("listening: shell %s, %s", s.conn.Addr(s.conn.ShellPort), runtime.Version())
+	close(s.listening)
 	s.publish(nil, wire.Status, wire.StatusContent{ExecutionState: wire.StateStarting})
 
 	if s.opts.HandleSIGINT {

@@ -47,6 +47,7 @@ func runKernel(args []string) error {
 	// kernel_info_request meanwhile, and cells wait for it.
 	sessc := make(chan *session.Session, 1)
 	go func() {
+		<-srv.Listening()
 		sess, err := newKernelSession()
 		if err != nil {
 			log.Printf("gopherlab: kernel: %v", err)
