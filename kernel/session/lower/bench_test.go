@@ -49,3 +49,16 @@ func BenchmarkColdImportFmt(b *testing.B) {
 		Preload("fmt")
 	}
 }
+
+// BenchmarkColdImportMP measures the first import of runtime/mp (from its
+// sources, with golang.org/x/sys/unix and its standard library imports).
+func BenchmarkColdImportMP(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		srcImporter.Lock()
+		srcImporter.imp = nil
+		srcImporter.pkgs = nil
+		srcImporter.errs = nil
+		srcImporter.Unlock()
+		Preload("github.com/gopherlab/gopherlab/runtime/mp")
+	}
+}

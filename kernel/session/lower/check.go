@@ -324,18 +324,16 @@ func (stdImporter) Import(path string) (*types.Package, error) {
 
 // ImportFrom imports a standard library package from compiler export data
 // (go list -export, fast once the build cache holds the standard library),
-// or, when the go command is not usable, from the sources in GOROOT. It
-// caches what it imported.
-func (stdImporter) ImportFrom(path, dir string, mode types.ImportMode) (pkg *types.Package, err error) {
-	if !isStd(path) {
-		return nil, errNotStd
-	}
-	if fi, err := os.Stat(filepath.Join(build.Default.GOROOT, "src", filepath.FromSlash(path))); err != nil || !fi.IsDir() {
-		// Not in the installed Go: do not ask the go command.
-		return nil, errNotStd
-	}
+// or, when the go command is not usable, from the sources in GOROOT; and a
+// package compiled into the kernel from its sources when they are present.
+// It caches what it imported.
+func (stdImporter) ImportFrom(path, dir string, mode types.ImportMode) (*types.Package, error) {
 	srcImporter.Lock()
 	defer srcImporter.Unlock()
+	return importLocked(path)
+}
+
+func importLocked(path string) (pkg *types.Package, err error) {
 	if pkg := srcImporter.pkgs[path]; pkg != nil {
 		return pkg, nil
 	}
@@ -358,6 +356,19 @@ func (stdImporter) ImportFrom(path, dir string, mode types.ImportMode) (pkg *typ
 			srcImporter.pkgs[path] = pkg
 		}
 	}()
+	if path == "unsafe" {
+		return types.Unsafe, nil
+	}
+	if !isStd(path) {
+		if dir := moduleDir(path); dir != "" {
+			return importModule(path, dir)
+		}
+		return nil, errNotStd
+	}
+	if fi, err := os.Stat(filepath.Join(build.Default.GOROOT, "src", filepath.FromSlash(path))); err != nil || !fi.IsDir() {
+		// Not in the installed Go: do not ask the go command.
+		return nil, errNotStd
+	}
 	return srcImporter.imp.ImportFrom(path, "", 0)
 }
 
@@ -389,9 +400,10 @@ func isStd(path string) bool {
 	return !strings.Contains(first, ".") && !strings.HasPrefix(path, "internal/") && !strings.Contains(path, "/internal/")
 }
 
-// Preload imports the named standard library packages into the shared
-// importer, so that the first cell importing them is checked quickly. It is
-// safe to call in a goroutine; unknown paths are ignored.
+// Preload imports the named packages (of the standard library, or compiled
+// into the kernel such as runtime/mp) into the shared importer, so that the
+// first cell importing them is checked quickly. It is safe to call in a
+// goroutine; unknown paths are ignored.
 func Preload(paths ...string) {
 	for _, p := range paths {
 		stdImporter{}.ImportFrom(p, "", 0)

@@ -1,0 +1,139 @@
+package lower
+
+import (
+	"bufio"
+	"go/ast"
+	"go/build"
+	"go/parser"
+	"go/types"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+)
+
+// The packages of this module (runtime/mp, kernel/display) and of its
+// dependencies are compiled into the kernel. When their sources are where
+// the kernel was built from, cells that import them are type-checked
+// against them; otherwise imports of them stay "anything goes".
+
+var module struct {
+	once sync.Once
+	path string            // module path, "" when the source tree is absent
+	root string            // directory of go.mod
+	deps map[string]string // module path of a dependency to its directory
+}
+
+func loadModule() {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return
+	}
+	root := filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..", ".."))
+	f, err := os.Open(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, "module ") {
+			module.path = strings.Trim(strings.TrimSpace(strings.TrimPrefix(line, "module ")), `"`)
+			break
+		}
+	}
+	module.root = root
+	module.deps = make(map[string]string)
+	modcache := os.Getenv("GOMODCACHE")
+	if modcache == "" {
+		gopath := os.Getenv("GOPATH")
+		if gopath == "" {
+			gopath = build.Default.GOPATH
+		}
+		modcache = filepath.Join(strings.Split(gopath, string(os.PathListSeparator))[0], "pkg", "mod")
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Replace != nil {
+				d = d.Replace
+			}
+			if filepath.IsAbs(d.Path) || d.Version == "" {
+				continue
+			}
+			module.deps[d.Path] = filepath.Join(modcache, escapeModulePath(d.Path)+"@"+d.Version)
+		}
+	}
+}
+
+// escapeModulePath escapes upper case letters as the module cache does.
+func escapeModulePath(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if 'A' <= r && r <= 'Z' {
+			b.WriteByte('!')
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// moduleDir returns the source directory of a non-standard package compiled
+// into the kernel, or "".
+func moduleDir(path string) string {
+	module.once.Do(loadModule)
+	if module.path == "" {
+		return ""
+	}
+	if path == module.path || strings.HasPrefix(path, module.path+"/") {
+		return filepath.Join(module.root, filepath.FromSlash(strings.TrimPrefix(path, module.path)))
+	}
+	best := ""
+	for mp := range module.deps {
+		if (path == mp || strings.HasPrefix(path, mp+"/")) && len(mp) > len(best) {
+			best = mp
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return filepath.Join(module.deps[best], filepath.FromSlash(strings.TrimPrefix(path, best)))
+}
+
+// importModule type-checks the exported API of a package of the module or
+// of one of its dependencies from source (function bodies are skipped).
+// The caller holds srcImporter's lock.
+func importModule(path, dir string) (*types.Package, error) {
+	bp, err := build.Default.ImportDir(dir, 0)
+	if err != nil {
+		return nil, err
+	}
+	fset := srcImporter.fset
+	var files []*ast.File
+	for _, name := range bp.GoFiles {
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	conf := types.Config{
+		Importer:         lockedImporter{},
+		IgnoreFuncBodies: true,
+		FakeImportC:      true,
+		Error:            func(error) {}, // the package compiled: ignore what the checker misses
+	}
+	pkg, _ := conf.Check(path, fset, files, nil)
+	return pkg, nil
+}
+
+// lockedImporter imports for a package being checked by importModule,
+// with srcImporter's lock already held.
+type lockedImporter struct{}
+
+func (lockedImporter) Import(path string) (*types.Package, error) {
+	return importLocked(path)
+}
+
