@@ -136,4 +136,3 @@ type lockedImporter struct{}
 func (lockedImporter) Import(path string) (*types.Package, error) {
 	return importLocked(path)
 }
-
