@@ -88,8 +88,20 @@ func (l *Launcher) SetInterp(in *interp.Interpreter) { l.in = in }
 func (l *Launcher) Name(target reflect.Value) (string, error) {
 	name, err := Resolve(target)
 	var te *TargetError
-	if err == nil || l.in == nil || errors.As(err, &te) && te.Target != "" {
+	switch {
+	case l.in == nil || errors.As(err, &te) && te.Target != "":
 		return name, err // named, or refused for a reason the mark gives
+	case err == nil:
+		// The mark names what was written; check it is that function and not
+		// a local variable of the same name holding a closure.
+		if kind, id := inspect(target); kind == kindLiteral || kind == kindDeclared && declName(l.in, id) != name {
+			_, err := identify(target, l.in)
+			if err == nil {
+				err = &TargetError{Reason: "mp: " + name + " here is not the top-level function " + name + ": a child process cannot run it. " + how}
+			}
+			return "", err
+		}
+		return name, nil
 	}
 	return identify(target, l.in)
 }

@@ -265,11 +265,14 @@ func TestRefusedTargets(t *testing.T) {
 	nb.declare(tutorialDecls)
 	nb.declare(`type T struct{}
 
-func (T) Work() {}`)
+func (T) Work() {}
+
+func shadow() {}`)
 	for _, tt := range []struct{ cell, want string }{
 		{`f := func() {}; err := mp.NewProcess(f).Start(); fmt.Print(err)`, "f is a variable"},
 		{`err := mp.NewProcess(func() { fmt.Println("x") }).Start(); fmt.Print(err)`, "cannot run a function literal"},
 		{`err := mp.NewProcess(T{}.Work).Start(); fmt.Print(err)`, "method value"},
+		{`shadow := func() { fmt.Println("closure") }; fmt.Print(mp.NewProcess(shadow).Start())`, "cannot run"},
 	} {
 		out, err := nb.run(context.Background(), tt.cell)
 		if err != nil {
