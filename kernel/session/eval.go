@@ -39,9 +39,15 @@ func (s *Session) eval(ctx context.Context, src string) (reflect.Value, error) {
 	}()
 	select {
 	case <-finished:
+		if ctx.Err() != nil {
+			// Stopped: the evaluation may have ended early because of it.
+			s.stopped = true
+			return reflect.Value{}, ctx.Err()
+		}
 		return v, err
 	case <-ctx.Done():
 	}
+	s.stopped = true
 	for range 5 {
 		stop()
 		select {
@@ -54,9 +60,16 @@ func (s *Session) eval(ctx context.Context, src string) (reflect.Value, error) {
 	return reflect.Value{}, ctx.Err()
 }
 
-// waitAbandoned waits for an interrupted evaluation still running, for a
-// while: one blocked for good (a sync.Mutex locked twice) is left behind.
+// waitAbandoned waits, for a while, for an interrupted evaluation still
+// running and for the goroutines of the stopped cell: one blocked for good
+// in compiled code is left behind.
 func (s *Session) waitAbandoned() {
+	if s.stopped {
+		// The goroutines of the stopped cell end at their next step;
+		// wait for them so that they are done with the interpreter.
+		s.stopped = false
+		s.live.wait(time.Second)
+	}
 	if s.abandoned == nil {
 		return
 	}

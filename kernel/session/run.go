@@ -692,23 +692,20 @@ func applyEdits(src []byte, edits []edit) []byte {
 }
 
 // goEdits rewrites the go statements in n so that a panic in the new
-// goroutine is recovered and reported instead of ending the kernel:
+// goroutine is recovered and reported instead of ending the kernel, and the
+// defer statements of a cell's own statements (outside function literals)
+// so that they run when the cell ends:
 //
-//	go f(a, b)  ->  { __glf, __gla0, __gla1 := f, a, b; go func() { defer __glrecover("..."); __glf(__gla0, __gla1) }() }
+//	go f(a, b)     ->  {__glrt.Go("cell line 3", false, f, a, b)}
+//	defer f(a...)  ->  {__glrt.Defer("cell line 4", true, f, a)}
 //
-// The function and arguments are evaluated where the go statement stood,
-// as Go does; constant arguments stay in place so that they keep their
-// untyped constant types. Lines are kept.
+// The function and arguments are evaluated where the statement stood, as Go
+// does, and handed to compiled code, which calls the function in a new
+// goroutine under a recover (a recover in interpreted code would not run
+// once the cell is stopped), or keeps it for the end of the cell. Lines are
+// kept.
 func (s *Session) goEdits(fset *token.FileSet, base int, n ast.Node, where string) []edit {
 	var edits []edit
-	s.stMu.Lock()
-	consts := map[string]bool{}
-	for name, d := range s.st.decls {
-		if d.kind == kConst {
-			consts[name] = true
-		}
-	}
-	s.stMu.Unlock()
 	off := func(p token.Pos) int { return fset.Position(p).Offset - base }
 	topDefers := map[ast.Stmt]bool{}
 	if b, ok := n.(*ast.BlockStmt); ok && where == "" {
@@ -750,15 +747,19 @@ func (s *Session) goEdits(fset *token.FileSet, base int, n ast.Node, where strin
 		}
 		start, end := off(stmt.Pos()), off(stmt.End())
 		funStart, funEnd := off(call.Fun.Pos()), off(call.Fun.End())
-		type arg struct {
-			start, end int
-			inline     bool
-		}
+		type arg struct{ start, end int }
 		var args []arg
 		for _, a := range call.Args {
-			args = append(args, arg{off(a.Pos()), off(a.End()), isConstExpr(a, consts) && fset.Position(a.Pos()).Line == fset.Position(a.End()).Line})
+			args = append(args, arg{off(a.Pos()), off(a.End())})
 		}
 		ellipsis := call.Ellipsis.IsValid()
+		builtin := false
+		if id, ok := call.Fun.(*ast.Ident); ok && builtins[id.Name] {
+			if !isDefer {
+				return true // go println(...): nothing of the cell's can panic
+			}
+			builtin = true
+		}
 		edits = append(edits, edit{start: start, end: end, gen: func(cur []byte, pos func(int) int) string {
 			piece := func(s, e int) string {
 				a, b := pos(s), pos(e)
@@ -768,55 +769,40 @@ func (s *Session) goEdits(fset *token.FileSet, base int, n ast.Node, where strin
 				return string(cur[a:b])
 			}
 			var b strings.Builder
-			b.WriteString("{ __glf := ")
-			b.WriteString(piece(funStart, funEnd))
-			b.WriteString("; ")
-			callArgs := make([]string, len(args))
-			for i, a := range args {
-				if a.inline {
-					callArgs[i] = piece(a.start, a.end)
-					continue
+			switch {
+			case builtin:
+				// defer close(ch): a builtin is no value; its arguments
+				// are evaluated when the cell ends.
+				fmt.Fprintf(&b, "__glrt.Defer(%q, false, func() { %s })", at, piece(off(call.Pos()), off(call.End())))
+			default:
+				name := "Go"
+				if isDefer {
+					name = "Defer"
 				}
-				name := fmt.Sprintf("__gla%d", i)
-				fmt.Fprintf(&b, "%s := %s; ", name, piece(a.start, a.end))
-				callArgs[i] = name
-			}
-			dots := ""
-			if ellipsis {
-				dots = "..."
-			}
-			if isDefer {
-				fmt.Fprintf(&b, "__glrt.Defer(%q, func() { __glf(%s%s) }); ", at, strings.Join(callArgs, ", "), dots)
-			} else {
-				fmt.Fprintf(&b, "go func() { defer __glrecover(%q); __glf(%s%s) }(); ", at, strings.Join(callArgs, ", "), dots)
+				fmt.Fprintf(&b, "__glrt.%s(%q, %v, %s", name, at, ellipsis, piece(funStart, funEnd))
+				for _, a := range args {
+					b.WriteString(", ")
+					b.WriteString(piece(a.start, a.end))
+				}
+				b.WriteString(")")
 			}
 			orig := piece(start, end)
-			for i := strings.Count(b.String(), "\n"); i < strings.Count(orig, "\n"); i++ {
-				b.WriteByte('\n')
+			text := b.String()
+			for i := strings.Count(text, "\n"); i < strings.Count(orig, "\n"); i++ {
+				text += "\n"
 			}
-			b.WriteString("}")
-			return b.String()
+			return "{" + text + "}"
 		}})
 		return true
 	})
 	return edits
 }
 
-// isConstExpr reports whether e is built only from literals and constants.
-func isConstExpr(e ast.Expr, consts map[string]bool) bool {
-	switch e := e.(type) {
-	case *ast.BasicLit:
-		return true
-	case *ast.Ident:
-		return consts[e.Name] || e.Name == "true" || e.Name == "false" || e.Name == "nil"
-	case *ast.ParenExpr:
-		return isConstExpr(e.X, consts)
-	case *ast.UnaryExpr:
-		return e.Op != token.AND && e.Op != token.ARROW && isConstExpr(e.X, consts)
-	case *ast.BinaryExpr:
-		return isConstExpr(e.X, consts) && isConstExpr(e.Y, consts)
-	}
-	return false
+// builtins are the predeclared functions, which are not values.
+var builtins = map[string]bool{
+	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
+	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true, "new": true,
+	"panic": true, "print": true, "println": true, "real": true, "recover": true,
 }
 
 // compileError turns a parse error into a cell error.

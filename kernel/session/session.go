@@ -108,9 +108,12 @@ type Session struct {
 	result   *Result
 	deferred []deferred // defer statements of the running cell
 
+	slot      int // slot of the session's sync types, -1 for none
 	stopper   stopper
 	stopOK    bool
 	abandoned chan struct{} // an interrupted evaluation still running
+	stopped   bool          // the last evaluation was stopped
+	live      liveGoroutines
 
 	cancelMu sync.Mutex
 	cancelCh chan struct{} // closed when the running cell is cancelled
@@ -144,7 +147,11 @@ func New(opts Options) (*Session, error) {
 	if err := in.Use(lower.Symbols); err != nil {
 		return nil, fmt.Errorf("session: load newer stdlib symbols: %w", err)
 	}
-	if err := in.Use(s.overrides()); err != nil {
+	over := s.overrides()
+	if syms := s.claimSlot(); syms != nil {
+		over["sync/sync"] = syms
+	}
+	if err := in.Use(over); err != nil {
 		return nil, fmt.Errorf("session: load overrides: %w", err)
 	}
 	if err := in.Use(symbols.Symbols); err != nil {
@@ -368,11 +375,8 @@ func (s *Session) runtimeSymbols() interp.Exports {
 				s.setResult(&Result{Data: data})
 			}),
 			"GoPanic": reflect.ValueOf(s.goPanic),
-			"Defer": reflect.ValueOf(func(where string, f func()) {
-				s.resMu.Lock()
-				s.deferred = append(s.deferred, deferred{where, f})
-				s.resMu.Unlock()
-			}),
+			"Go":      reflect.ValueOf(s.goCall),
+			"Defer":   reflect.ValueOf(s.deferCall),
 		},
 	}
 }
@@ -454,5 +458,6 @@ func (s *Session) Close() error {
 	if s.stopOK {
 		s.stopper.arm()()
 	}
+	s.releaseSlot()
 	return err
 }
