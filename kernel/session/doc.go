@@ -43,7 +43,8 @@
 // cell with one [*Error] whose traceback names the functions and cell lines.
 // go statements are rewritten so that a panic in the goroutine is recovered
 // and reported on stderr of the running cell, or of the next cell when none
-// runs; so are functions given to time.AfterFunc and context.AfterFunc.
+// runs; so are functions given to time.AfterFunc, context.AfterFunc and
+// sync.WaitGroup.Go.
 // os.Exit and log.Fatal end the cell with an "Exit" error. A cell whose
 // goroutines all wait on channels, select or sync for ever ends with Go's
 // "all goroutines are asleep - deadlock!" (a goroutine waiting for a timer,
@@ -52,10 +53,15 @@
 // channel operations — and its goroutines; the session keeps its state. A
 // defer at the top of a cell runs when the cell ends.
 //
-// Known limits: a goroutine blocked for ever inside compiled code (a
-// sync.Mutex locked twice, a WaitGroup never done) is reported as a
-// deadlock but stays blocked; (*log.Logger).Fatal (a method, which cannot
-// be replaced) still exits the process.
+// Cells get their own sync.Mutex and sync.WaitGroup (same methods) whose
+// Lock and Wait give up when the cell is stopped, so that a deadlocked
+// cell leaves no goroutine behind.
+//
+// Known limits: a goroutine blocked for ever in other compiled code (a
+// sync.RWMutex, a network read) is reported as a deadlock when it is, but
+// stays blocked; (*log.Logger).Fatal (a method, which cannot be replaced)
+// still exits the process; a panic's cell line is the one yaegi reports,
+// which is sometimes the statement before the faulty one.
 //
 // # Output and input
 //

@@ -374,7 +374,6 @@ func (s *Session) runtimeSymbols() interp.Exports {
 				data[mime] = content
 				s.setResult(&Result{Data: data})
 			}),
-			"GoPanic": reflect.ValueOf(s.goPanic),
 			"Go":      reflect.ValueOf(s.goCall),
 			"Defer":   reflect.ValueOf(s.deferCall),
 		},
@@ -423,11 +422,6 @@ func (d displaySink) Clear(wait bool) error {
 const prelude = `import __glrt "gopherlab/rt"
 func __glshow(v ...any) {
 	__glrt.Show(v...)
-}
-func __glrecover(where string) {
-	if r := recover(); r != nil {
-		__glrt.GoPanic(where, r)
-	}
 }
 `
 
