@@ -85,6 +85,8 @@ func currentLauncher() Launcher {
 //     and waiting, so that Start only has to send it the target: the target
 //     runs well under a millisecond after Start. The waiting child is an
 //     idle process; it exits with the parent or when the method changes.
+//     It has the environment and standard output the parent had when it
+//     started (just after the previous Start).
 //
 // "fork" is not available: a Go program cannot fork safely. Custom
 // launchers ([SetLauncher]) make their own choice.
