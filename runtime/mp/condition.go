@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"sync/atomic"
 	"time"
 
@@ -20,16 +21,31 @@ import (
 // lock; its methods are safe for concurrent use by goroutines and
 // processes.
 //
-// As with sync.Cond, Wait may return although the state has not changed
-// the way the waiter wants (another waiter may have been first): always
-// wait in a loop, or use [Condition.WaitFor].
+// Notify wakes the longest-waiting waiters, and only waiters that were
+// waiting when it was called. Still, as with sync.Cond, the state may have
+// changed again by the time a woken waiter holds the lock: wait in a loop,
+// or use [Condition.WaitFor]. At most 252 processes and goroutines can
+// wait at once.
 type Condition struct {
-	seg     *shm.Segment
-	seq     *uint32 // futex word: changes on every Notify
-	waiting *uint32 // waiters not yet notified
-	tokens  *uint32 // notifications not yet taken by a waiter
-	lock    *Lock
+	seg  *shm.Segment
+	lock *Lock
 }
+
+// Condition segment layout: the next ticket, the number of waiters, and
+// waiter slots of condSlotSize bytes: state (the futex word a waiter
+// sleeps on), ticket (arrival order) and the waiter's process identity.
+// Slots are taken, notified and freed with the lock held.
+const (
+	condTicket   = 0
+	condWaiting  = 4
+	condSlots    = 64
+	condSlotSize = 16
+	condMaxSlots = (lockSegmentSize - condSlots) / condSlotSize
+
+	slotFree     = 0
+	slotWaiting  = 1
+	slotNotified = 2
+)
 
 var errZeroCondition = errors.New("mp: use of a Condition not made by mp.NewCondition")
 
@@ -41,16 +57,20 @@ func NewCondition(lock *Lock) *Condition {
 	} else if lock.m == nil {
 		panic(errZeroLock)
 	}
-	return conditionAt(mustSegment(lockSegmentSize), lock)
-}
-
-func conditionAt(seg *shm.Segment, lock *Lock) *Condition {
-	return &Condition{seg: seg, seq: seg.Uint32(0), waiting: seg.Uint32(4), tokens: seg.Uint32(8), lock: lock}
+	return &Condition{seg: mustSegment(lockSegmentSize), lock: lock}
 }
 
 func (c *Condition) valid() {
-	if c == nil || c.seq == nil {
+	if c == nil || c.seg == nil {
 		panic(errZeroCondition)
+	}
+}
+
+func (c *Condition) u32(off int) *uint32 { return c.seg.Uint32(off) }
+
+func (c *Condition) holding(what string) {
+	if c.lock.Owner() != os.Getpid() {
+		panic(fmt.Errorf("mp: Condition.%s without holding its lock: call c.Lock() first and c.Unlock() after", what))
 	}
 }
 
@@ -64,7 +84,7 @@ func (c *Condition) Unlock() { c.valid(); c.lock.Unlock() }
 func (c *Condition) GetLock() *Lock { c.valid(); return c.lock }
 
 // Wait unlocks the Condition's lock, sleeps until a Notify or NotifyAll
-// reaches this waiter, and locks it again before returning. The calling
+// picks this waiter, and locks it again before returning. The calling
 // process must hold the lock: Wait panics otherwise.
 func (c *Condition) Wait() { c.WaitTimeout(-1) }
 
@@ -73,42 +93,43 @@ func (c *Condition) Wait() { c.WaitTimeout(-1) }
 // holds the lock again in both cases.
 func (c *Condition) WaitTimeout(d time.Duration) bool {
 	c.valid()
-	if c.lock.Owner() != os.Getpid() {
-		panic(errors.New("mp: Condition.Wait without holding its lock: call c.Lock() first and c.Unlock() after"))
-	}
+	c.holding("Wait")
 	var deadline time.Time
 	if d >= 0 {
 		deadline = time.Now().Add(d)
 	}
-	atomic.AddUint32(c.waiting, 1)
-	c.lock.Unlock()
-	notified := false
-	for {
-		s := atomic.LoadUint32(c.seq)
-		if t := atomic.LoadUint32(c.tokens); t > 0 {
-			if atomic.CompareAndSwapUint32(c.tokens, t, t-1) {
-				notified = true
-				break
-			}
-			continue
+	slot := -1
+	for i := range condMaxSlots {
+		if atomic.LoadUint32(c.u32(condSlots+i*condSlotSize)) == slotFree {
+			slot = condSlots + i*condSlotSize
+			break
 		}
+	}
+	if slot < 0 {
+		panic(fmt.Errorf("mp: more than %d waiters on one Condition", condMaxSlots))
+	}
+	state := c.u32(slot)
+	atomic.StoreUint32(c.u32(slot+4), atomic.AddUint32(c.u32(condTicket), 1))
+	atomic.StoreUint64(c.seg.Uint64(slot+8), shm.Self())
+	atomic.StoreUint32(state, slotWaiting)
+	atomic.AddUint32(c.u32(condWaiting), 1)
+	c.lock.Unlock()
+	for atomic.LoadUint32(state) == slotWaiting {
 		wait := time.Duration(-1)
 		if d >= 0 {
 			if wait = time.Until(deadline); wait <= 0 {
 				break
 			}
 		}
-		shm.Wait(c.seq, s, wait)
+		shm.Wait(state, slotWaiting, wait)
 	}
 	c.lock.Lock()
+	// With the lock held, Notify cannot pick this slot any more.
+	notified := atomic.LoadUint32(state) == slotNotified
 	if !notified {
-		// Timed out. Notify, which runs under the lock, may have moved
-		// this waiter to the notified ones meanwhile: take its token.
-		if t := atomic.LoadUint32(c.tokens); t > 0 && atomic.CompareAndSwapUint32(c.tokens, t, t-1) {
-			return true
-		}
-		atomic.AddUint32(c.waiting, ^uint32(0))
+		atomic.AddUint32(c.u32(condWaiting), ^uint32(0))
 	}
+	atomic.StoreUint32(state, slotFree)
 	return notified
 }
 
@@ -132,36 +153,53 @@ func (c *Condition) WaitFor(cond func() bool, d time.Duration) bool {
 	return true
 }
 
-// Notify wakes one waiter, if any. The caller must hold the lock.
+// Notify wakes the longest-waiting waiter, if any. The caller must hold
+// the lock.
 func (c *Condition) Notify() { c.NotifyN(1) }
 
 // NotifyAll wakes every waiter. The caller must hold the lock.
 func (c *Condition) NotifyAll() { c.NotifyN(math.MaxInt32) }
 
-// NotifyN wakes up to n waiters. The caller must hold the lock: NotifyN
-// panics otherwise.
+// NotifyN wakes the n longest-waiting waiters (all of them if fewer).
+// Waiters in processes that died are skipped. The caller must hold the
+// lock: NotifyN panics otherwise.
 func (c *Condition) NotifyN(n int) {
 	c.valid()
-	if c.lock.Owner() != os.Getpid() {
-		panic(errors.New("mp: Condition.Notify without holding its lock: call c.Lock() first and c.Unlock() after"))
+	c.holding("Notify")
+	type waiter struct {
+		slot   int
+		ticket uint32
 	}
-	w := atomic.LoadUint32(c.waiting)
-	k := uint32(min(n, int(w)))
-	if k == 0 {
-		return
+	var ws []waiter
+	// Tickets wrap around: order them relative to the next ticket, so
+	// that the oldest comes first.
+	next := atomic.LoadUint32(c.u32(condTicket)) + 1
+	for i := range condMaxSlots {
+		slot := condSlots + i*condSlotSize
+		if atomic.LoadUint32(c.u32(slot)) != slotWaiting {
+			continue
+		}
+		if !shm.Alive(atomic.LoadUint64(c.seg.Uint64(slot + 8))) {
+			atomic.StoreUint32(c.u32(slot), slotFree)
+			atomic.AddUint32(c.u32(condWaiting), ^uint32(0))
+			continue
+		}
+		ws = append(ws, waiter{slot, atomic.LoadUint32(c.u32(slot+4)) - next})
 	}
-	atomic.AddUint32(c.waiting, -k)
-	atomic.AddUint32(c.tokens, k)
-	atomic.AddUint32(c.seq, 1)
-	shm.Wake(c.seq, int(k))
+	sort.Slice(ws, func(i, j int) bool { return ws[i].ticket < ws[j].ticket })
+	for _, w := range ws[:min(n, len(ws))] {
+		atomic.StoreUint32(c.u32(w.slot), slotNotified)
+		atomic.AddUint32(c.u32(condWaiting), ^uint32(0))
+		shm.Wake(c.u32(w.slot), 1)
+	}
 }
 
 // String describes c, for instance "Condition(2 waiting)".
 func (c *Condition) String() string {
-	if c == nil || c.seq == nil {
+	if c == nil || c.seg == nil {
 		return "Condition(invalid)"
 	}
-	return fmt.Sprintf("Condition(%d waiting)", atomic.LoadUint32(c.waiting))
+	return fmt.Sprintf("Condition(%d waiting)", atomic.LoadUint32(c.u32(condWaiting)))
 }
 
 const kindCondition = "mp.Condition"
@@ -180,12 +218,12 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return conditionAt(seg, lk.(*Lock)), nil
+		return &Condition{seg: seg, lock: lk.(*Lock)}, nil
 	})
 }
 
 func (c *Condition) share() (string, []*os.File, []byte, error) {
-	if c == nil || c.seq == nil {
+	if c == nil || c.seg == nil {
 		return "", nil, nil, errZeroCondition
 	}
 	_, lf, meta, err := c.lock.share()

@@ -1,6 +1,7 @@
 package mp
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -69,4 +70,108 @@ func TestConditionNotifyOne(t *testing.T) {
 	c.Unlock()
 	mustPanic(t, "without holding its lock", func() { c.Wait() })
 	mustPanic(t, "without holding its lock", c.Notify)
+}
+
+// TestConditionNotifierDoesNotSteal checks that a notifier that waits
+// right after notifying does not take the notification it sent.
+func TestConditionNotifierDoesNotSteal(t *testing.T) {
+	c := NewCondition(nil)
+	done := make(chan bool, 1)
+	go func() {
+		c.Lock()
+		done <- c.WaitTimeout(10 * time.Second)
+		c.Unlock()
+	}()
+	for {
+		c.Lock()
+		s := c.String()
+		c.Unlock()
+		if s == "Condition(1 waiting)" {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	c.Lock()
+	c.Notify()
+	if c.WaitTimeout(20 * time.Millisecond) {
+		t.Error("the notifier took its own notification")
+	}
+	c.Unlock()
+	if !<-done {
+		t.Error("the waiter was not notified")
+	}
+}
+
+func TestConditionNotifyOrder(t *testing.T) {
+	c := NewCondition(nil)
+	order := make(chan int, 3)
+	for i := range 3 {
+		go func() {
+			c.Lock()
+			c.Wait()
+			order <- i
+			c.Unlock()
+		}()
+		for { // wait until goroutine i waits, so that arrival order is i
+			c.Lock()
+			s := c.String()
+			c.Unlock()
+			if s == fmt.Sprintf("Condition(%d waiting)", i+1) {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	for i := range 3 {
+		c.Lock()
+		c.Notify()
+		c.Unlock()
+		if got := <-order; got != i {
+			t.Errorf("Notify %d woke waiter %d, want the longest waiting, %d", i, got, i)
+		}
+	}
+}
+
+func init() {
+	helpers["cond-wait"] = func(objs []any, args []string) int {
+		c := objs[0].(*Condition)
+		c.Lock()
+		c.Wait()
+		c.Unlock()
+		return 0
+	}
+}
+
+// TestConditionSkipsDeadWaiter checks that Notify does not spend itself on
+// a waiter whose process was killed.
+func TestConditionSkipsDeadWaiter(t *testing.T) {
+	c := NewCondition(nil)
+	waitFor := func(n int) {
+		for {
+			c.Lock()
+			s := c.String()
+			c.Unlock()
+			if s == fmt.Sprintf("Condition(%d waiting)", n) {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	child := startHelper(t, "cond-wait", nil, c)
+	waitFor(1)
+	child.Process.Kill()
+	child.Wait()
+	done := make(chan bool, 1)
+	go func() {
+		c.Lock()
+		done <- c.WaitTimeout(10 * time.Second)
+		c.Unlock()
+	}()
+	waitFor(2)
+	c.Lock()
+	c.Notify()
+	c.Unlock()
+	if !<-done {
+		t.Error("Notify went to the killed waiter")
+	}
 }
