@@ -36,6 +36,8 @@ type rewriter struct {
 	// funcRanges holds the range-over-function loops, which become
 	// closures.
 	funcRanges map[*ast.RangeStmt]bool
+	// parents maps each node of the cell to its parent.
+	parents map[ast.Node]ast.Node
 }
 
 // lowerPackages are the packages whose functions Rewrite replaces by
@@ -74,6 +76,7 @@ func Rewrite(cell []byte, context [][]byte) (out []byte, helpers []byte, err err
 		used:       make(map[string]bool),
 		labels:     make(map[ast.Stmt]*ast.LabeledStmt),
 		funcRanges: make(map[*ast.RangeStmt]bool),
+		parents:    make(map[ast.Node]ast.Node),
 	}
 	r.run()
 	if r.err != nil {
@@ -177,7 +180,16 @@ func (r *rewriter) mustType(t types.Type, at token.Pos, what string) (string, bo
 }
 
 func (r *rewriter) run() {
+	var stack []ast.Node
 	ast.Inspect(r.a.file, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return false
+		}
+		if len(stack) > 0 {
+			r.parents[n] = stack[len(stack)-1]
+		}
+		stack = append(stack, n)
 		if ls, ok := n.(*ast.LabeledStmt); ok {
 			r.labels[ls.Stmt] = ls
 		}
@@ -609,7 +621,7 @@ func (r *rewriter) rangeStmt(rs *ast.RangeStmt) {
 	}
 	switch u := tv.Type.Underlying().(type) {
 	case *types.Basic:
-		if u.Info()&types.IsInteger != 0 || (u.Info()&types.IsUntyped != 0 && u.Info()&types.IsNumeric != 0 && tv.Value != nil) {
+		if u.Info()&types.IsInteger != 0 {
 			r.rangeInt(rs, tv)
 		}
 	case *types.Signature:
@@ -696,22 +708,118 @@ func (r *rewriter) rangeFunc(rs *ast.RangeStmt, sig *types.Signature) {
 		params = append(params, name+" "+ts)
 	}
 	label := r.labels[rs]
-	r.funcBody(rs, label)
+	returns := r.funcBody(rs, label)
 	if r.err != nil {
 		return
 	}
 	r.funcRanges[rs] = true
+	prefix, after := "", ""
+	if len(returns) > 0 {
+		prefix, after = r.lowerReturns(rs, returns)
+		if r.err != nil {
+			return
+		}
+	}
 	if label != nil {
 		r.replace(label.Pos(), label.Colon+1, "")
 	}
-	r.replace(rs.For, rs.X.Pos(), "")
+	r.replace(rs.For, rs.X.Pos(), prefix)
 	r.replace(rs.X.End(), rs.Body.Lbrace+1, "(func("+strings.Join(params, ", ")+") bool {"+assigns.String())
-	r.replace(rs.Body.Rbrace, rs.Body.Rbrace+1, "return true})")
+	r.replace(rs.Body.Rbrace, rs.Body.Rbrace+1, "return true})"+after)
+}
+
+// lowerReturns turns the return statements in the body of a
+// range-over-function loop into assignments to variables declared before
+// the loop (prefix) and a return after it (after).
+func (r *rewriter) lowerReturns(rs *ast.RangeStmt, returns []*ast.ReturnStmt) (prefix, after string) {
+	// The enclosing function, and no range-over-function loop on the way.
+	var sig *types.Signature
+	for n := r.parents[rs]; n != nil && sig == nil; n = r.parents[n] {
+		switch n := n.(type) {
+		case *ast.RangeStmt:
+			if r.isFuncRange(n) {
+				r.fail(returns[0].Pos(), "return inside nested loops over functions (iterators); set a variable and break instead")
+				return
+			}
+		case *ast.FuncLit:
+			sig, _ = r.a.info.Types[n].Type.(*types.Signature)
+			if sig == nil {
+				return
+			}
+		case *ast.FuncDecl:
+			if fn, ok := r.a.info.Defs[n.Name].(*types.Func); ok {
+				sig = fn.Type().(*types.Signature)
+			} else {
+				return
+			}
+		}
+	}
+	if sig == nil {
+		r.fail(returns[0].Pos(), "return inside a loop over a function (iterator) outside a function")
+		return
+	}
+	id := r.off(rs.For)
+	ret := fmt.Sprintf("__lower_ret%d", id)
+	var b strings.Builder
+	fmt.Fprintf(&b, "var %s bool; ", ret)
+	res := sig.Results()
+	named := res.Len() > 0 && res.At(0).Name() != ""
+	var vars []string
+	for k := 0; k < res.Len(); k++ {
+		if named {
+			if res.At(k).Name() == "_" {
+				r.fail(returns[0].Pos(), "return inside a loop over a function (iterator) in a function with a blank result")
+				return
+			}
+			vars = append(vars, res.At(k).Name())
+			continue
+		}
+		ts, ok := r.mustType(res.At(k).Type(), returns[0].Pos(), "return inside a loop over a function (iterator)")
+		if !ok {
+			return
+		}
+		v := fmt.Sprintf("__lower_r%d_%d", id, k)
+		vars = append(vars, v)
+		fmt.Fprintf(&b, "var %s %s; ", v, ts)
+	}
+	for _, rt := range returns {
+		if len(rt.Results) == 0 {
+			r.replace(rt.Return, rt.Return+6, fmt.Sprintf("{ %s = true; return false }", ret))
+			continue
+		}
+		if len(rt.Results) == len(vars) && !named {
+			// One assignment each to the fresh variables: yaegi fails
+			// on "a, b = x, nil".
+			r.replace(rt.Return, rt.Results[0].Pos(), "{ "+vars[0]+" = ")
+			for k := 1; k < len(vars); k++ {
+				r.replace(rt.Results[k-1].End(), rt.Results[k].Pos(), "; "+vars[k]+" = ")
+			}
+		} else {
+			r.replace(rt.Return, rt.Results[0].Pos(), "{ "+strings.Join(vars, ", ")+" = ")
+		}
+		r.edits = append(r.edits, edit{r.off(rt.End()), r.off(rt.End()), fmt.Sprintf("; %s = true; return false }", ret)})
+	}
+	if named || res.Len() == 0 {
+		after = fmt.Sprintf("; if %s { return }", ret)
+	} else {
+		after = fmt.Sprintf("; if %s { return %s }", ret, strings.Join(vars, ", "))
+	}
+	return b.String(), after
+}
+
+// isFuncRange reports whether rs ranges over a function.
+func (r *rewriter) isFuncRange(rs *ast.RangeStmt) bool {
+	tv, ok := r.a.info.Types[rs.X]
+	if !ok || tv.Type == nil {
+		return false
+	}
+	_, ok = tv.Type.Underlying().(*types.Signature)
+	return ok
 }
 
 // funcBody rewrites break and continue of a range-over-function loop into
 // returns of its yield function, and rejects what a closure cannot do.
-func (r *rewriter) funcBody(rs *ast.RangeStmt, label *ast.LabeledStmt) {
+func (r *rewriter) funcBody(rs *ast.RangeStmt, label *ast.LabeledStmt) (returns []*ast.ReturnStmt) {
 	labelName := ""
 	if label != nil {
 		labelName = label.Label.Name
@@ -737,7 +845,11 @@ func (r *rewriter) funcBody(rs *ast.RangeStmt, label *ast.LabeledStmt) {
 			case *ast.FuncLit:
 				return false
 			case *ast.ReturnStmt:
-				r.fail(n.Pos(), "return inside a loop over a function (iterator); set a variable and break instead")
+				if closure {
+					r.fail(n.Pos(), "return inside nested loops over functions (iterators); set a variable and break instead")
+					return false
+				}
+				returns = append(returns, n)
 			case *ast.DeferStmt:
 				r.fail(n.Pos(), "defer inside a loop over a function (iterator)")
 			case *ast.BranchStmt:
@@ -798,6 +910,7 @@ func (r *rewriter) funcBody(rs *ast.RangeStmt, label *ast.LabeledStmt) {
 		})
 	}
 	walk(rs.Body, 0, 0, false)
+	return returns
 }
 
 // apply returns the cell with the edits made, keeping every line in place.
