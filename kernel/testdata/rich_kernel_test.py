@@ -183,6 +183,34 @@ class GopherlabRichTests(jupyter_kernel_test.KernelTests):
         self.assertEqual(late[0]["content"]["data"]["text/html"], "<i>late</i>")
         self.assertEqual(late[0]["parent_header"]["msg_id"], reply["parent_header"]["msg_id"])
 
+    @unittest.expectedFailure
+    def test_goroutine_output_attributed_to_its_cell(self):
+        """Known gap: output of a goroutine that outlives its cell goes to
+        whichever cell runs at the time, not to the cell that started it.
+        Needs the session to attribute goroutines to cells (see engineer
+        H4's report); remove expectedFailure then."""
+        a, _ = self.run_cell(DISPLAY + 'import ("fmt"; "time")\n'
+                             'go func() { time.Sleep(time.Second); fmt.Println("late line"); display.HTML("<i>late</i>") }()')
+        b, msgs = self.run_cell("time.Sleep(2 * time.Second)")
+        got = {}
+        for m in msgs:
+            if m["msg_type"] == "display_data":
+                got["display"] = m["parent_header"]["msg_id"]
+            if m["msg_type"] == "stream" and "late line" in m["content"]["text"]:
+                got["stream"] = m["parent_header"]["msg_id"]
+        deadline = time.time() + 3
+        while len(got) < 2 and time.time() < deadline:
+            try:
+                m = self.kc.get_iopub_msg(timeout=0.5)
+            except queue.Empty:
+                continue
+            if m["msg_type"] == "display_data":
+                got["display"] = m["parent_header"]["msg_id"]
+            if m["msg_type"] == "stream" and "late line" in m["content"]["text"]:
+                got["stream"] = m["parent_header"]["msg_id"]
+        cell_a = a["parent_header"]["msg_id"]
+        self.assertEqual(got, {"display": cell_a, "stream": cell_a})
+
 
 if __name__ == "__main__":
     unittest.main()
