@@ -17,6 +17,10 @@ func FuzzRewrite(f *testing.F) {
 		f.Add([]byte(c["cell"]), []byte(c["context"]))
 	}
 	f.Add([]byte("package main\nfunc main() { for i := range 3 { _ = i } }\n"), []byte(nil))
+	// Import the heavy packages of the seeds before fuzzing: a first import
+	// of runtime/mp from source can take longer than the fuzzing engine
+	// waits for one input.
+	Preload("fmt", "slices", "maps", "strings", "github.com/gopherlab/gopherlab/runtime/mp")
 	recoverPanics = false
 	defer func() { recoverPanics = true }()
 	f.Fuzz(func(t *testing.T, cell, context []byte) {
