@@ -50,9 +50,10 @@
 //
 //	construct                                    yaegi alone         with Rewrite
 //	for i := range n (Go 1.22)                   panics "nil type"   works (counter hidden, i per iteration)
-//	for x := range f, iterators (Go 1.23)        panics "nil type"   works; return, defer, goto in the body
-//	                                                                 and break/continue to an outer loop
-//	                                                                 are "not supported"
+//	for x := range f, iterators (Go 1.23)        panics "nil type"   works, with break, continue and return;
+//	                                                                 "not supported": defer and goto in the
+//	                                                                 body, break/continue to an outer loop,
+//	                                                                 return from nested iterator loops
 //	iter.Seq[T], iter.Seq2[K, V] types           unknown package     work (spelled as func types)
 //	iter.Pull                                    unknown package     not supported
 //	min, max (Go 1.21)                           undefined           work (constants stay constants)
@@ -96,6 +97,12 @@
 // evaluated outside any function (loop copies and counters get names unique
 // in the cell, because yaegi confuses a variable with a shadowing one of the
 // same name there).
+//
+// Type checking imports the standard library from compiler export data
+// (the go command and its build cache), or from GOROOT sources when the go
+// command is unusable, and packages compiled into the kernel (runtime/mp,
+// kernel/display) from their sources when the source tree the kernel was
+// built from is present; otherwise their uses are never reported.
 //
 // Known differences: yaegi prints the underlying type for %T of a named type
 // (float64 for a Celsius); helpers return []E or map[K]V converted back to
