@@ -1,12 +1,12 @@
 package kernel_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -149,13 +149,17 @@ fmt.Println("square:", square(7))`,
 func TestJupyterConsole(t *testing.T) {
 	env := jupyterEnv(t, "jupyter_console")
 	cmd := exec.Command("/usr/bin/jupyter", "console", "--kernel", "gopherlab", "--simple-prompt",
-		"--ZMQTerminalInteractiveShell.kernel_timeout=60")
+		"--ZMQTerminalInteractiveShell.kernel_timeout=120")
 	cmd.Env = env
 	cmd.Dir = t.TempDir()
 	cmd.Stdin = strings.NewReader("import \"fmt\"\nfmt.Println(\"hello from\", \"console\")\n20+22\n")
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = &out
+	out := &syncBuffer{}
+	cmd.Stdout = out
+	cmd.Stderr = out
+	// The console and the kernel it starts form one process group, ended
+	// together if the console hangs; the kernel may hold the output pipe.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -166,8 +170,8 @@ func TestJupyterConsole(t *testing.T) {
 		if err != nil {
 			t.Fatalf("jupyter console: %v\n%s", err, out.String())
 		}
-	case <-time.After(90 * time.Second):
-		cmd.Process.Kill()
+	case <-time.After(3 * time.Minute):
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-done
 		t.Fatalf("jupyter console did not finish\n%s", out.String())
 	}

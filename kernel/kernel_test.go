@@ -734,6 +734,11 @@ wait:
 }
 
 func testUnknownRequest(t *testing.T, p *proc, c *client) {
+	// Cells run on shell only.
+	id := c.send(c.control, wire.ExecuteRequest, map[string]any{"code": "1"})
+	if rep := c.reply(c.controlCh, id, 10*time.Second); content(rep)["status"] != "error" {
+		t.Errorf("execute_request on control: %s", rep.Content)
+	}
 	for _, ch := range []struct {
 		s zmq4.Socket
 		r chan *wire.Message

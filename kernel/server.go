@@ -303,6 +303,16 @@ func (s *Server) controlLoop() {
 			s.log.Printf("control: dropped message: %v", err)
 			continue
 		}
+		if m.Type() == wire.ExecuteRequest {
+			// Cells run one at a time, on shell; running one here would
+			// overlap the shell's.
+			s.log.Printf("control: refused execute_request")
+			s.reply(channel{s.control, &s.controlMu}, m, wire.ExecuteReply, wire.ErrorReplyContent{
+				Status: wire.StatusError, EName: "WrongChannel",
+				EValue: "execute_request belongs on the shell channel", Traceback: []string{},
+			})
+			continue
+		}
 		s.dispatch(s.control, &s.controlMu, m)
 	}
 }
