@@ -170,7 +170,7 @@ func panicText(r any) string {
 	case fmt.Stringer:
 		return v.String()
 	case string:
-		return v
+		return runtimeMessage(v)
 	}
 	return fmt.Sprintf("%v", r)
 }

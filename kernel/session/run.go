@@ -864,7 +864,7 @@ func (s *Session) yaegiError(ctx context.Context, src []byte, err error, check f
 		tb := []string{"panic: " + panicText(p.Value), "", "goroutine running the cell:"}
 		for _, f := range frames {
 			if f.fn == "main" {
-				tb = append(tb, "the cell", "\tcell line "+strconv.Itoa(f.line-1))
+				tb = append(tb, "the cell's statements", "\tnear cell line "+strconv.Itoa(f.line-1))
 				continue
 			}
 			tb = append(tb, funcName(f.fn)+"(...)", "\t"+s.frameWhere(f))
@@ -896,10 +896,15 @@ func (s *Session) frameWhere(f frame) string {
 	s.stMu.Lock()
 	d := s.st.decls[name]
 	s.stMu.Unlock()
-	if d != nil && d.cell != s.cellNumber() {
-		return fmt.Sprintf("line %d of the cell that declares %s", f.line-1, name)
+	// yaegi reports the start of the function rather than the statement
+	// that panicked, so name the declaration, which is exact.
+	if d != nil && (d.kind == kFunc || d.kind == kMethod) {
+		if d.cell != s.cellNumber() {
+			return fmt.Sprintf("in func %s, declared at line %d of an earlier cell", name, d.line)
+		}
+		return fmt.Sprintf("in func %s, declared at cell line %d", name, d.line)
 	}
-	return fmt.Sprintf("cell line %d", f.line-1)
+	return fmt.Sprintf("near cell line %d", f.line-1)
 }
 
 // checkError reports the errors of lower.Check.
