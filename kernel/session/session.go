@@ -374,8 +374,8 @@ func (s *Session) runtimeSymbols() interp.Exports {
 				data[mime] = content
 				s.setResult(&Result{Data: data})
 			}),
-			"Go":      reflect.ValueOf(s.goCall),
-			"Defer":   reflect.ValueOf(s.deferCall),
+			"Go":    reflect.ValueOf(s.goCall),
+			"Defer": reflect.ValueOf(s.deferCall),
 		},
 	}
 }
