@@ -69,7 +69,7 @@ func (c *Condition) valid() {
 func (c *Condition) u32(off int) *uint32 { return c.seg.Uint32(off) }
 
 func (c *Condition) holding(what string) {
-	if c.lock.Owner() != os.Getpid() {
+	if c.lock.Owner() != shm.Pid(shm.Self()) {
 		panic(fmt.Errorf("mp: Condition.%s without holding its lock: call c.Lock() first and c.Unlock() after", what))
 	}
 }

@@ -62,7 +62,7 @@ func goid() uint64 {
 }
 
 func (r *RLock) mine(g uint64) bool {
-	return r.m.Owner() == os.Getpid() && atomic.LoadUint64(r.gid) == g
+	return r.m.Owner() == shm.Pid(shm.Self()) && atomic.LoadUint64(r.gid) == g
 }
 
 // Lock locks r, waiting as long as needed, or adds one level if the
