@@ -10,7 +10,9 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -381,11 +383,45 @@ func chooseImporter(fset *token.FileSet) (imp types.ImporterFrom) {
 			imp = importer.ForCompiler(fset, "source", nil).(types.ImporterFrom)
 		}
 	}()
-	gc := importer.ForCompiler(fset, "gc", nil).(types.ImporterFrom)
+	gc := importer.ForCompiler(fset, "gc", lookupExport).(types.ImporterFrom)
 	if _, err := gc.ImportFrom("errors", "", 0); err == nil {
 		return gc
 	}
 	return importer.ForCompiler(fset, "source", nil).(types.ImporterFrom)
+}
+
+// exportFiles maps import paths to their export data files in the build
+// cache; guarded by srcImporter's lock.
+var exportFiles = make(map[string]string)
+
+// lookupExport finds the export data of a standard library package. One
+// go list run reports the package and all its dependencies, so a cold
+// import costs one run of the go command.
+func lookupExport(path string) (io.ReadCloser, error) {
+	if f := exportFiles[path]; f != "" {
+		return os.Open(f)
+	}
+	goCmd := filepath.Join(build.Default.GOROOT, "bin", "go")
+	if _, err := os.Stat(goCmd); err != nil {
+		if goCmd, err = exec.LookPath("go"); err != nil {
+			return nil, fmt.Errorf("lower: no go command: %w", err)
+		}
+	}
+	cmd := exec.Command(goCmd, "list", "-deps", "-export", "-f", "{{.ImportPath}}\t{{.Export}}", path)
+	cmd.Dir = filepath.Join(build.Default.GOROOT, "src")
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("lower: go list %s: %w", path, err)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if p, f, ok := strings.Cut(line, "\t"); ok && f != "" {
+			exportFiles[p] = f
+		}
+	}
+	if f := exportFiles[path]; f != "" {
+		return os.Open(f)
+	}
+	return nil, fmt.Errorf("lower: no export data for %s", path)
 }
 
 // isStd reports whether path names a package of the standard library.
