@@ -614,7 +614,25 @@ func (s *Session) lower(ctx context.Context, src, code []byte, open string, name
 	if open != "" {
 		file = append(file, "\n}"...)
 	}
-	out, helpers, err := lower.Rewrite(file, s.context(names))
+	type rewritten struct {
+		out, helpers []byte
+		err          error
+	}
+	done := make(chan rewritten, 1)
+	ctxFiles := s.context(names)
+	go func() {
+		// The first check of a package imports it from source, which can
+		// take seconds: an interrupt must not wait for it.
+		out, helpers, err := lower.Rewrite(file, ctxFiles)
+		done <- rewritten{out, helpers, err}
+	}()
+	var r rewritten
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		return nil, s.yaegiError(ctx, src, ctx.Err(), nil)
+	}
+	out, helpers, err := r.out, r.helpers, r.err
 	if err != nil {
 		var le *lower.Error
 		if errors.As(err, &le) {
