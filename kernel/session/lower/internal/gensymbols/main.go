@@ -8,14 +8,18 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/build"
 	"go/constant"
 	"go/format"
 	"go/importer"
 	"go/token"
 	"go/types"
+	"io"
 	"log"
 	"math/big"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"path"
 	"runtime"
 	"sort"
@@ -45,8 +49,27 @@ func main() {
 	}
 	sort.Strings(list)
 
+	// One go list run finds the export data of every package.
+	args := append([]string{"list", "-export", "-f", "{{.ImportPath}}\t{{.Export}}"}, list...)
+	cmd := exec.Command(filepath.Join(build.Default.GOROOT, "bin", "go"), args...)
+	cmd.Stderr = os.Stderr
+	listed, err := cmd.Output()
+	if err != nil {
+		log.Fatalf("go list: %v", err)
+	}
+	exports := make(map[string]string)
+	for _, line := range strings.Split(string(listed), "\n") {
+		if p, f, ok := strings.Cut(line, "\t"); ok && f != "" {
+			exports[p] = f
+		}
+	}
 	fset := token.NewFileSet()
-	imp := importer.ForCompiler(fset, "gc", nil)
+	imp := importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
+		if f := exports[path]; f != "" {
+			return os.Open(f)
+		}
+		return nil, fmt.Errorf("no export data for %s", path)
+	})
 	var body, imports bytes.Buffer
 	usesConstant := false
 	for _, p := range list {
