@@ -79,9 +79,10 @@
 //	non-generic names newer than Go 1.22         missing             work with [Symbols] (bytes.Lines,
 //	  (bytes.Lines, os.OpenRoot, crypto/sha3,                        os.Root, crypto/sha3, structs, ...)
 //	  structs, testing/synctest)
-//	generic names of std other than slices,      missing             "not supported in notebook cells yet"
-//	  maps, cmp (sync.OnceValue, atomic.Pointer,
-//	  errors.AsType, packages unique and weak)
+//	sync.OnceValue, sync.OnceValues (Go 1.21)    missing             work, as helpers
+//	other generic names of the standard library  missing             "not supported in notebook cells yet"
+//	  (atomic.Pointer, errors.AsType, packages
+//	  unique and weak)
 //	generic func, explicit type arguments        works               works
 //	generic func, inferred type arguments        often fails         works (type arguments made explicit)
 //	generic types, methods, constraints, any     work                work

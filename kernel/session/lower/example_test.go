@@ -60,15 +60,15 @@ func main() {
 func ExampleRewrite_notSupported() {
 	cell := `package main
 
-import "sync"
+import "sync/atomic"
 
 func main() {
-	f := sync.OnceValue(func() int { return 1 })
-	_ = f
+	var p atomic.Pointer[int]
+	_ = p.Load()
 }
 `
 	_, _, err := lower.Rewrite([]byte(cell), nil)
 	fmt.Println(err)
 	// Output:
-	// 6:7: not supported in notebook cells yet: sync.OnceValue (the interpreter cannot use generic names of the standard library other than those of slices, maps and cmp)
+	// 6:8: not supported in notebook cells yet: atomic.Pointer (the interpreter cannot use generic names of the standard library other than those of slices, maps and cmp)
 }

@@ -49,7 +49,8 @@ func writeCase(file string, c testCase) error {
 // what the program printed.
 func runYaegi(context, helpers, out []byte) (stdout string, err error) {
 	var buf bytes.Buffer
-	i := interp.New(interp.Options{Stdout: &buf, Stderr: &buf})
+	var stderr bytes.Buffer // yaegi writes traces of recovered panics there
+	i := interp.New(interp.Options{Stdout: &buf, Stderr: &stderr})
 	if err := i.Use(stdlib.Symbols); err != nil {
 		return "", err
 	}

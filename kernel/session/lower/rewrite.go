@@ -42,7 +42,7 @@ type rewriter struct {
 
 // lowerPackages are the packages whose functions Rewrite replaces by
 // helpers.
-var lowerPackages = map[string]bool{"slices": true, "maps": true, "cmp": true, "strings": true, "iter": true}
+var lowerPackages = map[string]bool{"slices": true, "maps": true, "cmp": true, "strings": true, "iter": true, "sync": true}
 
 // Rewrite lowers constructs yaegi v0.16.1 cannot run. cell is a complete Go
 // source file (package main: imports, declarations, and the cell's
