@@ -70,5 +70,5 @@ func main() {
 	_, _, err := lower.Rewrite([]byte(cell), nil)
 	fmt.Println(err)
 	// Output:
-	// 6:8: not supported in notebook cells yet: atomic.Pointer (the interpreter cannot use generic names of the standard library other than those of slices, maps and cmp)
+	// 6:8: not supported in notebook cells yet: atomic.Pointer (the interpreter cannot use this generic name of the standard library; slices, maps, cmp and sync.OnceValue work)
 }

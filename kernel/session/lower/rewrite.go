@@ -337,7 +337,7 @@ func (r *rewriter) selector(s *ast.SelectorExpr) {
 		switch lookupSymbol(path, pkgName, name) {
 		case missing:
 			if isGeneric(r.a.info.Uses[s.Sel]) {
-				r.fail(s.Pos(), "%s.%s (the interpreter cannot use generic names of the standard library other than those of slices, maps and cmp)", x.Name, name)
+				r.fail(s.Pos(), "%s.%s (the interpreter cannot use this generic name of the standard library; slices, maps, cmp and sync.OnceValue work)", x.Name, name)
 			} else {
 				r.fail(s.Pos(), "%s.%s (the interpreter's standard library stops at Go 1.22)", x.Name, name)
 			}
