@@ -12,6 +12,7 @@ import (
 	"github.com/gopherlab/gopherlab/kernel"
 	"github.com/gopherlab/gopherlab/kernel/session"
 	"github.com/gopherlab/gopherlab/kernel/wire"
+	"github.com/gopherlab/gopherlab/kernel/worker"
 )
 
 // Benchmarks of the kernel binary through its sockets, with the Go client
@@ -86,7 +87,8 @@ func BenchmarkPrintOnce600KB(b *testing.B) {
 }
 
 // startInProcess serves a kernel in this process, for profiling the server
-// with go test -cpuprofile (set GOPHERLAB_BENCH_INPROCESS=1).
+// with go test -cpuprofile (set GOPHERLAB_BENCH_INPROCESS=1, or =procs to
+// enable processes from cells as the kernel command does).
 func startInProcess(b *testing.B) *proc {
 	conn := kernel.ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", Key: wire.NewID(), SignatureScheme: "hmac-sha256"}
 	var ports [5]int
@@ -102,6 +104,11 @@ func startInProcess(b *testing.B) *proc {
 	sess, err := session.New(session.Options{})
 	if err != nil {
 		b.Fatal(err)
+	}
+	if os.Getenv("GOPHERLAB_BENCH_INPROCESS") == "procs" {
+		if _, err := sess.EnableProcesses(worker.SelfCommand); err != nil {
+			b.Fatal(err)
+		}
 	}
 	lg := &syncBuffer{}
 	srv, err := kernel.New(conn, sess, kernel.Options{Log: log.New(lg, "gopherlab: ", 0)})

@@ -171,6 +171,9 @@ func TestJupyterConsole(t *testing.T) {
 			t.Fatalf("jupyter console: %v\n%s", err, out.String())
 		}
 	case <-time.After(3 * time.Minute):
+		// SIGQUIT makes the kernel print its goroutines to its log.
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGQUIT)
+		time.Sleep(2 * time.Second)
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-done
 		t.Fatalf("jupyter console did not finish\n%s", out.String())
