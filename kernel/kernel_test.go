@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -988,5 +989,30 @@ func testStreaming(t *testing.T, p *proc, c *client) {
 		case <-tm:
 			t.Fatal("no stream message within 10s")
 		}
+	}
+}
+
+// TestSIGQUITDump checks that SIGQUIT prints the kernel's goroutines to
+// its log (the original stderr), not into a cell, and ends the kernel.
+func TestSIGQUITDump(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the kernel binary; skipped under -short")
+	}
+	p := startKernel(t, "tcp")
+	newClient(t, p)
+	if err := p.cmd.Process.Signal(syscall.SIGQUIT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-p.done:
+		p.done <- err
+		if err == nil {
+			t.Error("kernel exited with status 0 after SIGQUIT")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("kernel still running 10s after SIGQUIT")
+	}
+	if !p.waitLog("SIGQUIT: goroutines:") || !strings.Contains(p.log.String(), "goroutine ") {
+		t.Errorf("no goroutine dump in the log:\n%s", p.log.String())
 	}
 }

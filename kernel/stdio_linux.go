@@ -7,8 +7,11 @@ import (
 	"io"
 	"log"
 	"os"
+	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -32,6 +35,17 @@ func (s *Server) captureStdio() error {
 	if err := debug.SetCrashOutput(logFile, debug.CrashOptions{}); err != nil {
 		s.log.Printf("set crash output: %v", err)
 	}
+	// Go prints a SIGQUIT goroutine dump to fd 2, which is now a pipe into
+	// the cells: print it to the log instead, then exit as Go would.
+	quit := make(chan os.Signal, 1)
+	signal.Notify(quit, syscall.SIGQUIT)
+	go func() {
+		<-quit
+		buf := make([]byte, 8<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		s.log.Printf("SIGQUIT: goroutines:\n%s", buf)
+		os.Exit(2)
+	}()
 	for _, fd := range []int{1, 2} {
 		r, w, err := os.Pipe()
 		if err != nil {
