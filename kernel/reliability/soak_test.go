@@ -1,0 +1,198 @@
+package reliability
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopherlab/gopherlab/kernel"
+	"github.com/gopherlab/gopherlab/kernel/wire"
+)
+
+// soakCell returns the i-th cell of the soak: mostly small statements and
+// output, with compile errors, panics and child processes mixed in, as a
+// learner's day of broken code.
+func soakCell(i int) (code string, ok bool) {
+	switch {
+	case i%97 == 3: // the first one during the warm-up
+		return "q := mp.NewProcess(bump, n)\nq.Start()\nq.Join()", true
+	case i%13 == 0:
+		return "x := ", false // compile error
+	case i%17 == 0:
+		return "var m map[string]int\nm[\"a\"] = 1", false // runtime panic
+	case i%5 == 0:
+		return fmt.Sprintf("s = fmt.Sprintf(\"cell %%d\", %d)\nfmt.Println(s)", i), true
+	default:
+		return "total++", true
+	}
+}
+
+// TestSoakExecutes runs 500 executes in a row (10,000 with
+// GOPHERLAB_SOAK=1) and checks that the kernel's resident memory after a
+// warm-up of a tenth of them grows by less than 10% to the end, that its
+// open file descriptors do not grow, and that every reply came.
+func TestSoakExecutes(t *testing.T) {
+	n := 500
+	if soak() {
+		n = 10000
+	}
+	p := startKernel(t)
+	c := newClient(t, p)
+	c.mustExecute(importMP)
+	c.mustExecute("func bump(n *mp.Value) { n.Add(1) }\nn := mp.NewValue(\"i\", 0)\ntotal := 0\ns := \"\"")
+	pid := p.cmd.Process.Pid
+	warm := n / 10
+	var rssWarm, rssPeak int64
+	var fdsWarm int
+	okCount, errCount, procs, wantTotal := 0, 0, 0, 0
+	for i := 1; i <= n; i++ {
+		code, ok := soakCell(i)
+		rep, _ := c.execute(code, 60*time.Second)
+		st := content(rep)["status"]
+		if ok != (st == wire.StatusOK) {
+			t.Fatalf("execute %d %q: status %v: %s", i, code, st, rep.Content)
+		}
+		if ok {
+			okCount++
+		} else {
+			errCount++
+		}
+		if code == "total++" {
+			wantTotal++
+		}
+		if strings.Contains(code, "mp.NewProcess") {
+			procs++
+		}
+		if i == warm {
+			rssWarm, fdsWarm = rss(t, pid), fds(pid)
+		}
+		if i > warm {
+			rssPeak = max(rssPeak, rss(t, pid))
+		}
+	}
+	out := c.mustExecute("fmt.Println(total, n.Load())")
+	if want := fmt.Sprintln(wantTotal, procs); out != want {
+		t.Errorf("after the soak: total, n = %q, want %q (a cell ran twice or not at all)", out, want)
+	}
+	rssEnd, fdsEnd := rss(t, pid), fds(pid)
+	growth := float64(rssEnd-rssWarm) / float64(rssWarm) * 100
+	t.Logf("soak: %d executes (%d ok, %d errors or panics, %d with a child process), all replied; kernel RSS %.1f MiB after %d (warm-up), %.1f MiB at the end (peak %.1f MiB): growth %+.1f%%; open fds %d -> %d",
+		n, okCount, errCount, procs, mib(rssWarm), warm, mib(rssEnd), mib(rssPeak), growth, fdsWarm, fdsEnd)
+	if growth >= 10 {
+		t.Errorf("kernel RSS grew by %.1f%% from execute %d to %d, want < 10%%", growth, warm, n)
+	}
+	// The process-starting cells keep a worker ready: allow its pipes.
+	if fdsEnd > fdsWarm+8 {
+		t.Errorf("kernel open fds grew from %d to %d: a leak", fdsWarm, fdsEnd)
+	}
+}
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+// fds returns the number of open file descriptors of pid.
+func fds(pid int) int {
+	ents, _ := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
+	return len(ents)
+}
+
+// TestRestarts restarts the kernel 10 times (100 with GOPHERLAB_SOAK=1) on
+// one connection file, as jupyter_client does: each kernel runs a cell that
+// starts child processes and shares memory, gets shutdown_request with
+// restart true, and exits; afterwards none of its processes is alive, its
+// five ports are free, /dev/shm has no new entry, and this process's own
+// file descriptors are back where they were.
+func TestRestarts(t *testing.T) {
+	n := 10
+	if soak() {
+		n = 100
+	}
+	bin := gopherlab(t)
+	dir := t.TempDir()
+	conn, cf := writeConn(t, dir)
+	shmBefore := shmEntries()
+	fdsBefore := openFDs()
+	children := 0
+	for i := 0; i < n; i++ {
+		p := &proc{cmd: exec.Command(bin, "kernel", cf), log: &syncBuffer{}, conn: conn, done: make(chan error, 1)}
+		p.cmd.Dir = dir
+		p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
+		if err := p.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		go func() { p.done <- p.cmd.Wait() }()
+		c := newClient(t, p)
+		c.mustExecute(importMP)
+		out := c.mustExecute("func bump(n *mp.Value, l *mp.Lock) { l.Lock(); n.Add(1); l.Unlock() }\n" +
+			"n := mp.NewValue(\"i\", 0)\nl := mp.NewLock()\nvar ps []*mp.Process\n" +
+			"for i := 0; i < 2; i++ { ps = append(ps, mp.NewProcess(bump, n, l)) }\n" +
+			"for _, q := range ps { q.Start() }\nfor _, q := range ps { q.Join() }\nfmt.Println(n.Load())")
+		if strings.TrimSpace(out) != "2" {
+			t.Errorf("restart %d: cell printed %q, want 2", i, out)
+		}
+		kids := descendants(p.cmd.Process.Pid)
+		children += len(kids)
+		id := c.send(c.control, wire.ShutdownRequest, map[string]any{"restart": true})
+		rep := c.reply(c.controlCh, id, 20*time.Second)
+		if content(rep)["restart"] != true {
+			t.Errorf("restart %d: shutdown reply %s", i, rep.Content)
+		}
+		err, ok := p.wait(20 * time.Second)
+		if !ok {
+			p.kill()
+			t.Fatalf("restart %d: kernel still running 20 s after shutdown_request; log:\n%s", i, p.log.String())
+		}
+		if err != nil {
+			t.Errorf("restart %d: kernel exit: %v; log:\n%s", i, err, p.log.String())
+		}
+		c.close()
+		if left := waitGone(kids, 10*time.Second); len(left) > 0 {
+			t.Errorf("restart %d: children %v of the kernel still alive after it exited", i, left)
+		}
+		if busy := busyPorts(conn); len(busy) > 0 {
+			t.Errorf("restart %d: ports %v still bound after the kernel exited", i, busy)
+		}
+		for name := range shmEntries() {
+			if !shmBefore[name] {
+				t.Errorf("restart %d: new /dev/shm entry %s", i, name)
+			}
+		}
+	}
+	// Closed zmq4 sockets release their descriptors asynchronously.
+	var fdsAfter int
+	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(50 * time.Millisecond) {
+		if fdsAfter = openFDs(); fdsAfter <= fdsBefore+2 {
+			break
+		}
+	}
+	if fdsAfter > fdsBefore+2 {
+		t.Errorf("this process has %d open fds after %d kernel sessions, %d before: the client side leaks", fdsAfter, n, fdsBefore)
+	}
+	t.Logf("restarts: %d kernels on one connection file, each with a cell starting and joining 2 children (%d processes alive at shutdown), shutdown_request restart=true: every one exited, no process left, ports free, no /dev/shm entry, client fds %d -> %d",
+		n, children, fdsBefore, fdsAfter)
+}
+
+// busyPorts returns the ports of conn that cannot be bound, waiting up to
+// 5 s for them to be released.
+func busyPorts(conn kernel.ConnectionInfo) []int {
+	var busy []int
+	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+		busy = busy[:0]
+		for _, port := range []int{conn.ShellPort, conn.IOPubPort, conn.StdinPort, conn.ControlPort, conn.HBPort} {
+			l, err := net.Listen("tcp", net.JoinHostPort(conn.IP, strconv.Itoa(port)))
+			if err != nil {
+				busy = append(busy, port)
+				continue
+			}
+			l.Close()
+		}
+		if len(busy) == 0 || time.Since(start) > 5*time.Second {
+			return busy
+		}
+	}
+}
+
