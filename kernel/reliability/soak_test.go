@@ -195,4 +195,3 @@ func busyPorts(conn kernel.ConnectionInfo) []int {
 		}
 	}
 }
-
