@@ -6,6 +6,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -57,6 +58,9 @@ func runKernel(args []string) error {
 	}()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
+	ctx, orphaned := context.WithCancel(ctx)
+	defer orphaned()
+	go watchParent(ctx, orphaned)
 	err = srv.Serve(ctx)
 	if errors.Is(err, kernel.ErrServerClosed) || errors.Is(err, context.Canceled) {
 		err = nil
@@ -84,6 +88,35 @@ func runKernel(args []string) error {
 	}
 	os.Exit(0)
 	return nil
+}
+
+// watchParent calls orphaned when the process that started the kernel (the
+// Jupyter server, nbclient, jupyter console) goes away without shutting it
+// down, as ipykernel's parent poller does: an orphaned kernel would otherwise
+// live on with its child processes and shared memory. The parent is the one
+// jupyter_client names in JPY_PARENT_PID, or else the process that started
+// this one.
+func watchParent(ctx context.Context, orphaned func()) {
+	ppid := os.Getppid()
+	jpy, _ := strconv.Atoi(os.Getenv("JPY_PARENT_PID"))
+	t := time.NewTicker(500 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		gone := ppid != 1 && os.Getppid() != ppid
+		if jpy > 1 && syscall.Kill(jpy, 0) == syscall.ESRCH {
+			gone = true
+		}
+		if gone {
+			log.Printf("gopherlab: kernel: the process that started the kernel exited; shutting down")
+			orphaned()
+			return
+		}
+	}
 }
 
 // newKernelSession returns the session of a kernel: standard library,

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestKernelExitsWithItsParent starts a kernel through a shell that exits a
+// second later, as a frontend that crashes would: the orphaned kernel must shut down
+// instead of living on with its children and shared memory.
+func TestKernelExitsWithItsParent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the gopherlab binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "gopherlab")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	conn := filepath.Join(dir, "kernel.json")
+	spec := fmt.Sprintf(`{"transport": "ipc", "ip": %q, "shell_port": 1, "iopub_port": 2,
+		"stdin_port": 3, "control_port": 4, "hb_port": 5, "key": "secret",
+		"signature_scheme": "hmac-sha256"}`, filepath.Join(dir, "k"))
+	if err := os.WriteFile(conn, []byte(spec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("sh", "-c", bin+" kernel "+conn+" >/dev/null 2>&1 & echo $!; sleep 1").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil {
+		t.Fatalf("pid %q: %v", out, err)
+	}
+	t.Cleanup(func() { _ = exec.Command("kill", "-9", strconv.Itoa(pid)).Run() })
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if !running(pid) {
+			return
+		}
+	}
+	t.Fatalf("kernel %d still runs 30 s after its parent exited", pid)
+}
+
+// running reports whether pid is a live process (not gone, not a zombie).
+func running(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 && i+2 < len(s) {
+		return s[i+2] != 'Z' && s[i+2] != 'X'
+	}
+	return true
+}
