@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 )
 
@@ -160,7 +159,26 @@ func joinLines(b []byte) (string, error) {
 	return strings.Join(lines, ""), nil
 }
 
-var validID = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
+// validID matches a valid nbformat cell id: 1 to 64 of [a-zA-Z0-9_-]. It is
+// a function rather than a compiled regexp because compiling `{1,64}` at
+// package init costs the kernel's start a millisecond.
+var validID idPattern
+
+type idPattern struct{}
+
+// MatchString reports whether id is a valid cell id.
+func (idPattern) MatchString(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // Parse parses an nbformat 4 notebook. Multi-line strings are joined; cells
 // without a valid id (nbformat before 4.5) get one derived from their index

@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"sort"
 	"strings"
+	"sync"
 )
 
 //go:embed lib.go.txt
@@ -19,8 +20,10 @@ type helper struct {
 	deps       []string // other helpers it uses
 }
 
-// helpers maps a helper's name ("__lower_slices_Sort") to its declaration.
-var helpers = parseLib()
+// libHelpers returns the map from a helper's name ("__lower_slices_Sort") to
+// its declaration. lib.go.txt is parsed on first use, not at package init,
+// which would delay every start of the kernel.
+var libHelpers = sync.OnceValue(parseLib)
 
 func parseLib() map[string]*helper {
 	fset := token.NewFileSet()
@@ -65,6 +68,7 @@ func helperSource(names map[string]bool) []byte {
 	if len(names) == 0 {
 		return nil
 	}
+	helpers := libHelpers()
 	all := make(map[string]bool)
 	var add func(string)
 	add = func(n string) {

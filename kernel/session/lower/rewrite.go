@@ -324,12 +324,12 @@ func (r *rewriter) selector(s *ast.SelectorExpr) {
 			r.fail(s.Pos(), "iter.%s", name)
 		}
 	case "slices", "maps":
-		if helpers["__lower_"+path+"_"+name] == nil {
+		if libHelpers()["__lower_"+path+"_"+name] == nil {
 			r.fail(s.Pos(), "%s.%s", path, name)
 		}
 	case "":
 	default:
-		if helpers["__lower_"+path+"_"+name] != nil {
+		if libHelpers()["__lower_"+path+"_"+name] != nil {
 			return
 		}
 		x := s.X.(*ast.Ident)
@@ -375,7 +375,7 @@ func (r *rewriter) call(c *ast.CallExpr) bool {
 		return true
 	}
 	hname := "__lower_" + path + "_" + name
-	h := helpers[hname]
+	h := libHelpers()[hname]
 	if h == nil {
 		return true // selector reports what slices and maps lack
 	}
