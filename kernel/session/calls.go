@@ -17,8 +17,10 @@ func (s *Session) goCall(where string, spread bool, f any, args ...any) {
 		return
 	}
 	s.live.add()
+	owner, _ := s.route.current() // the cell that starts the goroutine owns its output
 	go func() {
 		defer s.live.done()
+		defer s.route.adopt(owner)()
 		defer func() {
 			if r := recover(); r != nil {
 				s.goPanic(where, r)

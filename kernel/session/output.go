@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"runtime"
 	"sync"
 )
 
@@ -14,6 +15,42 @@ type router struct {
 	mu      sync.Mutex
 	out     Output
 	running bool
+	owners  map[uint64]Output // goroutines cells started -> their cell's Output
+}
+
+// adopt attributes the calling goroutine's output to out until leave is
+// called, so a goroutine that outlives its cell still writes into that cell.
+func (r *router) adopt(out Output) (leave func()) {
+	if out == nil {
+		return func() {}
+	}
+	id := goid()
+	r.mu.Lock()
+	if r.owners == nil {
+		r.owners = map[uint64]Output{}
+	}
+	r.owners[id] = out
+	r.mu.Unlock()
+	return func() {
+		r.mu.Lock()
+		delete(r.owners, id)
+		r.mu.Unlock()
+	}
+}
+
+// goid returns the id of the calling goroutine.
+func goid() uint64 {
+	var buf [40]byte
+	n := runtime.Stack(buf[:], false)
+	b := bytes.TrimPrefix(buf[:n], []byte("goroutine "))
+	var id uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + uint64(c-'0')
+	}
+	return id
 }
 
 func (r *router) set(out Output, running bool) {
@@ -25,6 +62,11 @@ func (r *router) set(out Output, running bool) {
 func (r *router) current() (Output, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if len(r.owners) > 0 {
+		if out, ok := r.owners[goid()]; ok {
+			return out, r.running
+		}
+	}
 	return r.out, r.running
 }
 

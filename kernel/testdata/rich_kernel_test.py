@@ -183,12 +183,9 @@ class GopherlabRichTests(jupyter_kernel_test.KernelTests):
         self.assertEqual(late[0]["content"]["data"]["text/html"], "<i>late</i>")
         self.assertEqual(late[0]["parent_header"]["msg_id"], reply["parent_header"]["msg_id"])
 
-    @unittest.expectedFailure
     def test_goroutine_output_attributed_to_its_cell(self):
-        """Known gap: output of a goroutine that outlives its cell goes to
-        whichever cell runs at the time, not to the cell that started it.
-        Needs the session to attribute goroutines to cells (see engineer
-        H4's report); remove expectedFailure then."""
+        """Output of a goroutine that outlives its cell goes to the cell that
+        started it, not to whichever cell runs at the time."""
         a, _ = self.run_cell(DISPLAY + 'import ("fmt"; "time")\n'
                              'go func() { time.Sleep(time.Second); fmt.Println("late line"); display.HTML("<i>late</i>") }()')
         b, msgs = self.run_cell("time.Sleep(2 * time.Second)")
