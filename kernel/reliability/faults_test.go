@@ -22,12 +22,12 @@ func TestReconnect(t *testing.T) {
 	p := startKernel(t)
 	c := newClient(t, p)
 	c.mustExecute(importMP)
-	c.mustExecute("func child() { time.Sleep(time.Second) }\ncount := 0")
+	c.mustExecute("func child() { time.Sleep(300 * time.Millisecond) }\ncount := 0")
 	cells := []string{
-		"time.Sleep(time.Second)\ncount++",
+		"time.Sleep(300 * time.Millisecond)\ncount++",
 		"for i := 0; i < 20000; i++ { fmt.Println(\"line\", i) }\ncount++",
 		"q := mp.NewProcess(child)\nq.Start()\nq.Join()\ncount++",
-		"time.Sleep(time.Second)\ncount++",
+		"time.Sleep(300 * time.Millisecond)\ncount++",
 	}
 	survived := 0
 	for round, cell := range cells {
@@ -59,11 +59,15 @@ func TestReconnect(t *testing.T) {
 
 // TestKernelSIGKILL kills the kernel with SIGKILL while cells' children
 // run (and one holds a lock): no child survives it and /dev/shm is as
-// before.
+// before. It does so once, 5 times with GOPHERLAB_SOAK=1.
 func TestKernelSIGKILL(t *testing.T) {
 	shmBefore := shmEntries()
+	rounds := 1
+	if soak() {
+		rounds = 5
+	}
 	killed := 0
-	for round := 0; round < 2; round++ {
+	for round := 0; round < rounds; round++ {
 		p := startKernel(t)
 		c := newClient(t, p)
 		c.mustExecute(importMP)
@@ -125,7 +129,7 @@ fmt.Println("all started")`))
 			t.Errorf("new /dev/shm entry %s after the kernel's SIGKILL", name)
 		}
 	}
-	t.Logf("faults: kernel SIGKILLed twice with children running (one holding a lock): %d children all gone, no /dev/shm entry", killed)
+	t.Logf("faults: kernel SIGKILLed %d times with children running (one holding a lock): %d children all gone, no /dev/shm entry", rounds, killed)
 }
 
 // TestChildKilledHoldingLock kills, with SIGKILL, a child that holds an
