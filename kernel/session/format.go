@@ -21,6 +21,13 @@ func formatValue(v any) string {
 
 const maxFormatDepth = 8
 
+// isNilInterface reports whether v, a cell's final value, is a nil
+// interface, including one yaegi wraps.
+func isNilInterface(v any) bool {
+	u := unwrapInterp(reflect.ValueOf(v))
+	return !u.IsValid() || u.Kind() == reflect.Interface && u.IsNil()
+}
+
 func writeValue(b *strings.Builder, v reflect.Value, depth int, top bool) {
 	v = unwrapInterp(v)
 	if !v.IsValid() {

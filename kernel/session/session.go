@@ -385,8 +385,13 @@ func (s *Session) runtimeSymbols() interp.Exports {
 // Markdown, SVG, PNG or JPEG method become rich results; for types a cell
 // declares, evalStmts calls those methods itself (yaegi's type switches
 // on interpreted types with methods are unreliable).
+//
+// A nil interface value (a nil error or any) shows no result, as IPython
+// shows nothing for None: a cell ending in p.Start() or os.Remove(path)
+// that succeeded shows nothing, and so does a variable holding a nil
+// error. A nil pointer, slice or map still shows nil: it has a type.
 func (s *Session) show(v ...any) {
-	if len(v) != 1 {
+	if len(v) != 1 || isNilInterface(v[0]) {
 		return
 	}
 	data, ok := display.Bundle(v[0])
