@@ -39,14 +39,17 @@
 // (kernel/session's EnableProcesses installs it):
 //
 //   - it lowers the declarations once per version ([Lower]) and starts
-//     workers that only evaluate them, and keeps one worker ready with the
-//     current declarations (Python's forkserver idea), so that Start sends
-//     the target to a process that is already waiting;
+//     workers that only evaluate them, and keeps workers ready with the
+//     current declarations (Python's forkserver idea), as many as the last
+//     cell started (2 to 8), so that Start sends the target to a process
+//     that is already waiting and a cell's processes start together;
 //   - all processes a cell starts write to one pipe per stream, which the
 //     kernel copies into that cell's output: their lines keep the order they
 //     were written in, and a daemon's later output still reaches the cell
 //     that started it (a worker started in advance receives its cell's pipes
-//     over a control socket when it is handed out);
+//     over a control socket when it is handed out); Join returns once what
+//     the process wrote has reached the cell (mp.Child.Watch), so a line
+//     the parent prints after Join comes after the child's;
 //   - [Launcher.CellDone] waits at the end of a cell for the non-daemon
 //     processes it started, as a Python program waits for its children at
 //     exit, and on interrupt stops them (SIGTERM, then SIGKILL) and says

@@ -28,8 +28,9 @@ import (
 const StatusEnv = "GOPHERLAB_WORKER_STATUS"
 
 // statusWait is how long CellDone waits for a worker to say whether it is a
-// daemon before it treats it as one. The cell's Start calls have returned by
-// then, and a worker says it right after Start returns.
+// daemon before it treats it as one. Process.Start reports it before it
+// returns (mp.Child.Watch), so this wait only matters for a worker handed
+// out by Child and not started by a Process.
 const statusWait = 500 * time.Millisecond
 
 // Grace is how long [Launcher.Stop] waits after SIGTERM before it kills
@@ -55,11 +56,13 @@ type Launcher struct {
 	stdout      io.Writer // the current cell's
 	stderr      io.Writer
 	cell        int
-	used        bool // a process was started: keep a worker ready from now on
-	warm        *child
-	warming     chan struct{} // closed when the worker being started in advance is ready
-	warmingSrc  string
-	starting    int // workers being started for Child
+	used        bool           // a process was started: keep workers ready from now on
+	warm        []*child       // workers started in advance and ready, oldest first
+	warming     map[string]int // workers being started in advance, by declarations
+	changed     chan struct{}  // closed (and replaced) when one of those is ready or failed
+	cellStarts  int            // processes the running cell started
+	lastStarts  int            // processes the last cell that started any started
+	starting    int            // workers being started for Child
 	children    map[*child]bool
 	closed      bool
 	lowSrc, low string     // the last source and its Lower
@@ -121,25 +124,39 @@ func (l *Launcher) Command() (*exec.Cmd, error) {
 // worker's output goes to the running cell.
 func (l *Launcher) Child() (*mp.Child, error) {
 	src := l.source()
+	var c *child
+	var stale []*child
 	l.mu.Lock()
-	if l.closed {
-		l.mu.Unlock()
-		return nil, errors.New("worker: the session is closed")
-	}
-	l.used = true
-	if l.warm == nil && l.warming != nil && l.warmingSrc == src {
-		ch := l.warming
+	for {
+		if l.closed {
+			l.mu.Unlock()
+			closeAll(stale)
+			return nil, errors.New("worker: the session is closed")
+		}
+		l.used = true
+		keep := l.warm[:0]
+		for _, w := range l.warm {
+			switch {
+			case w.src != src:
+				stale = append(stale, w)
+			case c == nil:
+				c = w
+			default:
+				keep = append(keep, w)
+			}
+		}
+		l.warm = keep
+		if c != nil || l.warming[src] == 0 {
+			break
+		}
+		ch := l.changedLocked() // one is being started: wait for it
 		l.mu.Unlock()
 		<-ch
 		l.mu.Lock()
 	}
-	c := l.warm
-	l.warm = nil
+	l.cellStarts++
 	l.mu.Unlock()
-	if c != nil && c.src != src {
-		c.close()
-		c = nil
-	}
+	closeAll(stale)
 	if c == nil {
 		l.mu.Lock()
 		l.starting++
@@ -172,7 +189,18 @@ func (l *Launcher) Child() (*mp.Child, error) {
 		return nil, fmt.Errorf("worker: give the worker the cell's output: %w", err)
 	}
 	l.children[c] = true
+	pipes := l.pipes
 	l.mu.Unlock()
+	c.child.Watch(c.setStatus, func() {
+		// Join returns once what the worker wrote has reached the cell.
+		select {
+		case <-c.done:
+		case <-time.After(2 * time.Second):
+		}
+		if pipes != nil {
+			pipes.drain()
+		}
+	})
 	go func() {
 		<-c.done
 		l.mu.Lock()
@@ -183,31 +211,66 @@ func (l *Launcher) Child() (*mp.Child, error) {
 	return c.child, nil
 }
 
-// Prestart starts a worker with the current declarations in the background
-// and keeps it for the next [mp.Process.Start], replacing one with older
-// declarations. It does nothing until the session has started a process.
-// It returns when the worker is ready (it has rebuilt the declarations), or
-// when the one being started by an earlier call is.
+// maxReady caps the number of workers kept ready.
+const maxReady = 8
+
+// Prestart starts workers with the current declarations in the background
+// and keeps them for the next [mp.Process.Start] calls, replacing those with
+// older declarations: as many as the last cell that started processes
+// started, at least 2 and at most 8, so that a cell starting several
+// processes gets them all at once. It does nothing until the session has
+// started a process. It returns when the workers it started, and those
+// being started by earlier calls, are ready.
 func (l *Launcher) Prestart() {
 	src := l.source()
 	l.mu.Lock()
-	if w := l.warming; w != nil {
-		l.mu.Unlock()
-		<-w // one is being started: wait for it
-		return
-	}
-	if !l.used || l.closed || l.noPrestart || l.inherit || l.warm != nil && l.warm.src == src {
+	if !l.used || l.closed || l.noPrestart || l.inherit {
 		l.mu.Unlock()
 		return
 	}
-	ch := make(chan struct{})
-	l.warming, l.warmingSrc = ch, src
-	old := l.warm
-	l.warm = nil
+	var stale []*child
+	keep := l.warm[:0]
+	for _, w := range l.warm {
+		if w.src == src {
+			keep = append(keep, w)
+		} else {
+			stale = append(stale, w)
+		}
+	}
+	l.warm = keep
+	want := max(2, l.lastStarts, l.cellStarts)
+	want = min(want, maxReady)
+	n := want - len(l.warm) - l.warming[src]
+	if n > 0 {
+		if l.warming == nil {
+			l.warming = map[string]int{}
+		}
+		l.warming[src] += n
+	}
 	l.mu.Unlock()
-	if old != nil {
-		old.close()
+	closeAll(stale)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l.prestartOne(src)
+		}()
 	}
+	wg.Wait()
+	l.mu.Lock()
+	for l.warming[src] > 0 && !l.closed {
+		ch := l.changedLocked()
+		l.mu.Unlock()
+		<-ch
+		l.mu.Lock()
+	}
+	l.mu.Unlock()
+}
+
+// prestartOne starts a worker with src, counted in l.warming, and keeps it
+// ready.
+func (l *Launcher) prestartOne(src string) {
 	c, err := l.start(src)
 	if err == nil {
 		if err = c.child.WaitReady(); err != nil {
@@ -215,16 +278,41 @@ func (l *Launcher) Prestart() {
 		}
 	}
 	l.mu.Lock()
-	l.warming = nil
+	if l.warming[src]--; l.warming[src] <= 0 {
+		delete(l.warming, src)
+	}
 	if err == nil {
-		if l.closed {
+		if l.closed || l.noPrestart {
 			defer c.close()
 		} else {
-			l.warm = c
+			l.warm = append(l.warm, c)
 		}
 	}
+	l.broadcastLocked()
 	l.mu.Unlock()
-	close(ch)
+}
+
+// changedLocked returns the channel closed at the next change of the
+// workers being started in advance; l.mu is held.
+func (l *Launcher) changedLocked() chan struct{} {
+	if l.changed == nil {
+		l.changed = make(chan struct{})
+	}
+	return l.changed
+}
+
+// broadcastLocked wakes those waiting on changedLocked; l.mu is held.
+func (l *Launcher) broadcastLocked() {
+	if l.changed != nil {
+		close(l.changed)
+		l.changed = nil
+	}
+}
+
+func closeAll(cs []*child) {
+	for _, c := range cs {
+		c.close()
+	}
 }
 
 // SetPrestart turns the worker kept ready (Python's forkserver idea) on,
@@ -233,14 +321,12 @@ func (l *Launcher) Prestart() {
 func (l *Launcher) SetPrestart(on bool) {
 	l.mu.Lock()
 	l.noPrestart = !on
-	warm := l.warm
+	var warm []*child
 	if !on {
-		l.warm = nil
+		warm, l.warm = l.warm, nil
 	}
 	l.mu.Unlock()
-	if !on && warm != nil {
-		warm.close()
-	}
+	closeAll(warm)
 }
 
 // Running returns the number of processes started through l that have not
@@ -250,8 +336,8 @@ func (l *Launcher) Running() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n := len(l.children) + l.starting
-	if l.warming != nil {
-		n++
+	for _, k := range l.warming {
+		n += k
 	}
 	return n
 }
@@ -262,6 +348,9 @@ func (l *Launcher) CellStart(stdout, stderr io.Writer) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.cell++
+	if l.cellStarts > 0 {
+		l.lastStarts, l.cellStarts = l.cellStarts, 0
+	}
 	l.stdout, l.stderr = stdout, stderr
 	if l.pipes != nil {
 		l.pipes.closeWriters()
@@ -289,9 +378,9 @@ func (l *Launcher) CellDone(ctx context.Context) error {
 	}
 	l.mu.Unlock()
 	for _, c := range kids {
-		// A worker says whether it is a daemon as its target starts, right
-		// after Start returns. One that does not runs a target of package mp
-		// itself (a Pool's worker, a daemon).
+		// Process.Start has said whether the worker is a daemon before it
+		// returned; a worker that Start did not use is treated as one once
+		// statusWait has passed.
 		select {
 		case <-c.known:
 		case <-c.done:
@@ -346,10 +435,9 @@ func (l *Launcher) Stop() {
 	l.warm = nil
 	pipes := l.pipes
 	l.pipes = nil
+	l.broadcastLocked()
 	l.mu.Unlock()
-	if warm != nil {
-		warm.close()
-	}
+	closeAll(warm)
 	l.stop(kids)
 	if pipes != nil {
 		pipes.closeWriters()
@@ -409,10 +497,11 @@ type child struct {
 	known  chan struct{} // closed when the status line arrived
 	done   chan struct{} // closed when the worker exited and its output was forwarded
 
-	mu     sync.Mutex
-	name   string
-	daemon bool
-	exited bool
+	mu        sync.Mutex
+	name      string
+	daemon    bool
+	statusSet bool
+	exited    bool
 }
 
 // lowered returns src prepared with [Lower], caching the last one.
@@ -529,10 +618,7 @@ func (l *Launcher) start(src string) (*child, error) {
 		br := bufio.NewReader(statusR)
 		if line, err := br.ReadString('\n'); err == nil {
 			name, daemon, _ := strings.Cut(strings.TrimSuffix(line, "\n"), "\x00")
-			c.mu.Lock()
-			c.name, c.daemon = name, daemon == "true"
-			c.mu.Unlock()
-			close(c.known)
+			c.setStatus(name, daemon == "true")
 		}
 		io.Copy(io.Discard, br) // end of file: the worker exited
 	}()
@@ -548,6 +634,20 @@ func (l *Launcher) start(src string) (*child, error) {
 		close(c.done)
 	}()
 	return c, nil
+}
+
+// setStatus records the name and daemon flag of the worker's process, which
+// Process.Start reports (through mp.Child.Watch) before it returns, and the
+// worker itself on its status pipe.
+func (c *child) setStatus(name string, daemon bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.statusSet {
+		return
+	}
+	c.statusSet = true
+	c.name, c.daemon = name, daemon
+	close(c.known)
 }
 
 func (c *child) isDaemon() bool {

@@ -67,6 +67,7 @@ type forwarder struct {
 	r    *os.File
 	w    io.Writer
 	mu   sync.Mutex
+	n    int64         // bytes forwarded so far; under mu
 	done chan struct{} // closed at end of file
 }
 
@@ -93,6 +94,7 @@ func (f *forwarder) run() {
 			n, err := unix.Read(int(fd), buf)
 			if n > 0 {
 				f.w.Write(buf[:n])
+				f.n += int64(n)
 				return true
 			}
 			if err == unix.EAGAIN {
@@ -109,22 +111,30 @@ func (f *forwarder) run() {
 	}
 }
 
-// drain waits until the pipe is empty and no read is being forwarded, or
-// the forwarder has ended.
+// drain waits until what was in the pipe when it was called has been
+// forwarded, or the forwarder has ended. Writes that come later do not
+// delay it.
 func (f *forwarder) drain() {
-	for i := 0; ; i++ {
+	f.mu.Lock()
+	n, err := pending(f.r)
+	target := f.n + int64(n)
+	f.mu.Unlock()
+	if err != nil || n == 0 {
+		return
+	}
+	for i := 0; i < 10000; i++ {
 		select {
 		case <-f.done:
 			return
 		default:
 		}
 		f.mu.Lock()
-		n, err := pending(f.r)
+		forwarded := f.n
 		f.mu.Unlock()
-		if err != nil || n == 0 || i > 5000 {
+		if forwarded >= target {
 			return
 		}
-		time.Sleep(time.Millisecond)
+		time.Sleep(200 * time.Microsecond)
 	}
 }
 

@@ -210,6 +210,9 @@ func (p *Process) launch() error {
 		}
 		return fmt.Errorf("mp: %s exited (%v) before running %s: %w", p.name, state, shortName(p.ref.Name), errNoMain)
 	}
+	if c.started != nil {
+		c.started(p.name, p.daemon)
+	}
 	p.started = true
 	p.child = c
 	p.pid = c.Pid()
@@ -254,6 +257,9 @@ func (p *Process) wait() {
 		}
 	}
 	p.child.conn.close()
+	if p.child.exited != nil {
+		p.child.exited()
+	}
 	p.mu.Lock()
 	p.state = state
 	p.failure = failure

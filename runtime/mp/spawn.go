@@ -123,6 +123,19 @@ type Child struct {
 	conn  *conn
 	used  bool
 	ready bool
+
+	started func(name string, daemon bool) // see Watch
+	exited  func()
+}
+
+// Watch asks the [Process] that uses c to call started with its name and
+// daemon flag when the target is about to run, before Start returns, and
+// exited when the child has exited, before Join (or any other wait)
+// returns. A [ChildSource] uses it to know which children a program must
+// wait for and to deliver a child's output before Join returns. Call it
+// before handing c out; either function may be nil.
+func (c *Child) Watch(started func(name string, daemon bool), exited func()) {
+	c.started, c.exited = started, exited
 }
 
 // StartChild starts cmd as an mp child: it passes one end of a new socket
