@@ -171,7 +171,14 @@ func TestJupyterConsole(t *testing.T) {
 			t.Fatalf("jupyter console: %v\n%s", err, out.String())
 		}
 	case <-time.After(3 * time.Minute):
-		// SIGQUIT makes the kernel print its goroutines to its log.
+		// SIGQUIT makes the kernel print its goroutines to its log. The
+		// kernel runs in a session of its own (jupyter_client starts it so):
+		// find it by its connection file, which lies in this test's runtime dir.
+		for _, kv := range cmd.Env {
+			if dir, ok := strings.CutPrefix(kv, "JUPYTER_RUNTIME_DIR="); ok {
+				exec.Command("pkill", "-QUIT", "-f", dir).Run()
+			}
+		}
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGQUIT)
 		time.Sleep(2 * time.Second)
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
