@@ -618,19 +618,25 @@ func (s *Session) lower(ctx context.Context, src, code []byte, open string, name
 		out, helpers []byte
 		err          error
 	}
-	done := make(chan rewritten, 1)
-	ctxFiles := s.context(names)
-	go func() {
-		// The first check of a package imports it from source, which can
-		// take seconds: an interrupt must not wait for it.
-		out, helpers, err := lower.Rewrite(file, ctxFiles)
-		done <- rewritten{out, helpers, err}
-	}()
 	var r rewritten
-	select {
-	case r = <-done:
-	case <-ctx.Done():
-		return nil, s.yaegiError(ctx, src, ctx.Err(), nil)
+	if s.lowerCannotChange(code) {
+		// What lower.Rewrite returns for a cell it leaves alone, without
+		// its type check and without a goroutine.
+		r.out = file
+	} else {
+		done := make(chan rewritten, 1)
+		ctxFiles := s.context(names)
+		go func() {
+			// The first check of a package imports it from source, which can
+			// take seconds: an interrupt must not wait for it.
+			out, helpers, err := lower.Rewrite(file, ctxFiles)
+			done <- rewritten{out, helpers, err}
+		}()
+		select {
+		case r = <-done:
+		case <-ctx.Done():
+			return nil, s.yaegiError(ctx, src, ctx.Err(), nil)
+		}
 	}
 	out, helpers, err := r.out, r.helpers, r.err
 	if err != nil {
@@ -656,6 +662,43 @@ func (s *Session) lower(ctx context.Context, src, code []byte, open string, name
 		}
 	}
 	return out, nil
+}
+
+// lowerCannotChange reports, from the tokens of code alone, that package
+// lower would return it unchanged, so that a trivial cell (`a := 1`) skips
+// lower's type check. It is conservative: lower rewrites only loops, index
+// and instantiation brackets, the builtins min, max, clear and new, uses of
+// imported packages and of the notebook's generic functions, and code with
+// none of these tokens has none of those.
+func (s *Session) lowerCannotChange(code []byte) bool {
+	var sc scanner.Scanner
+	fset := token.NewFileSet()
+	sc.Init(fset.AddFile("", -1, len(code)), code, nil, 0)
+	s.stMu.Lock()
+	defer s.stMu.Unlock()
+	if _, ok := s.st.imports["."]; ok {
+		return false
+	}
+	for {
+		_, tok, lit := sc.Scan()
+		switch tok {
+		case token.EOF:
+			return true
+		case token.ILLEGAL, token.FOR, token.RANGE, token.LBRACK:
+			return false
+		case token.IDENT:
+			switch lit {
+			case "min", "max", "clear", "new":
+				return false
+			}
+			if _, ok := s.st.imports[lit]; ok {
+				return false
+			}
+			if d := s.st.decls[lit]; d != nil && d.kind == kFunc && strings.Contains(d.text, "[") {
+				return false
+			}
+		}
+	}
 }
 
 // edit replaces bytes [start, end) of a cell with text; start == end
