@@ -258,6 +258,44 @@ fmt.Println("main end")
 	}
 }
 
+// TestJoinDeliversOutput checks that Join returns after what the child
+// wrote has reached the cell: a line the parent prints after Join comes
+// after all the child's lines, as in a Python program whose children share
+// its stdout.
+func TestJoinDeliversOutput(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(tutorialDecls)
+	nb.declare(`func say(n int) {
+	for i := 0; i < 300; i++ {
+		fmt.Printf("child %d line %d of a few dozen bytes\n", n, i)
+	}
+}`)
+	out, err := nb.run(context.Background(), `
+for i := 0; i < 12; i++ {
+	p := mp.NewProcess(say, i)
+	if err := p.Start(); err != nil { panic(err) }
+	if err := p.Join(); err != nil { panic(err) }
+	fmt.Println("parent after join", i)
+}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want strings.Builder
+	for n := 0; n < 12; n++ {
+		for i := 0; i < 300; i++ {
+			fmt.Fprintf(&want, "child %d line %d of a few dozen bytes\n", n, i)
+		}
+		fmt.Fprintf(&want, "parent after join %d\n", n)
+	}
+	if out != want.String() {
+		i := 0
+		for i < len(out) && i < len(want.String()) && out[i] == want.String()[i] {
+			i++
+		}
+		t.Errorf("output differs from the order of writes at byte %d: got %q, want %q", i, out[i:min(len(out), i+120)], want.String()[i:min(want.Len(), i+120)])
+	}
+}
+
 // TestRefusedTargets checks that targets a child cannot find are refused
 // before any process starts, with the reason.
 func TestRefusedTargets(t *testing.T) {
@@ -416,7 +454,6 @@ fmt.Println("cell end")`, nb.source())); err != nil {
 	if _, err := nb.in.Eval("p.Join()"); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(50 * time.Millisecond) // the pipe drains after the exit
 	if got := first.String(); got != "cell end\ndaemon done\n" {
 		t.Errorf("first cell output = %q, want the daemon's line in it", got)
 	}
