@@ -25,7 +25,7 @@ func TestReconnect(t *testing.T) {
 	c.mustExecute("func child() { time.Sleep(300 * time.Millisecond) }\ncount := 0")
 	cells := []string{
 		"time.Sleep(300 * time.Millisecond)\ncount++",
-		"for i := 0; i < 20000; i++ { fmt.Println(\"line\", i) }\ncount++",
+		"for i := 0; i < 5000; i++ { fmt.Println(\"line\", i) }\ncount++",
 		"q := mp.NewProcess(child)\nq.Start()\nq.Join()\ncount++",
 		"time.Sleep(300 * time.Millisecond)\ncount++",
 	}
@@ -54,7 +54,7 @@ func TestReconnect(t *testing.T) {
 		}
 		survived++
 	}
-	t.Logf("faults: %d disconnects in the middle of a cell (sleep, 20,000 lines of output, child process) with new sockets after each: kernel working every time", survived)
+	t.Logf("faults: %d disconnects in the middle of a cell (sleep, 5,000 lines of output, child process) with new sockets after each: kernel working every time", survived)
 }
 
 // TestKernelSIGKILL kills the kernel with SIGKILL while cells' children
