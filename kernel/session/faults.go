@@ -208,19 +208,26 @@ func (s *Session) watchDeadlock(ctx context.Context, cancel context.CancelCauseF
 	s.timers.until, s.timers.tick = time.Time{}, false
 	s.timers.mu.Unlock()
 
+	// Neither closing ch on cancellation nor the check costs a goroutine
+	// while the cell is short: a trivial cell hands nothing over.
+	var (
+		chMu      sync.Mutex
+		chStopped bool
+		chOnce    sync.Once
+	)
+	closeCh := func() { chOnce.Do(func() { close(ch) }) }
+	stopClose := context.AfterFunc(ctx, func() {
+		chMu.Lock()
+		defer chMu.Unlock()
+		if !chStopped {
+			closeCh()
+		}
+	})
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() {
+	watch := time.AfterFunc(300*time.Millisecond, func() {
 		defer wg.Done()
-		select {
-		case <-ctx.Done():
-			close(ch)
-			return
-		case <-done:
-			return
-		case <-time.After(300 * time.Millisecond):
-		}
 		tick := time.NewTicker(150 * time.Millisecond)
 		defer tick.Stop()
 		streak := 0
@@ -228,7 +235,6 @@ func (s *Session) watchDeadlock(ctx context.Context, cancel context.CancelCauseF
 		for {
 			select {
 			case <-ctx.Done():
-				close(ch)
 				return
 			case <-done:
 				return
@@ -255,10 +261,20 @@ func (s *Session) watchDeadlock(ctx context.Context, cancel context.CancelCauseF
 				cancel(errDeadlock)
 			}
 		}
-	}()
+	})
 	return func() {
+		if watch.Stop() {
+			wg.Done() // the check never started
+		}
 		close(done)
 		wg.Wait()
+		chMu.Lock()
+		if ctx.Err() != nil {
+			closeCh()
+		}
+		chStopped = true
+		chMu.Unlock()
+		stopClose()
 	}
 }
 
