@@ -380,13 +380,19 @@ func (l *Launcher) CellDone(ctx context.Context) error {
 	for _, c := range kids {
 		// Process.Start has said whether the worker is a daemon before it
 		// returned; a worker that Start did not use is treated as one once
-		// statusWait has passed.
-		select {
-		case <-c.known:
-		case <-c.done:
-		case <-ctx.Done():
-		case <-time.After(time.Until(latest(c.handed, begin).Add(statusWait))):
-			continue
+		// statusWait has passed. Ask first without the timer: once the
+		// wait for earlier children has outlasted statusWait, the timer is
+		// ready at once, and select would pick it half of the time.
+		if !c.hasStatus() {
+			select {
+			case <-c.known:
+			case <-c.done:
+			case <-ctx.Done():
+			case <-time.After(time.Until(latest(c.handed, begin).Add(statusWait))):
+				if !c.hasStatus() {
+					continue
+				}
+			}
 		}
 		if c.isDaemon() {
 			continue
@@ -648,6 +654,13 @@ func (c *child) setStatus(name string, daemon bool) {
 	c.statusSet = true
 	c.name, c.daemon = name, daemon
 	close(c.known)
+}
+
+// hasStatus reports whether the worker's name and daemon flag are known.
+func (c *child) hasStatus() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.statusSet
 }
 
 func (c *child) isDaemon() bool {

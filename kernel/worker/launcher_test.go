@@ -296,6 +296,30 @@ for i := 0; i < 12; i++ {
 	}
 }
 
+// TestCellWaitsForEveryChild starts non-daemon processes that outlive the
+// wait for the daemon flag: the cell ends after the last of them, whose
+// line is in the cell's output.
+func TestCellWaitsForEveryChild(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(tutorialDecls)
+	nb.declare(`func nap(n int) {
+	time.Sleep(time.Duration(600+100*n) * time.Millisecond)
+	fmt.Println("nap", n, "done")
+}`)
+	out, err := nb.run(context.Background(), `
+for i := 0; i < 4; i++ {
+	if err := mp.NewProcess(nap, i).Start(); err != nil { panic(err) }
+}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 4; i++ {
+		if line := fmt.Sprintf("nap %d done\n", i); !strings.Contains(out, line) {
+			t.Errorf("the cell ended before process %d: output %q lacks %q", i, out, line)
+		}
+	}
+}
+
 // TestRefusedTargets checks that targets a child cannot find are refused
 // before any process starts, with the reason.
 func TestRefusedTargets(t *testing.T) {
