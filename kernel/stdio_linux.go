@@ -95,9 +95,18 @@ func (s *Server) syncStdio() {
 func (s *Server) forward(p *capturedPipe, name string) {
 	buf := make([]byte, 64<<10)
 	keep := 0
+	fd := int(p.r.Fd())
 	for {
-		n, err := p.r.Read(buf[keep:])
+		// Wait for text without holding mu, and read it only under mu:
+		// until the text is handed on it stays counted in the pipe
+		// (TIOCINQ), so syncStdio never sees an empty pipe and a free
+		// mutex while text is on its way.
+		if err := waitReadable(fd); err != nil {
+			s.log.Printf("forward %s: %v", name, err)
+			return
+		}
 		p.mu.Lock()
+		n, err := p.r.Read(buf[keep:])
 		n += keep
 		if n > 0 {
 			end := n
@@ -127,5 +136,20 @@ func (s *Server) forward(p *capturedPipe, name string) {
 			}
 			return
 		}
+	}
+}
+
+// waitReadable blocks until fd has data to read, or its writers are gone.
+func waitReadable(fd int) error {
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	for {
+		_, err := unix.Poll(fds, -1)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("poll: %w", err)
+		}
+		return nil
 	}
 }
