@@ -82,3 +82,34 @@ func BenchmarkStart(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStartPair times two Starts in a row after the launcher has
+// prestarted its workers, as a cell starting two processes that must run
+// side by side: the second Start must not wait for a cold worker.
+func BenchmarkStartPair(b *testing.B) {
+	nb := newNotebook(b)
+	nb.declare(tutorialDecls)
+	nb.declare(`func nop() {}`)
+	fn, err := nb.in.Eval("nop")
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := func() *mp.Process {
+		p := mp.NewProcess(fn.Interface())
+		if err := p.Start(); err != nil {
+			b.Fatal(err)
+		}
+		return p
+	}
+	start().Join() // the first start marks the launcher used
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		nb.l.Prestart() // returns once the workers are ready
+		b.StartTimer()
+		p1, p2 := start(), start()
+		b.StopTimer()
+		p1.Join()
+		p2.Join()
+	}
+}
