@@ -167,9 +167,12 @@ func (s *Session) context(skip map[string]bool) [][]byte {
 // each Eval once it exists); it is not kept in Source.
 func (s *Session) evalDecls(ctx context.Context, src []byte, segs []segment, program bool) (hasMain bool, err error) {
 	body := blankExcept(src, segs)
-	text := declPrefix + string(body)
+	// Parse the group with the comments that start a line, so that each
+	// declaration keeps its doc comment for Source (Shift-Tab shows it);
+	// yaegi gets body, whose offsets are the same.
+	text := declPrefix + string(withLineComments(src, body))
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", text, 0)
+	f, err := parser.ParseFile(fset, "", text, parser.ParseComments)
 	if err != nil {
 		return false, s.compileError(src, err, nil)
 	}
@@ -203,13 +206,14 @@ func (s *Session) evalDecls(ctx context.Context, src []byte, segs []segment, pro
 				continue
 			}
 			d.text = string(src[fset.Position(dl.Pos()).Offset-base : fset.Position(dl.End()).Offset-base])
+			d.doc = docComment(dl.Doc)
 			add(d, dl)
 			edits = append(edits, s.goEdits(fset, base, dl, "func "+dl.Name.Name)...)
 		case *ast.GenDecl:
 			kind := map[token.Token]declKind{token.TYPE: kType, token.CONST: kConst, token.VAR: kVar}[dl.Tok]
 			whole := string(src[fset.Position(dl.Pos()).Offset-base : fset.Position(dl.End()).Offset-base])
 			if dl.Tok == token.CONST && dl.Lparen.IsValid() && implicitConsts(dl) {
-				d := &decl{kind: kind, text: whole}
+				d := &decl{kind: kind, text: whole, doc: docComment(dl.Doc)}
 				for _, sp := range dl.Specs {
 					d.names = append(d.names, specNames(sp)...)
 				}
@@ -219,6 +223,10 @@ func (s *Session) evalDecls(ctx context.Context, src []byte, segs []segment, pro
 			for _, sp := range dl.Specs {
 				d := &decl{kind: kind, names: specNames(sp)}
 				d.text = dl.Tok.String() + " " + string(src[fset.Position(sp.Pos()).Offset-base:fset.Position(sp.End()).Offset-base])
+				d.doc = docComment(specDoc(sp))
+				if d.doc == "" {
+					d.doc = docComment(dl.Doc) // the group's comment, as go doc shows it for each name
+				}
 				add(d, sp)
 				edits = append(edits, s.goEdits(fset, base, sp, "")...)
 			}
@@ -324,6 +332,69 @@ func (s *Session) evalStored(ctx context.Context, d *decl) error {
 	code = declPrefix + string(applyEdits([]byte(code[len(declPrefix):]), edits))
 	if _, err := s.eval(ctx, code); err != nil {
 		return err
+	}
+	return nil
+}
+
+// withLineComments returns a copy of body (src with everything outside
+// a group blanked) holding again the complete comments of src that start
+// a line, so that a parse of it sees the doc comments of the group's
+// declarations at their places. A comment after code on its line is left
+// blank: it belongs to that code, not to the next declaration.
+func withLineComments(src, body []byte) []byte {
+	out := append([]byte{}, body...)
+	fset := token.NewFileSet()
+	file := fset.AddFile("", fset.Base(), len(src))
+	var sc scanner.Scanner
+	sc.Init(file, src, func(token.Position, string) {}, scanner.ScanComments)
+	for {
+		pos, tok, lit := sc.Scan()
+		if tok == token.EOF {
+			return out
+		}
+		if tok != token.COMMENT {
+			continue
+		}
+		off := file.Offset(pos)
+		if line := bytes.LastIndexByte(src[:off], '\n') + 1; len(bytes.TrimSpace(src[line:off])) > 0 {
+			continue
+		}
+		// The comment's bytes in src (its literal drops carriage returns).
+		end := -1
+		if strings.HasPrefix(lit, "//") {
+			if end = bytes.IndexByte(src[off:], '\n'); end < 0 {
+				end = len(src) - off
+			}
+		} else if end = bytes.Index(src[off+2:], []byte("*/")); end >= 0 {
+			end += 4
+		}
+		if end < 0 {
+			continue // not terminated: left blank, as before
+		}
+		copy(out[off:off+end], src[off:off+end])
+	}
+}
+
+// docComment returns a doc comment as written, one comment per line, or
+// "" for none.
+func docComment(g *ast.CommentGroup) string {
+	if g == nil {
+		return ""
+	}
+	lines := make([]string, len(g.List))
+	for i, c := range g.List {
+		lines[i] = c.Text
+	}
+	return strings.Join(lines, "\n")
+}
+
+// specDoc returns the doc comment of a spec in a group.
+func specDoc(sp ast.Spec) *ast.CommentGroup {
+	switch sp := sp.(type) {
+	case *ast.TypeSpec:
+		return sp.Doc
+	case *ast.ValueSpec:
+		return sp.Doc
 	}
 	return nil
 }

@@ -28,6 +28,7 @@ type decl struct {
 	names []string // declared names; for a method "T.M"
 	recv  string   // receiver type name of a method
 	text  string   // source text as written, or a var declaration for kDefine
+	doc   string   // doc comment as written ("// ..." lines), or ""
 	line  int      // cell line where text starts
 	cell  int      // number of the cell that declared it
 	seq   int      // order of (re)definition
@@ -179,7 +180,8 @@ func refsOf(n ast.Node) map[string]bool {
 }
 
 // source renders the state as a Go file of package main without
-// statements. Names in skip are left out.
+// statements, each declaration after its doc comment. Names in skip are
+// left out.
 func (st *state) source(skip map[string]bool) string {
 	var b strings.Builder
 	b.WriteString("package main\n")
@@ -209,6 +211,10 @@ func (st *state) source(skip map[string]bool) string {
 			continue
 		}
 		b.WriteString("\n")
+		if d.doc != "" {
+			b.WriteString(d.doc)
+			b.WriteString("\n")
+		}
 		b.WriteString(d.text)
 		b.WriteString("\n")
 	}

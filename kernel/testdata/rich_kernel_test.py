@@ -115,12 +115,37 @@ class GopherlabRichTests(jupyter_kernel_test.KernelTests):
     def test_inspect_notebook_func(self):
         self.assertIn("func area(w, h int) int", self.inspect_area())
 
-    @unittest.expectedFailure
     def test_inspect_notebook_func_comment(self):
-        """Known gap: Session.Source drops doc comments, so Shift-Tab on a
-        function declared in an earlier cell shows its signature only.
-        Remove expectedFailure when Source keeps them."""
-        self.assertIn("area returns the area of a w by h rectangle.", self.inspect_area())
+        """Shift-Tab on a function declared in an earlier cell shows its
+        signature, then its doc comment indented as go doc prints it."""
+        self.assertIn("func area(w, h int) int\n    area returns the area of a w by h rectangle.\n",
+                      self.inspect_area())
+
+    def test_inspect_notebook_comment_latest(self):
+        """After the cell is edited and run again, Shift-Tab shows the new
+        comment of a type and of its method, and none once it is removed."""
+        def inspect(code):
+            self.flush_channels()
+            msg_id = self.kc.inspect(code, len(code))
+            reply = self.get_non_kernel_info_reply(timeout=jupyter_kernel_test.TIMEOUT)
+            validate_message(reply, "inspect_reply", msg_id)
+            self.assertTrue(reply["content"]["found"])
+            return reply["content"]["data"]["text/plain"]
+
+        cell = ("// Grid is a board of cells.\ntype Grid [][]bool\n\n"
+                "// Alive counts the live cells of g.\nfunc (g Grid) Alive() int { return 0 }")
+        reply, _ = self.run_cell(cell)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertIn("Grid is a board of cells.", inspect("Grid"))
+        self.assertIn("Alive counts the live cells of g.", inspect("Grid.Alive"))
+
+        reply, _ = self.run_cell(cell.replace("a board of cells", "the game's board").replace(
+            "// Alive counts the live cells of g.\n", ""))
+        self.assertEqual(reply["content"]["status"], "ok")
+        text = inspect("Grid")
+        self.assertIn("Grid is the game's board.", text)
+        self.assertNotIn("board of cells", text)
+        self.assertEqual(inspect("Grid.Alive"), "func (g Grid) Alive() int\n")
 
     def test_inspect_unknown(self):
         self.flush_channels()
