@@ -203,8 +203,9 @@ func (s *Session) Interp() *interp.Interpreter { return s.in }
 // live declarations in their latest versions: imports, consts, types,
 // funcs, methods, package-level vars, and top-level x := ... turned into
 // vars (typed when the type can be written, else with the original
-// initialiser). It holds no statements. It is safe to call while a cell
-// runs.
+// initialiser). Each declaration follows its doc comment, as written in
+// its cell, so that Inspect shows it. It holds no statements. It is safe
+// to call while a cell runs.
 func (s *Session) Source() string {
 	s.stMu.Lock()
 	defer s.stMu.Unlock()
