@@ -8,6 +8,7 @@ import (
 	"go/printer"
 	"go/token"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
@@ -38,8 +39,14 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 			nb, err = nil, fmt.Errorf("worker: rebuild the notebook's declarations: the interpreter failed: %v", r)
 		}
 	}()
+	if !strings.HasPrefix(src, loweredMark) {
+		if src, err = Lower(src); err != nil {
+			return nil, err
+		}
+	}
+	helpers, out, _ := strings.Cut(strings.TrimPrefix(src, loweredMark), helpersEnd)
 	in := interp.New(interp.Options{})
-	if err := useStdlib(in, src); err != nil {
+	if err := useStdlib(in, helpers, out); err != nil {
 		return nil, fmt.Errorf("worker: load standard library: %w", err)
 	}
 	for _, s := range symbols {
@@ -50,12 +57,6 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 	if err := in.Use(Symbols); err != nil {
 		return nil, fmt.Errorf("worker: load symbols: %w", err)
 	}
-	if !strings.HasPrefix(src, loweredMark) {
-		if src, err = Lower(src); err != nil {
-			return nil, err
-		}
-	}
-	helpers, out, _ := strings.Cut(strings.TrimPrefix(src, loweredMark), helpersEnd)
 	if strings.TrimSpace(helpers) != "" {
 		if _, err := in.Eval(helpers); err != nil {
 			return nil, fmt.Errorf("worker: rebuild the notebook: %w", err)
@@ -95,26 +96,69 @@ func Lower(src string) (string, error) {
 	return loweredMark + string(helpers) + helpersEnd + Rewrite(string(out), src), nil
 }
 
-// useStdlib loads the standard library into in. Loading it as yaegi's
-// stdlib.Symbols triggers compiling yaegi's generic sources (slices, maps,
-// cmp, sync.OnceFunc, atomic.Pointer), the better part of a worker's start;
-// a child needs them only when src uses those packages. Without them, fmt is
-// loaded under an equivalent key so that yaegi does not redirect its output
-// (a child's output is its own standard output anyway).
-func useStdlib(in *interp.Interpreter, src string) error {
-	for _, s := range []string{`"slices"`, `"maps"`, `"cmp"`, `"iter"`, "OnceFunc", "OnceValue", "atomic.Pointer"} {
-		if strings.Contains(src, s) {
-			return in.Use(stdlib.Symbols)
+// useStdlib loads into in the packages of the standard library that the
+// sources import, with the names kernel/session/lower adds to yaegi's
+// (lower.Symbols), as the session's interpreter has them.
+//
+// Loading all of yaegi's stdlib.Symbols copies some 150 packages' symbol
+// maps into the interpreter, and the "fmt/fmt" key triggers compiling
+// yaegi's generic sources (slices, maps, cmp, sync.OnceFunc,
+// atomic.Pointer): together the better part of a cold worker's start. A
+// child loads everything only when the sources use those generic packages;
+// otherwise it loads the packages they import, fmt under an equivalent key
+// that does not trigger the generic sources (a child's output is its own
+// standard output anyway).
+func useStdlib(in *interp.Interpreter, srcs ...string) error {
+	for _, src := range srcs {
+		for _, s := range []string{`"slices"`, `"maps"`, `"cmp"`, `"iter"`, "OnceFunc", "OnceValue", "atomic.Pointer"} {
+			if strings.Contains(src, s) {
+				if err := in.Use(stdlib.Symbols); err != nil {
+					return err
+				}
+				return in.Use(lower.Symbols)
+			}
 		}
 	}
-	m := make(interp.Exports, len(stdlib.Symbols))
-	for k, v := range stdlib.Symbols {
-		if k == "fmt/fmt" {
-			k = "fmt/./fmt" // same package, but not the key that triggers the generic sources
+	paths := imports(srcs...)
+	for _, syms := range []interp.Exports{stdlib.Symbols, lower.Symbols} {
+		for k, v := range syms {
+			// A key is the import path and the package name: math/rand/v2/rand.
+			i := strings.LastIndexByte(k, '/')
+			if i < 0 || !paths[k[:i]] {
+				continue
+			}
+			if k == "fmt/fmt" {
+				k = "fmt/./fmt" // same package, but not the key that triggers the generic sources
+			}
+			if err := in.Use(interp.Exports{k: v}); err != nil {
+				return err
+			}
 		}
-		m[k] = v
 	}
-	return in.Use(m)
+	return nil
+}
+
+// imports returns the set of import paths of the Go files srcs. A source
+// that does not parse yields the imports before the error: evaluating it
+// reports the error with its position.
+func imports(srcs ...string) map[string]bool {
+	paths := map[string]bool{}
+	fset := token.NewFileSet()
+	for _, src := range srcs {
+		if strings.TrimSpace(src) == "" {
+			continue
+		}
+		f, _ := parser.ParseFile(fset, "notebook.go", src, parser.ImportsOnly|parser.SkipObjectResolution)
+		if f == nil {
+			continue
+		}
+		for _, is := range f.Imports {
+			if p, err := strconv.Unquote(is.Path.Value); err == nil {
+				paths[p] = true
+			}
+		}
+	}
+	return paths
 }
 
 // Lookup returns the function a child runs for name, as [Resolve] named it:

@@ -80,3 +80,51 @@ func show(p P) string { return fmt.Sprint(p) }
 		fn.Call(nil)
 	}()
 }
+
+// TestBuildImports checks that a child loads the packages the declarations
+// import, under their import paths (math/rand/v2 is package rand, an alias
+// renames crypto/rand), with the names the session's interpreter has
+// beyond yaegi's (lower.Symbols: rand.Uint, crand.Text, added after Go
+// 1.22), and only those: a package the declarations do not import is
+// unknown in the child, as in a Go file.
+func TestBuildImports(t *testing.T) {
+	src := `package main
+
+import (
+	crand "crypto/rand"
+	"math/rand/v2"
+	"strings"
+)
+
+func draw() int { _ = rand.Uint(); return rand.IntN(10) }
+
+func token() int { return len(crand.Text()) }
+
+func upper(s string) string { return strings.ToUpper(s) }
+`
+	nb, err := Build(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		ok   func(reflect.Value) bool
+	}{
+		{"draw", func(v reflect.Value) bool { return v.Int() >= 0 && v.Int() < 10 }},
+		{"token", func(v reflect.Value) bool { return v.Int() == 26 }},
+	} {
+		fn, err := nb.Lookup(tc.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out := fn.Call(nil); !tc.ok(out[0]) {
+			t.Errorf("%s() = %v", tc.name, out[0])
+		}
+	}
+	if _, err := nb.Lookup("strings.ToLower"); err != nil {
+		t.Errorf("strings.ToLower: %v", err)
+	}
+	if _, err := nb.Lookup("bytes.ToUpper"); err == nil {
+		t.Errorf("bytes.ToUpper found, but the declarations do not import bytes")
+	}
+}
