@@ -18,9 +18,10 @@
 //
 // # Robust mutex
 //
-// [Mutex] is a 64-bit lock word in shared memory holding the owner's process
-// id and start time. An uncontended Lock and Unlock are one compare-and-swap
-// each; waiters sleep in the kernel in short slices and, between slices,
-// check that the owner is still alive. When the owner died holding the lock,
-// the next waiter takes it over within about [OwnerCheck] and is told so.
+// [Mutex] is two 32-bit words in shared memory: the owner's process id and
+// start time, and a flag saying waiters may sleep. An uncontended Lock is
+// one compare-and-swap and an uncontended Unlock one store; waiters sleep in
+// the kernel in short slices and, between slices, check that the owner is
+// still alive. When the owner died holding the lock, the next waiter takes
+// it over within about [OwnerCheck] and is told so.
 package shm

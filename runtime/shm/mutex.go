@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -22,20 +21,26 @@ const OwnerCheck = 50 * time.Millisecond
 // ErrNotLocked is returned by [Mutex.Unlock] when the mutex is not locked.
 var ErrNotLocked = errors.New("shm: unlock of unlocked mutex")
 
-// Lock word layout: bits 0-29 hold the owner's pid (Linux pids are below
-// 2^22), bit 31 says that waiters may be asleep, the high 32 bits hold the
-// owner's start time, so that a recycled pid is not taken for the owner.
+// The owner word of a Mutex holds the owner's lock identity: its pid in
+// bits 0-21 (Linux pids stay below 2^22) and the low 10 bits of its start
+// time in bits 22-31, so that a recycled pid is almost never taken for the
+// owner; 0 means unlocked.
 const (
-	pidMask    = 1<<30 - 1
-	waitersBit = 1 << 31
-	spins      = 100
+	lockPIDBits = 22
+	lockPIDMask = 1<<lockPIDBits - 1
+	lockTokMask = 1<<(32-lockPIDBits) - 1
+	pidMask     = 1<<30 - 1 // pid bits of an identity from Self
+	spins       = 100
+	// firstWait bounds the sleep of a waiter that has just set the
+	// waiters word: an Unlock on x86 may read the word a few nanoseconds
+	// before its release becomes visible (see Mutex.UnlockFast).
+	firstWait = time.Millisecond
 )
 
 var (
-	selfID  uint64 // this process: start-time token << 32 | pid
-	selfPID int
-	// lowFirst is true when the low half of a uint64 comes first in memory.
-	lowFirst bool
+	selfID   uint64 // this process: start-time token << 32 | pid
+	selfPID  int
+	selfLock uint32 // this process's lock identity, see lockPIDBits
 )
 
 func init() {
@@ -45,8 +50,13 @@ func init() {
 		tok = 0
 	}
 	selfID = uint64(tok)<<32 | uint64(selfPID)
-	x := uint64(1)
-	lowFirst = *(*byte)(unsafe.Pointer(&x)) == 1
+	selfLock = lockID(selfPID, tok)
+}
+
+// lockID returns the lock identity of the process pid started at tick
+// start.
+func lockID(pid int, start uint32) uint32 {
+	return uint32(pid)&lockPIDMask | (start&lockTokMask)<<lockPIDBits
 }
 
 // Self returns the identity this process records as a [Mutex] owner: its pid
@@ -82,6 +92,31 @@ func Alive(id uint64) bool {
 	return want == 0 || tok == want
 }
 
+// aliveLock reports whether the process with lock identity id (see
+// lockPIDBits) is still running.
+func aliveLock(id uint32) bool {
+	pid := int(id & lockPIDMask)
+	if pid == 0 {
+		return false
+	}
+	if pid == selfPID {
+		// Our pid with another start time: a dead process had it before.
+		return id == selfLock
+	}
+	tok, state, err := procStat(pid)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return false
+		}
+		return unix.Kill(pid, 0) != unix.ESRCH
+	}
+	if state == 'Z' || state == 'X' || state == 'x' {
+		return false
+	}
+	want := id >> lockPIDBits
+	return want == 0 || tok&lockTokMask == want
+}
+
 // procStat reads the start time (clock ticks since boot, truncated to 32
 // bits) and the state letter of pid from /proc/PID/stat.
 func procStat(pid int) (start uint32, state byte, err error) {
@@ -106,24 +141,28 @@ func procStat(pid int) (start uint32, state byte, err error) {
 	return uint32(st), f[0][0], nil
 }
 
-// A Mutex is a robust mutual exclusion lock whose 8-byte lock word lives in
-// shared memory, so that every process mapping the memory excludes the
-// others. Get one with [Segment.Mutex]; the zero word is an unlocked Mutex.
-// A Mutex must not be copied.
+// A Mutex is a robust mutual exclusion lock whose 8 bytes live in shared
+// memory, so that every process mapping the memory excludes the others. Get
+// one with [Segment.Mutex]; eight zero bytes are an unlocked Mutex. A Mutex
+// must not be copied.
 //
 // The owner is a process, not a goroutine: any goroutine of the owning
 // process may unlock it, as with sync.Mutex. It is not reentrant. When the
 // owning process dies while holding the Mutex, the next process to lock it
 // takes it over within about [OwnerCheck] and is told the previous owner died.
+//
+// An uncontended Lock is one compare-and-swap; an uncontended Unlock is one
+// atomic store (on x86 an ordinary store) and two loads.
 type Mutex struct {
-	w uint64
+	owner   uint32 // lock identity of the owner, 0 when unlocked; the futex word
+	waiters uint32 // not 0 when waiters may sleep on owner
 }
 
 // Lock locks m, waiting as long as needed. It reports whether it took the
 // lock over from an owner that had died holding it; the data the lock
 // protects may then be inconsistent.
 func (m *Mutex) Lock() (ownerDied bool) {
-	if atomic.CompareAndSwapUint64(&m.w, 0, selfID) {
+	if atomic.CompareAndSwapUint32(&m.owner, 0, selfLock) {
 		return false
 	}
 	_, ownerDied = m.lockSlow(-1)
@@ -133,18 +172,24 @@ func (m *Mutex) Lock() (ownerDied bool) {
 // TryLockFast locks m if it is free, with one compare-and-swap, and
 // reports whether it did. Unlike [Mutex.TryLock] it does not check for a
 // dead owner; callers fall back to Lock or TryLock when it fails.
-func (m *Mutex) TryLockFast() bool { return atomic.CompareAndSwapUint64(&m.w, 0, selfID) }
+func (m *Mutex) TryLockFast() bool { return atomic.CompareAndSwapUint32(&m.owner, 0, selfLock) }
 
-// UnlockFast unlocks m if this process holds it and no waiter sleeps, with
-// one compare-and-swap, and reports whether it did. Callers fall back to
-// [Mutex.Unlock] when it fails.
-func (m *Mutex) UnlockFast() bool { return atomic.CompareAndSwapUint64(&m.w, selfID, 0) }
+// wake clears the waiters word and wakes one waiter, which sets the word
+// again once it holds m (other waiters may still sleep). It returns true. It is kept out of
+// line so that UnlockFast stays small enough to inline.
+//
+//go:noinline
+func (m *Mutex) wake() bool {
+	atomic.StoreUint32(&m.waiters, 0)
+	Wake(&m.owner, 1)
+	return true
+}
 
 // LockTimeout locks m, waiting at most d (a negative d waits as long as
 // needed, zero only tries). It reports whether it locked m and whether it
 // took the lock over from an owner that died.
 func (m *Mutex) LockTimeout(d time.Duration) (ok, ownerDied bool) {
-	if atomic.CompareAndSwapUint64(&m.w, 0, selfID) {
+	if atomic.CompareAndSwapUint32(&m.owner, 0, selfLock) {
 		return true, false
 	}
 	if d == 0 {
@@ -157,17 +202,17 @@ func (m *Mutex) LockTimeout(d time.Duration) (ok, ownerDied bool) {
 // waiting. It reports whether it locked m and whether the previous owner died.
 func (m *Mutex) TryLock() (ok, ownerDied bool) {
 	for {
-		v := atomic.LoadUint64(&m.w)
+		v := atomic.LoadUint32(&m.owner)
 		if v == 0 {
-			if atomic.CompareAndSwapUint64(&m.w, 0, selfID) {
+			if atomic.CompareAndSwapUint32(&m.owner, 0, selfLock) {
 				return true, false
 			}
 			continue
 		}
-		if Alive(v &^ waitersBit) {
+		if aliveLock(v) {
 			return false, false
 		}
-		if atomic.CompareAndSwapUint64(&m.w, v, selfID|v&waitersBit) {
+		if atomic.CompareAndSwapUint32(&m.owner, v, selfLock) {
 			return true, true
 		}
 	}
@@ -175,7 +220,7 @@ func (m *Mutex) TryLock() (ok, ownerDied bool) {
 
 func (m *Mutex) lockSlow(d time.Duration) (ok, ownerDied bool) {
 	for range spins {
-		if v := atomic.LoadUint64(&m.w); v == 0 && atomic.CompareAndSwapUint64(&m.w, 0, selfID) {
+		if v := atomic.LoadUint32(&m.owner); v == 0 && atomic.CompareAndSwapUint32(&m.owner, 0, selfLock) {
 			return true, false
 		}
 	}
@@ -183,48 +228,57 @@ func (m *Mutex) lockSlow(d time.Duration) (ok, ownerDied bool) {
 	if d > 0 {
 		deadline = time.Now().Add(d)
 	}
-	var seen uint64     // the lock word value being waited on
+	var seen uint32     // the owner being waited on
 	var since time.Time // when seen was first observed
 	for {
-		v := atomic.LoadUint64(&m.w)
+		v := atomic.LoadUint32(&m.owner)
 		if v == 0 {
-			// Others may still sleep: keep the waiters bit.
-			if atomic.CompareAndSwapUint64(&m.w, 0, selfID|waitersBit) {
+			if atomic.CompareAndSwapUint32(&m.owner, 0, selfLock) {
+				// Others may still sleep: the next Unlock wakes one.
+				atomic.StoreUint32(&m.waiters, 1)
 				return true, false
 			}
 			continue
 		}
-		if v&waitersBit == 0 {
-			if !atomic.CompareAndSwapUint64(&m.w, v, v|waitersBit) {
-				continue
-			}
-			v |= waitersBit
+		// Set the waiters word before the futex compares the owner word
+		// (the kernel orders the two): an Unlock that releases m after
+		// the comparison sees the word and wakes a waiter.
+		slice := OwnerCheck
+		if atomic.LoadUint32(&m.waiters) == 0 {
+			atomic.StoreUint32(&m.waiters, 1)
+			slice = firstWait
 		}
 		now := time.Now()
 		if v != seen {
 			seen, since = v, now
 		} else if now.Sub(since) >= OwnerCheck {
-			if !Alive(v&^waitersBit) && atomic.CompareAndSwapUint64(&m.w, v, selfID|waitersBit) {
+			if !aliveLock(v) && atomic.CompareAndSwapUint32(&m.owner, v, selfLock) {
+				atomic.StoreUint32(&m.waiters, 1)
 				return true, true
 			}
 			since = now
 		}
-		slice := OwnerCheck
 		if d > 0 {
 			rem := deadline.Sub(now)
 			if rem <= 0 {
+				// A wake meant for the waiters may have been ours:
+				// pass it on.
+				atomic.StoreUint32(&m.waiters, 1)
+				if atomic.LoadUint32(&m.owner) == 0 {
+					Wake(&m.owner, 1)
+				}
 				return false, false
 			}
 			slice = min(slice, rem)
 		}
-		Wait(m.futexWord(), uint32(v), slice)
+		Wait(&m.owner, v, slice)
 	}
 }
 
 // Unlock unlocks m. Any process may unlock it. It returns [ErrNotLocked] if m
 // is not locked.
 func (m *Mutex) Unlock() error {
-	if atomic.CompareAndSwapUint64(&m.w, selfID, 0) {
+	if m.UnlockFast() {
 		return nil
 	}
 	return m.unlockSlow()
@@ -232,13 +286,13 @@ func (m *Mutex) Unlock() error {
 
 func (m *Mutex) unlockSlow() error {
 	for {
-		v := atomic.LoadUint64(&m.w)
-		if v&pidMask == 0 {
+		v := atomic.LoadUint32(&m.owner)
+		if v == 0 {
 			return ErrNotLocked
 		}
-		if atomic.CompareAndSwapUint64(&m.w, v, 0) {
-			if v&waitersBit != 0 {
-				Wake(m.futexWord(), 1)
+		if atomic.CompareAndSwapUint32(&m.owner, v, 0) {
+			if atomic.LoadUint32(&m.waiters) != 0 {
+				m.wake()
 			}
 			return nil
 		}
@@ -246,14 +300,4 @@ func (m *Mutex) unlockSlow() error {
 }
 
 // Owner returns the pid of the process holding m, or 0 if m is unlocked.
-func (m *Mutex) Owner() int { return Pid(atomic.LoadUint64(&m.w)) }
-
-// futexWord is the 32-bit half of the lock word that holds the pid and the
-// waiters bit: futexes compare 32-bit words.
-func (m *Mutex) futexWord() *uint32 {
-	p := unsafe.Pointer(&m.w)
-	if !lowFirst {
-		p = unsafe.Add(p, 4)
-	}
-	return (*uint32)(p)
-}
+func (m *Mutex) Owner() int { return int(atomic.LoadUint32(&m.owner) & lockPIDMask) }

@@ -67,6 +67,12 @@ func TestHelperProcess(t *testing.T) {
 			atomic.StoreUint64(p, v+1)
 			m.Unlock()
 		}
+	case "unlock":
+		// Unlock the parent's mutex: any process may.
+		if err := seg.Mutex(0).Unlock(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 	case "hold":
 		// Lock, say so, and wait to be killed.
 		seg.Mutex(0).Lock()
@@ -319,6 +325,98 @@ func TestAliveRecycledPid(t *testing.T) {
 	}
 	if Alive(uint64(tok+1)<<32 | pid) {
 		t.Error("pid with another start time (a recycled pid) reported alive")
+	}
+}
+
+func TestAliveLockRecycledPid(t *testing.T) {
+	if !aliveLock(selfLock) {
+		t.Error("this process's lock identity is not alive")
+	}
+	tok, _, err := procStat(selfPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aliveLock(lockID(selfPID, tok+1)) {
+		t.Error("this pid with another start time (a dead owner whose pid we reuse) reported alive")
+	}
+	cmd := exec.Command("/bin/sh", "-c", "sleep 10")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	if tok, _, err = procStat(pid); err != nil {
+		t.Fatal(err)
+	}
+	if !aliveLock(lockID(pid, tok)) {
+		t.Error("running child reported dead")
+	}
+	if aliveLock(lockID(pid, tok+1)) {
+		t.Error("pid with another start time (a recycled pid) reported alive")
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if aliveLock(lockID(pid, tok)) {
+		t.Error("reaped child reported alive")
+	}
+}
+
+func TestMutexUnlockedByOtherProcess(t *testing.T) {
+	seg, err := New(64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	m := seg.Mutex(0)
+	m.Lock()
+	if err := helper(t, "unlock", seg).Run(); err != nil {
+		t.Fatalf("child's Unlock of the parent's mutex: %v", err)
+	}
+	if m.Owner() != 0 {
+		t.Fatalf("Owner = %d after the child unlocked", m.Owner())
+	}
+	if err := m.Unlock(); err != ErrNotLocked {
+		t.Errorf("second Unlock = %v, want ErrNotLocked", err)
+	}
+	if ok, died := m.LockTimeout(time.Second); !ok || died {
+		t.Errorf("LockTimeout after the child unlocked = %v, %v", ok, died)
+	}
+	m.Unlock()
+}
+
+// TestMutexWakesSleeper checks that an Unlock wakes a waiter asleep in the
+// kernel: the waiter sets the waiters word before sleeping, and the
+// unlocking store's fast path sees it and clears it when it wakes.
+func TestMutexWakesSleeper(t *testing.T) {
+	seg, err := New(64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	m := seg.Mutex(0)
+	m.Lock()
+	got := make(chan bool)
+	go func() {
+		ok, _ := m.LockTimeout(time.Minute)
+		got <- ok
+	}()
+	for atomic.LoadUint32(&m.waiters) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if !m.UnlockFast() {
+		t.Fatal("UnlockFast by the owner failed")
+	}
+	if !<-got {
+		t.Fatal("waiter did not get the mutex")
+	}
+	// The waiter took the slow path: it marks that others may sleep.
+	if atomic.LoadUint32(&m.waiters) != 1 {
+		t.Error("waiters word not set again by the woken waiter")
+	}
+	if err := m.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if atomic.LoadUint32(&m.waiters) != 0 {
+		t.Error("Unlock with the waiters word set did not clear it")
 	}
 }
 
