@@ -19,8 +19,9 @@ import (
 // pass the pointer. Its methods are safe for concurrent use by goroutines
 // and processes. A Lock satisfies sync.Locker.
 //
-// The owner of a Lock is a process. An uncontended Lock and Unlock are a
-// compare-and-swap each; waiters sleep in the kernel. The Lock is robust:
+// The owner of a Lock is a process. An uncontended Lock is one
+// compare-and-swap and an uncontended Unlock one store (see
+// shm.Mutex.UnlockFast); waiters sleep in the kernel. The Lock is robust:
 // when the process holding it dies, the next process waiting for it takes
 // it within about 50 ms instead of waiting forever (Python deadlocks here),
 // and [Lock.OwnerDied] then reports true.

@@ -16,6 +16,8 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 echo "Go: go test -run XXX -bench 'LockUnlock|ValueAddLocked2Proc|ProcessStart|ArrayNegate1M' -benchtime $benchtime ./runtime/mp/" >&2
 (cd "$dir" && go test -run XXX -bench 'LockUnlock|ValueAddLocked2Proc|ProcessStart|ArrayNegate1M' -benchtime "$benchtime" .) >"$out"
+echo "Go: go test -run XXX -bench FirstTouch4M -benchtime 20x ./runtime/shm/" >&2
+(cd "$dir/../shm" && go test -run XXX -bench FirstTouch4M -benchtime 20x .) >>"$out"
 echo "Python: /usr/bin/python3 testdata/bench_python.py $scale" >&2
 (cd "$dir/testdata" && /usr/bin/python3 bench_python.py "$scale") >>"$out"
 awk '
@@ -28,7 +30,10 @@ function metric(line, unit,   i, n, f) {
 /^BenchmarkValueAddLocked2Proc/        { go["add"] = metric($0, "ops/s") }
 /^BenchmarkProcessStart\/spawn/        { go["spawn"] = metric($0, "ns/op") / 1e6 }
 /^BenchmarkProcessStart\/forkserver/   { go["forkserver"] = metric($0, "ns/op") / 1e6 }
-/^BenchmarkArrayNegate1M/              { go["negate"] = metric($0, "negate-ms"); go["negtotal"] = metric($0, "ns/op") / 1e6 }
+/^BenchmarkArrayNegate1M\/forkserver/  { go["negate"] = metric($0, "negate-ms"); go["negtotal"] = metric($0, "ns/op") / 1e6
+                                         go["negstart"] = metric($0, "start-ms"); go["negexit"] = metric($0, "exit-ms") }
+/^BenchmarkArrayNegate1M\/spawn/       { go["negspawn"] = metric($0, "ns/op") / 1e6; go["negspawnstart"] = metric($0, "start-ms") }
+/^BenchmarkFirstTouch4M/               { go["touch"] = metric($0, "us/page") * 1024 / 1000 }
 /^lock_ns /           { py["lock"] = $2 }
 /^value_add_ops /     { py["add"] = $2 }
 /^start_fork_ms /     { py["fork"] = $2 }
@@ -48,5 +53,9 @@ END {
 	row("Start until target runs: forkserver", go["forkserver"], py["forkserver"], "ms", 0)
 	row("  (Python fork, for reference)", go["forkserver"], py["fork"], "ms", 0)
 	row("negate 1M Array(i) in a child: loop", go["negate"], py["negate"], "ms", 0)
-	row("negate 1M Array(i) in a child: start..join", go["negtotal"], py["negtotal"], "ms", 0)
+	row("  (first touch of its 1024 pages, shm)", go["touch"], "", "ms", 0)
+	row("negate 1M: start..join (forkserver; Py fork)", go["negtotal"], py["negtotal"], "ms", 0)
+	row("  of which Start alone", go["negstart"], "", "ms", 0)
+	row("  of which loop end..Join", go["negexit"], "", "ms", 0)
+	row("negate 1M: start..join (spawn; Py fork)", go["negspawn"], py["negtotal"], "ms", 0)
 }' "$out"
