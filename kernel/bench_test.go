@@ -3,15 +3,15 @@ package kernel_test
 import (
 	"context"
 	"log"
-	"net"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel"
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest/zmqtest"
 	"github.com/gopherlab/gopherlab/kernel/session"
-	"github.com/gopherlab/gopherlab/kernel/wire"
 	"github.com/gopherlab/gopherlab/kernel/worker"
 )
 
@@ -19,18 +19,18 @@ import (
 // of kernel_test.go (no Python in the loop). Compare with ipykernel with
 // testdata/bench_kernels.py.
 
-func benchKernel(b *testing.B) *client {
+func benchKernel(b *testing.B) *zmqtest.Client {
 	if testing.Short() {
 		b.Skip("starts the kernel binary; skipped under -short")
 	}
-	var p *proc
+	var conn kernel.ConnectionInfo
 	if os.Getenv("GOPHERLAB_BENCH_INPROCESS") != "" {
-		p = startInProcess(b)
+		conn = startInProcess(b)
 	} else {
-		p = startKernel(b, "tcp")
+		conn = startKernel(b, "tcp").Conn
 	}
-	c := newClient(b, p)
-	c.mustExecute(`import "fmt"`)
+	c := zmqtest.NewClient(b, conn)
+	c.MustExecute(`import "fmt"`)
 	return c
 }
 
@@ -40,7 +40,7 @@ func BenchmarkExecuteEmpty(b *testing.B) {
 	c := benchKernel(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		c.mustExecute("")
+		c.MustExecute("")
 	}
 }
 
@@ -48,11 +48,11 @@ func BenchmarkExecuteEmpty(b *testing.B) {
 func BenchmarkExecuteTrivial(b *testing.B) {
 	c := benchKernel(b)
 	for range 20 {
-		c.mustExecute("a := 1")
+		c.MustExecute("a := 1")
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		c.mustExecute("a := 1")
+		c.MustExecute("a := 1")
 	}
 }
 
@@ -62,8 +62,8 @@ func BenchmarkPrint100kLines(b *testing.B) {
 	c := benchKernel(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		msgs := c.mustExecute("for i := 0; i < 100000; i++ { fmt.Println(i) }")
-		if text, _ := stdout(msgs, "stdout"); strings.Count(text, "\n") != 100000 {
+		msgs := c.MustExecute("for i := 0; i < 100000; i++ { fmt.Println(i) }")
+		if text, _ := zmqtest.Stream(msgs, "stdout"); strings.Count(text, "\n") != 100000 {
 			b.Fatalf("got %d lines", strings.Count(text, "\n"))
 		}
 	}
@@ -73,13 +73,13 @@ func BenchmarkPrint100kLines(b *testing.B) {
 // transport without interpretation cost.
 func BenchmarkPrintOnce600KB(b *testing.B) {
 	c := benchKernel(b)
-	c.mustExecute(`import "strings"`)
-	c.mustExecute(`s := strings.Repeat("12345\n", 100000)`)
+	c.MustExecute(`import "strings"`)
+	c.MustExecute(`s := strings.Repeat("12345\n", 100000)`)
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
-		msgs := c.mustExecute("fmt.Print(s)")
-		if text, _ := stdout(msgs, "stdout"); len(text) != 600000 {
+		msgs := c.MustExecute("fmt.Print(s)")
+		if text, _ := zmqtest.Stream(msgs, "stdout"); len(text) != 600000 {
 			b.Fatalf("got %d bytes", len(text))
 		}
 	}
@@ -89,18 +89,8 @@ func BenchmarkPrintOnce600KB(b *testing.B) {
 // startInProcess serves a kernel in this process, for profiling the server
 // with go test -cpuprofile (set GOPHERLAB_BENCH_INPROCESS=1, or =procs to
 // enable processes from cells as the kernel command does).
-func startInProcess(b *testing.B) *proc {
-	conn := kernel.ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", Key: wire.NewID(), SignatureScheme: "hmac-sha256"}
-	var ports [5]int
-	for i := range ports {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			b.Fatal(err)
-		}
-		ports[i] = l.Addr().(*net.TCPAddr).Port
-		l.Close()
-	}
-	conn.ShellPort, conn.IOPubPort, conn.StdinPort, conn.ControlPort, conn.HBPort = ports[0], ports[1], ports[2], ports[3], ports[4]
+func startInProcess(b *testing.B) kernel.ConnectionInfo {
+	conn, _ := zmqtest.WriteConn(b, b.TempDir(), "tcp")
 	sess, err := session.New(session.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -110,7 +100,7 @@ func startInProcess(b *testing.B) *proc {
 			b.Fatal(err)
 		}
 	}
-	lg := &syncBuffer{}
+	lg := &kerneltest.SyncBuffer{}
 	srv, err := kernel.New(conn, sess, kernel.Options{Log: log.New(lg, "gopherlab: ", 0)})
 	if err != nil {
 		b.Fatal(err)
@@ -119,5 +109,5 @@ func startInProcess(b *testing.B) *proc {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx) }()
 	b.Cleanup(func() { cancel(); <-done })
-	return &proc{log: lg, conn: conn, done: done}
+	return conn
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
 )
 
 // TestInstallScript runs ../install.sh --prefix twice (install, then
@@ -39,8 +41,8 @@ func TestInstallScript(t *testing.T) {
 	if len(ks.Argv) == 0 || ks.Argv[0] != bin {
 		t.Errorf("kernel.json argv = %q, want the installed binary %s first", ks.Argv, bin)
 	}
-	if _, err := os.Stat("/usr/bin/jupyter"); err != nil {
-		t.Log("/usr/bin/jupyter not found: not checking that Jupyter finds the kernelspec")
+	if !kerneltest.HasJupyter() {
+		t.Log(kerneltest.Jupyter + " not found: not checking that Jupyter finds the kernelspec")
 		return
 	}
 	cmd := exec.Command("/usr/bin/python3", "-c", `import json

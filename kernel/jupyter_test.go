@@ -9,24 +9,21 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
 )
 
 // jupyterEnv skips the test under -short or without Jupyter, installs the
 // kernel and returns an environment whose JUPYTER_PATH finds it.
 func jupyterEnv(t *testing.T, modules ...string) []string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("runs Jupyter clients against the kernel; skipped under -short")
-	}
-	if _, err := os.Stat("/usr/bin/jupyter"); err != nil {
-		t.Skip("/usr/bin/jupyter not found; install Jupyter from Debian (./install.sh --with-jupyter)")
-	}
+	kerneltest.NeedJupyter(t, "runs Jupyter clients against the kernel")
 	for _, m := range modules {
 		if err := exec.Command("/usr/bin/python3", "-c", "import "+m).Run(); err != nil {
 			t.Skipf("python module %s not found for /usr/bin/python3", m)
 		}
 	}
-	prefix := installKernel(t)
+	prefix := kerneltest.Prefix(t)
 	home := t.TempDir()
 	return append(os.Environ(),
 		"JUPYTER_PATH="+filepath.Join(prefix, "share", "jupyter"),
@@ -153,7 +150,7 @@ func TestJupyterConsole(t *testing.T) {
 	cmd.Env = env
 	cmd.Dir = t.TempDir()
 	cmd.Stdin = strings.NewReader("import \"fmt\"\nfmt.Println(\"hello from\", \"console\")\n20+22\n")
-	out := &syncBuffer{}
+	out := &kerneltest.SyncBuffer{}
 	cmd.Stdout = out
 	cmd.Stderr = out
 	// The console and the kernel it starts form one process group, ended

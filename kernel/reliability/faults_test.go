@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest/zmqtest"
 	"github.com/gopherlab/gopherlab/kernel/wire"
 )
 
@@ -20,9 +21,9 @@ const importMP = "import (\n\t\"fmt\"\n\t\"os\"\n\t\"time\"\n\n\t\"github.com/go
 // a cell waiting for a child process.
 func TestReconnect(t *testing.T) {
 	p := startKernel(t)
-	c := newClient(t, p)
-	c.mustExecute(importMP)
-	c.mustExecute("func child() { time.Sleep(300 * time.Millisecond) }\ncount := 0")
+	c := zmqtest.NewClient(t, p.Conn)
+	run(c, importMP)
+	run(c, "func child() { time.Sleep(300 * time.Millisecond) }\ncount := 0")
 	cells := []string{
 		"time.Sleep(300 * time.Millisecond)\ncount++",
 		"for i := 0; i < 5000; i++ { fmt.Println(\"line\", i) }\ncount++",
@@ -31,25 +32,25 @@ func TestReconnect(t *testing.T) {
 	}
 	survived := 0
 	for round, cell := range cells {
-		id := c.send(c.shell, wire.ExecuteRequest, executeContent(cell))
+		id := c.Send(c.Shell, wire.ExecuteRequest, zmqtest.ExecuteContent(cell))
 		// Wait until the cell runs (busy on IOPub), then go away.
 		for busy := false; !busy; {
 			select {
-			case m := <-c.iopubCh:
-				busy = m.ParentHeader().MsgID == id && m.Type() == wire.Status && content(m)["execution_state"] == wire.StateBusy
+			case m := <-c.IOPubCh:
+				busy = m.ParentHeader().MsgID == id && m.Type() == wire.Status && zmqtest.Content(m)["execution_state"] == wire.StateBusy
 			case <-time.After(30 * time.Second):
 				t.Fatalf("round %d: the cell never started", round)
 			}
 		}
-		c.close()
-		c = newClient(t, p)
+		c.Close()
+		c = zmqtest.NewClient(t, p.Conn)
 		want := strconv.Itoa(round + 1)
 		// The new client's first cell waits for the abandoned one to
 		// finish: shell is served in order.
-		if out := c.mustExecute("fmt.Println(count)"); strings.TrimSpace(out) != want {
+		if out := run(c, "fmt.Println(count)"); strings.TrimSpace(out) != want {
 			t.Errorf("round %d: after reconnecting, count = %q, want %s (the abandoned cell ran once)", round, out, want)
 		}
-		if err := c.ping(10 * time.Second); err != nil {
+		if err := c.Ping(10 * time.Second); err != nil {
 			t.Errorf("round %d: heartbeat after reconnecting: %v", round, err)
 		}
 		survived++
@@ -69,13 +70,13 @@ func TestKernelSIGKILL(t *testing.T) {
 	killed := 0
 	for round := 0; round < rounds; round++ {
 		p := startKernel(t)
-		c := newClient(t, p)
-		c.mustExecute(importMP)
-		c.mustExecute("func sleeper(l *mp.Lock, v *mp.Value) { l.Lock(); v.Add(1); l.Unlock(); time.Sleep(time.Hour) }")
-		c.mustExecute("func holder(l *mp.Lock, v *mp.Value) { l.Lock(); v.Add(1); time.Sleep(time.Hour) }")
+		c := zmqtest.NewClient(t, p.Conn)
+		run(c, importMP)
+		run(c, "func sleeper(l *mp.Lock, v *mp.Value) { l.Lock(); v.Add(1); l.Unlock(); time.Sleep(time.Hour) }")
+		run(c, "func holder(l *mp.Lock, v *mp.Value) { l.Lock(); v.Add(1); time.Sleep(time.Hour) }")
 		// The cell is still running when the kernel dies: at its end it
 		// waits for its non-daemon children, which sleep for an hour.
-		c.send(c.shell, wire.ExecuteRequest, executeContent(`lock := mp.NewLock()
+		c.Send(c.Shell, wire.ExecuteRequest, zmqtest.ExecuteContent(`lock := mp.NewLock()
 v := mp.NewValue("i", 0)
 var ps []*mp.Process
 for i := 0; i < 3; i++ {
@@ -98,22 +99,22 @@ for v.Load() < 5 {
 fmt.Println("all started")`))
 		for out := ""; !strings.Contains(out, "all started"); {
 			select {
-			case m := <-c.iopubCh:
+			case m := <-c.IOPubCh:
 				if m.Type() == wire.Stream {
-					out += content(m)["text"].(string)
+					out += zmqtest.Content(m)["text"].(string)
 				}
 			case <-time.After(60 * time.Second):
 				t.Fatalf("round %d: the children did not start", round)
 			}
 		}
-		kids := descendants(p.cmd.Process.Pid)
+		kids := descendants(p.Cmd.Process.Pid)
 		if len(kids) < 5 {
 			t.Fatalf("round %d: kernel has %d descendants, want at least the 5 started", round, len(kids))
 		}
-		if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		if err := p.Cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		p.wait(10 * time.Second)
+		p.Wait(10 * time.Second)
 		if left := waitGone(kids, 20*time.Second); len(left) > 0 {
 			t.Errorf("round %d: %d of %d children still alive 20 s after the kernel's SIGKILL: %v", round, len(left), len(kids), left)
 			for _, pid := range left {
@@ -122,7 +123,7 @@ fmt.Println("all started")`))
 		} else {
 			killed += len(kids)
 		}
-		c.close()
+		c.Close()
 	}
 	for name := range shmEntries() {
 		if !shmBefore[name] {
@@ -137,9 +138,9 @@ fmt.Println("all started")`))
 // finish, and the cell's own Lock works too.
 func TestChildKilledHoldingLock(t *testing.T) {
 	p := startKernel(t)
-	c := newClient(t, p)
-	c.mustExecute(importMP)
-	c.mustExecute(`func holder(l *mp.Lock, v *mp.Value) {
+	c := zmqtest.NewClient(t, p.Conn)
+	run(c, importMP)
+	run(c, `func holder(l *mp.Lock, v *mp.Value) {
 	l.Lock()
 	v.Store(1)
 	time.Sleep(time.Hour)
@@ -154,7 +155,7 @@ func worker(l *mp.Lock, n *mp.Value) {
 }`)
 	rounds := 3
 	for round := 0; round < rounds; round++ {
-		out := c.mustExecute(`lock := mp.NewLock()
+		out := run(c, `lock := mp.NewLock()
 held := mp.NewValue("i", 0)
 n := mp.NewRawValue("i", 0)
 h := mp.NewProcess(holder, lock, held)

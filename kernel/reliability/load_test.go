@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest/zmqtest"
 	"github.com/gopherlab/gopherlab/kernel/wire"
 )
 
@@ -18,11 +19,11 @@ import (
 func TestEightClients(t *testing.T) {
 	const clients, perClient = 8, 40
 	p := startKernel(t)
-	first := newClient(t, p)
-	first.mustExecute("import \"fmt\"\n\nhits := make([]int, 8)")
-	cs := make([]*client, clients)
+	first := zmqtest.NewClient(t, p.Conn)
+	run(first, "import \"fmt\"\n\nhits := make([]int, 8)")
+	cs := make([]*zmqtest.Client, clients)
 	for i := range cs {
-		cs[i] = connect(t, p.conn, false)
+		cs[i] = zmqtest.Connect(t, p.Conn, false)
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, clients*perClient)
@@ -35,18 +36,18 @@ func TestEightClients(t *testing.T) {
 				var id string
 				switch i % 4 {
 				case 0, 1:
-					id = c.send(c.shell, wire.ExecuteRequest, executeContent(fmt.Sprintf("hits[%d]++", k)))
+					id = c.Send(c.Shell, wire.ExecuteRequest, zmqtest.ExecuteContent(fmt.Sprintf("hits[%d]++", k)))
 				case 2:
-					id = c.send(c.shell, wire.KernelInfoRequest, map[string]any{})
+					id = c.Send(c.Shell, wire.KernelInfoRequest, map[string]any{})
 				case 3:
-					id = c.send(c.shell, wire.CompleteRequest, map[string]any{"code": "fmt.Pri", "cursor_pos": 7})
+					id = c.Send(c.Shell, wire.CompleteRequest, map[string]any{"code": "fmt.Pri", "cursor_pos": 7})
 				}
 				sent[id] = wire.MsgType(strings.TrimSuffix(string(sentType(i)), "_request") + "_reply")
 			}
 			deadline := time.After(120 * time.Second)
 			for len(sent) > 0 {
 				select {
-				case m := <-c.shellCh:
+				case m := <-c.ShellCh:
 					want, ok := sent[m.ParentHeader().MsgID]
 					if !ok {
 						errs <- fmt.Errorf("client %d got a reply to %s, which it never sent (misrouted)", k, m.ParentHeader().MsgID)
@@ -74,12 +75,12 @@ func TestEightClients(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	for k, c := range cs {
 		select {
-		case m := <-c.shellCh:
+		case m := <-c.ShellCh:
 			t.Errorf("client %d: extra reply %s to %s", k, m.Type(), m.ParentHeader().MsgID)
 		default:
 		}
 	}
-	out := first.mustExecute("fmt.Println(hits)")
+	out := run(first, "fmt.Println(hits)")
 	want := strings.Trim(strings.Repeat(fmt.Sprint(perClient/2)+" ", clients), " ")
 	if out != "["+want+"]\n" {
 		t.Errorf("hits = %q, want [%s] (every execute ran exactly once)", out, want)

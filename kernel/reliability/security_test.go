@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest/zmqtest"
 	"github.com/gopherlab/gopherlab/kernel/wire"
 )
 
@@ -24,8 +26,8 @@ import (
 // and the kernel goes on serving.
 func TestRejectedMessages(t *testing.T) {
 	p := startKernel(t)
-	c := newClient(t, p)
-	c.mustExecute("import (\n\t\"fmt\"\n\t\"os\"\n)")
+	c := zmqtest.NewClient(t, p.Conn)
+	run(c, "import (\n\t\"fmt\"\n\t\"os\"\n)")
 	dir := t.TempDir()
 	other, err := wire.NewCodec("hmac-sha256", []byte("not the key"))
 	if err != nil {
@@ -33,29 +35,29 @@ func TestRejectedMessages(t *testing.T) {
 	}
 	cases := []struct {
 		name   string
-		mangle func(c *client, f [][]byte) [][]byte
+		mangle func(c *zmqtest.Client, f [][]byte) [][]byte
 	}{
-		{"wrong signature", func(c *client, f [][]byte) [][]byte { f[1] = bytes.Repeat([]byte("a"), 64); return f }},
-		{"no signature", func(c *client, f [][]byte) [][]byte { f[1] = nil; return f }},
-		{"truncated signature", func(c *client, f [][]byte) [][]byte { f[1] = f[1][:32]; return f }},
-		{"signature of the empty message", func(c *client, f [][]byte) [][]byte {
+		{"wrong signature", func(c *zmqtest.Client, f [][]byte) [][]byte { f[1] = bytes.Repeat([]byte("a"), 64); return f }},
+		{"no signature", func(c *zmqtest.Client, f [][]byte) [][]byte { f[1] = nil; return f }},
+		{"truncated signature", func(c *zmqtest.Client, f [][]byte) [][]byte { f[1] = f[1][:32]; return f }},
+		{"signature of the empty message", func(c *zmqtest.Client, f [][]byte) [][]byte {
 			f[1] = []byte("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
 			return f
 		}},
-		{"tampered content", func(c *client, f [][]byte) [][]byte {
+		{"tampered content", func(c *zmqtest.Client, f [][]byte) [][]byte {
 			f[5] = []byte(strings.Replace(string(f[5]), "x", "y", 1))
 			return f
 		}},
-		{"tampered header", func(c *client, f [][]byte) [][]byte {
+		{"tampered header", func(c *zmqtest.Client, f [][]byte) [][]byte {
 			f[2] = []byte(strings.Replace(string(f[2]), `"username"`, `"usernam3"`, 1))
 			return f
 		}},
-		{"other key", func(c *client, f [][]byte) [][]byte {
+		{"other key", func(c *zmqtest.Client, f [][]byte) [][]byte {
 			m, err := other.Decode(f)
 			if err == nil {
 				t.Fatal("a codec with another key accepted the message")
 			}
-			m = &wire.Message{Header: wire.NewHeader(wire.ExecuteRequest, c.session)}
+			m = &wire.Message{Header: wire.NewHeader(wire.ExecuteRequest, c.Session)}
 			var ok bool
 			m.Content, ok = contentOf(f)
 			if !ok {
@@ -68,66 +70,66 @@ func TestRejectedMessages(t *testing.T) {
 			return g
 		}},
 	}
-	before := p.count("bad or missing signature")
+	before := p.Count("bad or missing signature")
 	sent := 0
 	for i, tc := range cases {
 		file := filepath.Join(dir, fmt.Sprintf("pwned%d", i))
 		code := fmt.Sprintf("os.WriteFile(%q, []byte(\"x\"), 0o644)", file)
-		_, frames := c.message(wire.ExecuteRequest, executeContent(code))
-		c.sendFrames(c.shell, tc.mangle(c, frames))
-		_, frames = c.message(wire.ExecuteRequest, executeContent(code))
-		c.sendFrames(c.control, tc.mangle(c, frames))
+		_, frames := c.Message(wire.ExecuteRequest, zmqtest.ExecuteContent(code))
+		c.SendFrames(c.Shell, tc.mangle(c, frames))
+		_, frames = c.Message(wire.ExecuteRequest, zmqtest.ExecuteContent(code))
+		c.SendFrames(c.Control, tc.mangle(c, frames))
 		sent += 2
 		// Shell is served in order: once this reply arrives, the bad
 		// message has been dealt with. Control is checked below.
-		id := c.send(c.shell, wire.KernelInfoRequest, map[string]any{})
-		c.reply(c.shellCh, id, 20*time.Second)
-		id = c.send(c.control, wire.KernelInfoRequest, map[string]any{})
-		c.reply(c.controlCh, id, 20*time.Second)
+		id := c.Send(c.Shell, wire.KernelInfoRequest, map[string]any{})
+		c.Reply(c.ShellCh, id, 20*time.Second)
+		id = c.Send(c.Control, wire.KernelInfoRequest, map[string]any{})
+		c.Reply(c.ControlCh, id, 20*time.Second)
 		if _, err := os.Stat(file); err == nil {
 			t.Errorf("%s: the kernel ran a cell with a bad signature", tc.name)
 		}
 	}
-	if !p.waitLog("bad or missing signature", before+sent) {
-		t.Errorf("kernel log mentions %d dropped messages, want %d", p.count("bad or missing signature")-before, sent)
+	if !p.WaitLog("bad or missing signature", before+sent) {
+		t.Errorf("kernel log mentions %d dropped messages, want %d", p.Count("bad or missing signature")-before, sent)
 	}
-	badSig := p.count("bad or missing signature") - before
+	badSig := p.Count("bad or missing signature") - before
 
 	// Replays: the same signed frames again on shell, on control, and from
 	// a second connection (an eavesdropper has no key but can copy bytes).
 	file := filepath.Join(dir, "count")
 	code := fmt.Sprintf("f, _ := os.OpenFile(%q, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); f.WriteString(\"x\"); f.Close()", file)
-	m, frames := c.message(wire.ExecuteRequest, executeContent(code))
-	c.sendFrames(c.shell, frames)
-	c.reply(c.shellCh, m.Header.MsgID, 30*time.Second)
-	eve := connect(t, p.conn, false)
+	m, frames := c.Message(wire.ExecuteRequest, zmqtest.ExecuteContent(code))
+	c.SendFrames(c.Shell, frames)
+	c.Reply(c.ShellCh, m.Header.MsgID, 30*time.Second)
+	eve := zmqtest.Connect(t, p.Conn, false)
 	replays := 0
 	for _, s := range []struct {
-		c  *client
+		c  *zmqtest.Client
 		ch chan *wire.Message
-	}{{c, c.shellCh}, {eve, eve.shellCh}} {
-		s.c.sendFrames(s.c.shell, frames)
-		s.c.sendFrames(s.c.control, frames)
+	}{{c, c.ShellCh}, {eve, eve.ShellCh}} {
+		s.c.SendFrames(s.c.Shell, frames)
+		s.c.SendFrames(s.c.Control, frames)
 		replays += 2
-		id := s.c.send(s.c.shell, wire.KernelInfoRequest, map[string]any{})
-		s.c.reply(s.ch, id, 20*time.Second)
-		id = s.c.send(s.c.control, wire.KernelInfoRequest, map[string]any{})
-		s.c.reply(s.c.controlCh, id, 20*time.Second)
+		id := s.c.Send(s.c.Shell, wire.KernelInfoRequest, map[string]any{})
+		s.c.Reply(s.ch, id, 20*time.Second)
+		id = s.c.Send(s.c.Control, wire.KernelInfoRequest, map[string]any{})
+		s.c.Reply(s.c.ControlCh, id, 20*time.Second)
 	}
 	if b, err := os.ReadFile(file); err != nil || string(b) != "x" {
 		t.Errorf("file = %q, %v; want one x (a replay must not run)", b, err)
 	}
-	if !p.waitLog("replayed signature", replays) {
-		t.Errorf("kernel log mentions %d replays, want %d", p.count("replayed signature"), replays)
+	if !p.WaitLog("replayed signature", replays) {
+		t.Errorf("kernel log mentions %d replays, want %d", p.Count("replayed signature"), replays)
 	}
-	if err := c.ping(10 * time.Second); err != nil {
+	if err := c.Ping(10 * time.Second); err != nil {
 		t.Errorf("kernel gone after the rejected messages: %v", err)
 	}
-	if out := c.mustExecute(`fmt.Println("still here")`); out != "still here\n" {
+	if out := run(c, `fmt.Println("still here")`); out != "still here\n" {
 		t.Errorf("after the rejected messages, a cell printed %q, want \"still here\\n\"", out)
 	}
 	t.Logf("rejected: %d messages with a bad or missing signature (%d kinds, on shell and control), %d replays (%d logged); none ran",
-		badSig, len(cases), replays, p.count("replayed signature"))
+		badSig, len(cases), replays, p.Count("replayed signature"))
 }
 
 // contentOf returns the content frame of signed frames.
@@ -215,11 +217,11 @@ func mentionsSig(e ast.Expr) bool {
 // connection file's address and one of its five ports.
 func TestBindsOnlyConnectionAddress(t *testing.T) {
 	p := startKernel(t)
-	c := newClient(t, p)
-	c.mustExecute(`import "github.com/gopherlab/gopherlab/runtime/mp"`)
-	c.mustExecute("func hello() { println(\"hi\") }\nq := mp.NewProcess(hello)\nq.Start()\nq.Join()")
-	ports := map[int]bool{p.conn.ShellPort: true, p.conn.IOPubPort: true, p.conn.StdinPort: true, p.conn.ControlPort: true, p.conn.HBPort: true}
-	pids := append([]int{p.cmd.Process.Pid}, descendants(p.cmd.Process.Pid)...)
+	c := zmqtest.NewClient(t, p.Conn)
+	run(c, `import "github.com/gopherlab/gopherlab/runtime/mp"`)
+	run(c, "func hello() { println(\"hi\") }\nq := mp.NewProcess(hello)\nq.Start()\nq.Join()")
+	ports := map[int]bool{p.Conn.ShellPort: true, p.Conn.IOPubPort: true, p.Conn.StdinPort: true, p.Conn.ControlPort: true, p.Conn.HBPort: true}
+	pids := append([]int{p.Cmd.Process.Pid}, descendants(p.Cmd.Process.Pid)...)
 	inodes := map[string]int{}
 	for _, pid := range pids {
 		dir := "/proc/" + strconv.Itoa(pid) + "/fd"
@@ -247,8 +249,8 @@ func TestBindsOnlyConnectionAddress(t *testing.T) {
 				continue
 			}
 			ip, port := parseProcAddr(t, f[1])
-			if ip != p.conn.IP || !ports[port] {
-				t.Errorf("process %d listens on %s:%d, outside the connection file's %s and ports %v", pid, ip, port, p.conn.IP, ports)
+			if ip != p.Conn.IP || !ports[port] {
+				t.Errorf("process %d listens on %s:%d, outside the connection file's %s and ports %v", pid, ip, port, p.Conn.IP, ports)
 				continue
 			}
 			seen[port] = true
@@ -257,7 +259,7 @@ func TestBindsOnlyConnectionAddress(t *testing.T) {
 	if len(seen) != len(ports) {
 		t.Errorf("kernel listens on ports %v, want all of %v", seen, ports)
 	}
-	t.Logf("listening sockets of the kernel and its %d children: %d, all on %s, ports of the connection file", len(pids)-1, len(seen), p.conn.IP)
+	t.Logf("listening sockets of the kernel and its %d children: %d, all on %s, ports of the connection file", len(pids)-1, len(seen), p.Conn.IP)
 }
 
 // parseProcAddr parses a /proc/net/tcp address such as 0100007F:1F90.
@@ -294,7 +296,7 @@ func TestConnectionFileErrors(t *testing.T) {
 		}
 		return f
 	}
-	_, good := writeConn(t, t.TempDir())
+	_, good := zmqtest.WriteConn(t, t.TempDir(), "tcp")
 	goodText, _ := os.ReadFile(good)
 	cases := []struct {
 		name string
@@ -320,7 +322,7 @@ func TestConnectionFileErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(bin, "kernel", tc.file)
-			var out syncBuffer
+			var out kerneltest.SyncBuffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
@@ -356,13 +358,13 @@ func TestConnectionFileErrors(t *testing.T) {
 // file, and nothing new appears in /dev/shm.
 func TestSharedMemoryPrivate(t *testing.T) {
 	p := startKernel(t)
-	c := newClient(t, p)
+	c := zmqtest.NewClient(t, p.Conn)
 	shmBefore := shmEntries()
-	c.mustExecute(`import "github.com/gopherlab/gopherlab/runtime/mp"`)
-	c.mustExecute(`import "time"`)
-	c.mustExecute("func hold(l *mp.Lock, v *mp.Value, a *mp.Array) { l.Lock(); v.Add(1); l.Unlock(); time.Sleep(time.Hour) }")
-	c.mustExecute("l := mp.NewLock()\nv := mp.NewValue(\"i\", 0)\na := mp.NewArray(\"d\", 10)\nq := mp.NewProcess(hold, l, v, a)\nq.SetDaemon(true)\nq.Start()\nfor v.Load() == 0 { time.Sleep(time.Millisecond) }\nprintln(q.Pid())")
-	pids := append([]int{p.cmd.Process.Pid}, descendants(p.cmd.Process.Pid)...)
+	run(c, `import "github.com/gopherlab/gopherlab/runtime/mp"`)
+	run(c, `import "time"`)
+	run(c, "func hold(l *mp.Lock, v *mp.Value, a *mp.Array) { l.Lock(); v.Add(1); l.Unlock(); time.Sleep(time.Hour) }")
+	run(c, "l := mp.NewLock()\nv := mp.NewValue(\"i\", 0)\na := mp.NewArray(\"d\", 10)\nq := mp.NewProcess(hold, l, v, a)\nq.SetDaemon(true)\nq.Start()\nfor v.Load() == 0 { time.Sleep(time.Millisecond) }\nprintln(q.Pid())")
+	pids := append([]int{p.Cmd.Process.Pid}, descendants(p.Cmd.Process.Pid)...)
 	memfds := 0
 	for _, pid := range pids {
 		dir := "/proc/" + strconv.Itoa(pid) + "/fd"

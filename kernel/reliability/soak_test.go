@@ -4,20 +4,19 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel"
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest/zmqtest"
 	"github.com/gopherlab/gopherlab/kernel/wire"
 )
 
-// soakCell returns the i-th cell of the soak: mostly small statements and
-// output, with compile errors, panics and child processes mixed in, as a
-// learner's day of broken code.
+// soakCell returns the i-th cell of the soak: mostly small statements,
+// calls of a function declared earlier and output, with compile errors,
+// panics and child processes mixed in, as a learner's day of broken code.
 func soakCell(i int) (code string, ok bool) {
 	switch {
 	case i%97 == 3: // the first one during the warm-up
@@ -26,6 +25,8 @@ func soakCell(i int) (code string, ok bool) {
 		return "x := ", false // compile error
 	case i%17 == 0:
 		return "var m map[string]int\nm[\"a\"] = 1", false // runtime panic
+	case i%7 == 0:
+		return "inc(&calls)", true
 	case i%5 == 0:
 		return fmt.Sprintf("s = fmt.Sprintf(\"cell %%d\", %d)\nfmt.Println(s)", i), true
 	default:
@@ -33,28 +34,49 @@ func soakCell(i int) (code string, ok bool) {
 	}
 }
 
+// soakSetup declares what the soak's cells use; soakGC collects the
+// kernel's garbage and returns the freed memory to the system, so that its
+// resident memory is what it keeps, and prints its heap in use.
+const (
+	soakSetup = "func bump(n *mp.Value) { n.Add(1) }\nfunc inc(p *int) { *p++ }\n" +
+		"n := mp.NewValue(\"i\", 0)\ntotal, calls := 0, 0\ns := \"\"\nvar ms runtime.MemStats"
+	soakGC = "debug.FreeOSMemory()\nruntime.ReadMemStats(&ms)\nfmt.Println(ms.HeapInuse)"
+)
+
 // TestSoakExecutes runs 500 executes in a row (10,000 with
-// GOPHERLAB_SOAK=1) and checks that the kernel's resident memory after a
-// warm-up of a fifth of them grows by less than 10% to the end, that its
-// open file descriptors do not grow, and that every reply came.
+// GOPHERLAB_SOAK=1) of a mix of cells (see soakCell) and checks that
+// every reply came, that the kernel's resident memory after a garbage
+// collection grows by less than 10% from the end of a warm-up (a tenth of
+// the executes) to the end, and that its open file descriptors do not
+// grow.
 func TestSoakExecutes(t *testing.T) {
 	n := 500
 	if soak() {
 		n = 10000
 	}
 	p := startKernel(t)
-	c := newClient(t, p)
-	c.mustExecute(importMP)
-	c.mustExecute("func bump(n *mp.Value) { n.Add(1) }\nn := mp.NewValue(\"i\", 0)\ntotal := 0\ns := \"\"")
-	pid := p.cmd.Process.Pid
-	// RSS moves with each garbage collection: compare the medians of a
-	// window of samples after the warm-up and at the end.
-	warm, window := n/5, n/20
-	var warmRSS, endRSS []int64
-	var rssPeak int64
+	c := zmqtest.NewClient(t, p.Conn)
+	run(c, importMP)
+	run(c, "import (\n\t\"runtime\"\n\t\"runtime/debug\"\n)")
+	run(c, soakSetup)
+	pid := p.Cmd.Process.Pid
+	// Resident memory after a collection: the kernel's live heap plus
+	// what the runtime has not returned yet, not the garbage the pacer
+	// lets accumulate between collections.
+	measure := func() (resident, heap int64) {
+		heap, err := strconv.ParseInt(strings.TrimSpace(run(c, soakGC)), 10, 64)
+		if err != nil {
+			t.Fatalf("soak: heap in use: %v", err)
+		}
+		return rss(t, pid), heap
+	}
+	warm := n / 10
+	var rssWarm, heapWarm, rssPeak int64
 	// Descriptors come and go as workers are started ahead and cells'
 	// pipes close: a leak raises the floor, so compare the fewest seen in
-	// each window.
+	// the last twentieth of the executes before the warm-up's end and
+	// before the end.
+	window := n / 20
 	fdsWarm, fdsEnd := -1, -1
 	minFDs := func(cur, n int) int {
 		if cur < 0 || n < cur {
@@ -62,11 +84,11 @@ func TestSoakExecutes(t *testing.T) {
 		}
 		return cur
 	}
-	okCount, errCount, procs, wantTotal := 0, 0, 0, 0
+	okCount, errCount, procs, wantTotal, wantCalls := 0, 0, 0, 0, 0
 	for i := 1; i <= n; i++ {
 		code, ok := soakCell(i)
-		rep, _ := c.execute(code, 60*time.Second)
-		st := content(rep)["status"]
+		rep, _ := c.Execute(code, 60*time.Second)
+		st := zmqtest.Content(rep)["status"]
 		if ok != (st == wire.StatusOK) {
 			t.Fatalf("execute %d %q: status %v: %s", i, code, st, rep.Content)
 		}
@@ -75,47 +97,42 @@ func TestSoakExecutes(t *testing.T) {
 		} else {
 			errCount++
 		}
-		if code == "total++" {
+		switch {
+		case code == "total++":
 			wantTotal++
-		}
-		if strings.Contains(code, "mp.NewProcess") {
+		case code == "inc(&calls)":
+			wantCalls++
+		case strings.Contains(code, "mp.NewProcess"):
 			procs++
 		}
-		r := rss(t, pid)
 		switch {
 		case i > warm-window && i <= warm:
-			warmRSS = append(warmRSS, r)
 			fdsWarm = minFDs(fdsWarm, fds(pid))
 		case i > n-window:
-			endRSS = append(endRSS, r)
 			fdsEnd = minFDs(fdsEnd, fds(pid))
 		}
+		if i == warm {
+			rssWarm, heapWarm = measure()
+		}
 		if i > warm {
-			rssPeak = max(rssPeak, r)
+			rssPeak = max(rssPeak, rss(t, pid))
 		}
 	}
-	out := c.mustExecute("fmt.Println(total, n.Load())")
-	if want := fmt.Sprintln(wantTotal, procs); out != want {
-		t.Errorf("after the soak: total, n = %q, want %q (a cell ran twice or not at all)", out, want)
+	rssEnd, heapEnd := measure()
+	out := run(c, "fmt.Println(total, calls, n.Load())")
+	if want := fmt.Sprintln(wantTotal, wantCalls, procs); out != want {
+		t.Errorf("after the soak: total, calls, n = %q, want %q (a cell ran twice or not at all)", out, want)
 	}
-	rssWarm, rssEnd := median(warmRSS), median(endRSS)
 	growth := float64(rssEnd-rssWarm) / float64(rssWarm) * 100
-	t.Logf("soak: %d executes (%d ok, %d errors or panics, %d with a child process), all replied; kernel RSS (median of %d samples) %.1f MiB after %d executes (warm-up), %.1f MiB at the end (peak %.1f MiB): growth %+.1f%%; open fds (fewest in each window) %d -> %d",
-		n, okCount, errCount, procs, window, mib(rssWarm), warm, mib(rssEnd), mib(rssPeak), growth, fdsWarm, fdsEnd)
+	t.Logf("soak: %d executes (%d ok, %d compile errors or panics, %d with a child process), all replied; kernel RSS after GC %.1f MiB after %d executes (warm-up), %.1f MiB after %d: growth %+.1f%% (heap in use %.1f -> %.1f MiB; RSS peak between collections %.1f MiB); open fds (fewest in each window) %d -> %d",
+		n, okCount, errCount, procs, mib(rssWarm), warm, mib(rssEnd), n, growth, mib(heapWarm), mib(heapEnd), mib(rssPeak), fdsWarm, fdsEnd)
 	if growth >= 10 {
-		t.Errorf("kernel RSS grew by %.1f%% from execute %d to %d, want < 10%%", growth, warm, n)
+		t.Errorf("kernel RSS after GC grew by %.1f%% from execute %d to %d, want < 10%%", growth, warm, n)
 	}
 	// The process-starting cells keep workers ready: allow their pipes.
 	if fdsEnd > fdsWarm+8 {
 		t.Errorf("kernel open fds grew from %d to %d: a leak", fdsWarm, fdsEnd)
 	}
-}
-
-// median returns the median of xs.
-func median(xs []int64) int64 {
-	ys := slices.Clone(xs)
-	slices.Sort(ys)
-	return ys[len(ys)/2]
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
@@ -139,50 +156,44 @@ func TestRestarts(t *testing.T) {
 	}
 	bin := gopherlab(t)
 	dir := t.TempDir()
-	conn, cf := writeConn(t, dir)
+	conn, cf := zmqtest.WriteConn(t, dir, "tcp")
 	shmBefore := shmEntries()
 	fdsBefore := openFDs()
 	children, withChildren := 0, 0
 	for i := 0; i < n; i++ {
-		p := &proc{cmd: exec.Command(bin, "kernel", cf), log: &syncBuffer{}, conn: conn, done: make(chan error, 1)}
-		p.cmd.Dir = dir
-		p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
-		if err := p.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		go func() { p.done <- p.cmd.Wait() }()
-		c := newClient(t, p)
+		p := zmqtest.Start(t, conn, dir, bin, "kernel", cf)
+		c := zmqtest.NewClient(t, p.Conn)
 		if i%5 == 0 {
 			// Every fifth kernel starts children and shares memory
 			// (a cold import of runtime/mp costs a go list run).
-			c.mustExecute(importMP)
-			out := c.mustExecute("func bump(n *mp.Value, l *mp.Lock) { l.Lock(); n.Add(1); l.Unlock() }\n" +
-				"n := mp.NewValue(\"i\", 0)\nl := mp.NewLock()\nvar ps []*mp.Process\n" +
-				"for i := 0; i < 2; i++ { ps = append(ps, mp.NewProcess(bump, n, l)) }\n" +
+			run(c, importMP)
+			out := run(c, "func bump(n *mp.Value, l *mp.Lock) { l.Lock(); n.Add(1); l.Unlock() }\n"+
+				"n := mp.NewValue(\"i\", 0)\nl := mp.NewLock()\nvar ps []*mp.Process\n"+
+				"for i := 0; i < 2; i++ { ps = append(ps, mp.NewProcess(bump, n, l)) }\n"+
 				"for _, q := range ps { q.Start() }\nfor _, q := range ps { q.Join() }\nfmt.Println(n.Load())")
 			if strings.TrimSpace(out) != "2" {
 				t.Errorf("restart %d: cell printed %q, want 2", i, out)
 			}
 			withChildren++
-		} else if out := c.mustExecute("x := 6 * 7\nx"); out != "" {
+		} else if out := run(c, "x := 6 * 7\nx"); out != "" {
 			t.Errorf("restart %d: cell printed %q", i, out)
 		}
-		kids := descendants(p.cmd.Process.Pid)
+		kids := descendants(p.Cmd.Process.Pid)
 		children += len(kids)
-		id := c.send(c.control, wire.ShutdownRequest, map[string]any{"restart": true})
-		rep := c.reply(c.controlCh, id, 20*time.Second)
-		if content(rep)["restart"] != true {
+		id := c.Send(c.Control, wire.ShutdownRequest, map[string]any{"restart": true})
+		rep := c.Reply(c.ControlCh, id, 20*time.Second)
+		if zmqtest.Content(rep)["restart"] != true {
 			t.Errorf("restart %d: shutdown reply %s", i, rep.Content)
 		}
-		err, ok := p.wait(20 * time.Second)
+		err, ok := p.Wait(20 * time.Second)
 		if !ok {
-			p.kill()
-			t.Fatalf("restart %d: kernel still running 20 s after shutdown_request; log:\n%s", i, p.log.String())
+			p.Kill()
+			t.Fatalf("restart %d: kernel still running 20 s after shutdown_request; log:\n%s", i, p.Log.String())
 		}
 		if err != nil {
-			t.Errorf("restart %d: kernel exit: %v; log:\n%s", i, err, p.log.String())
+			t.Errorf("restart %d: kernel exit: %v; log:\n%s", i, err, p.Log.String())
 		}
-		c.close()
+		c.Close()
 		if left := waitGone(kids, 10*time.Second); len(left) > 0 {
 			t.Errorf("restart %d: children %v of the kernel still alive after it exited", i, left)
 		}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
 )
 
 // cellOutcome is what the kernel sent for one cell (run_scenarios.py).
@@ -25,20 +27,9 @@ type cellOutcome struct {
 // and driven by jupyter_client (testdata/run_scenarios.py), and each cell's
 // messages are held to the same expectations as TestScenarios.
 func TestScenariosJupyter(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the real kernel through jupyter_client: skipped with -short")
-	}
-	if _, err := os.Stat("/usr/bin/jupyter"); err != nil {
-		t.Skip("/usr/bin/jupyter is absent: install Jupyter (apt-get install python3-jupyter-client) to run this test")
-	}
+	kerneltest.NeedJupyter(t, "runs the real kernel through jupyter_client")
 	prefix := t.TempDir()
-	bin := filepath.Join(prefix, "bin", "gopherlab")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/gopherlab").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	if out, err := exec.Command(bin, "install", "--prefix", prefix).CombinedOutput(); err != nil {
-		t.Fatalf("gopherlab install: %v\n%s", err, out)
-	}
+	kerneltest.Install(t, prefix)
 
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {

@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
 )
 
 // TestKernelProcesses runs testdata/procs_kernel.py: the tutorial's programs
@@ -15,20 +17,9 @@ import (
 // left behind. Set GOPHERLAB_PROCS_TESTS to a unittest name pattern (for
 // instance test_6) to run some of them.
 func TestKernelProcesses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the real kernel through jupyter_client; skipped with -short")
-	}
-	if _, err := os.Stat("/usr/bin/jupyter"); err != nil {
-		t.Skip("/usr/bin/jupyter is absent: install Jupyter (see install.sh --with-jupyter) to run the kernel tests")
-	}
+	kerneltest.NeedJupyter(t, "starts the real kernel through jupyter_client")
 	prefix := t.TempDir()
-	bin := filepath.Join(prefix, "bin", "gopherlab")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/gopherlab").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	if out, err := exec.Command(bin, "install", "--prefix", prefix).CombinedOutput(); err != nil {
-		t.Fatalf("gopherlab install: %v\n%s", err, out)
-	}
+	kerneltest.Install(t, prefix)
 	args := []string{"-m", "unittest", "-v"}
 	if p := os.Getenv("GOPHERLAB_PROCS_TESTS"); p != "" {
 		args = append(args, "-k", p)
