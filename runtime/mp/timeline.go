@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"sort"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -208,7 +209,7 @@ func (t *Timeline) SVG() string {
 		barH   = 18
 		axisH  = 30
 		plotW  = width - left - right
-		nticks = 5
+		nticks = 6 // at most
 	)
 	type lane struct {
 		pid  int
@@ -232,10 +233,8 @@ func (t *Timeline) SVG() string {
 		return b.String()
 	}
 	t0 := t.Events[0].Time
-	total := t.Events[len(t.Events)-1].Time.Sub(t0)
-	if total <= 0 {
-		total = time.Millisecond
-	}
+	step, nsteps := axisTicks(t.Events[len(t.Events)-1].Time.Sub(t0), nticks)
+	total := step * time.Duration(nsteps)
 	x := func(tm time.Time) float64 { return left + float64(tm.Sub(t0))/float64(total)*plotW }
 	for i, l := range lanes {
 		y := top + i*laneH
@@ -261,14 +260,49 @@ func (t *Timeline) SVG() string {
 	}
 	ay := top + len(lanes)*laneH
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#333"/>`, left, ay, left+plotW, ay)
-	for k := 0; k <= nticks; k++ {
-		tx := left + float64(k)*plotW/nticks
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#333"/><text x="%.1f" y="%d" text-anchor="middle">%.0f ms</text>`,
-			tx, ay, tx, ay+4, tx, ay+18, ms(total)*float64(k)/nticks)
+	for k := 0; k <= nsteps; k++ {
+		tx := left + float64(k)*plotW/float64(nsteps)
+		// The last label ends at its tick, so that it stays inside the
+		// picture whatever its length.
+		anchor := "middle"
+		if k == nsteps {
+			anchor = "end"
+		}
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#333"/><text x="%.1f" y="%d" text-anchor="%s">%s</text>`,
+			tx, ay, tx, ay+4, tx, ay+18, anchor, tickLabel(step*time.Duration(k), step))
 	}
 	if anyOpen {
 		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#555">hatched: no release recorded (still held, or the process died holding it)</text>`, left, ay+36)
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
+}
+
+// axisTicks returns a round step (1, 2 or 5 times a power of ten
+// nanoseconds) and a number of steps, at most about n, whose product covers
+// total.
+func axisTicks(total time.Duration, n int) (step time.Duration, steps int) {
+	total = max(total, time.Microsecond)
+	for p := time.Duration(1); ; p *= 10 {
+		for _, m := range []time.Duration{1, 2, 5} {
+			if step = m * p; step*time.Duration(n) >= total {
+				return step, int((total + step - 1) / step)
+			}
+		}
+	}
+}
+
+// tickLabel formats the time d of an axis tick in the unit that suits the
+// step between ticks, for instance "250 ms" or "2 s".
+func tickLabel(d, step time.Duration) string {
+	unit, name := time.Nanosecond, "ns"
+	switch {
+	case step >= time.Second:
+		unit, name = time.Second, "s"
+	case step >= time.Millisecond:
+		unit, name = time.Millisecond, "ms"
+	case step >= time.Microsecond:
+		unit, name = time.Microsecond, "µs"
+	}
+	return strconv.FormatFloat(float64(d)/float64(unit), 'f', -1, 64) + " " + name
 }
