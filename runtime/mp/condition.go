@@ -24,23 +24,27 @@ import (
 // Notify wakes the longest-waiting waiters, and only waiters that were
 // waiting when it was called. Still, as with sync.Cond, the state may have
 // changed again by the time a woken waiter holds the lock: wait in a loop,
-// or use [Condition.WaitFor]. At most 252 processes and goroutines can
-// wait at once.
+// or use [Condition.WaitFor]. At most 65,532 processes and goroutines
+// can wait at once.
 type Condition struct {
 	seg  *shm.Segment
 	lock *Lock
 }
 
-// Condition segment layout: the next ticket, the number of waiters, and
-// waiter slots of condSlotSize bytes: state (the futex word a waiter
-// sleeps on), ticket (arrival order) and the waiter's process identity.
-// Slots are taken, notified and freed with the lock held.
+// Condition segment layout: the next ticket, the number of waiters, the
+// number of slots ever used, and waiter slots of condSlotSize bytes: state
+// (the futex word a waiter sleeps on), ticket (arrival order) and the
+// waiter's process identity. Slots are taken, notified and freed with the
+// lock held. The segment is large, but only the pages of slots in use are
+// ever touched, and so allocated.
 const (
-	condTicket   = 0
-	condWaiting  = 4
-	condSlots    = 64
-	condSlotSize = 16
-	condMaxSlots = (lockSegmentSize - condSlots) / condSlotSize
+	condTicket      = 0
+	condWaiting     = 4
+	condUsed        = 8
+	condSlots       = 64
+	condSlotSize    = 16
+	condSegmentSize = 1 << 20
+	condMaxSlots    = (condSegmentSize - condSlots) / condSlotSize
 
 	slotFree     = 0
 	slotWaiting  = 1
@@ -57,7 +61,7 @@ func NewCondition(lock *Lock) *Condition {
 	} else if lock.m == nil {
 		panic(errZeroLock)
 	}
-	return &Condition{seg: mustSegment(lockSegmentSize), lock: lock}
+	return &Condition{seg: mustSegment(condSegmentSize), lock: lock}
 }
 
 func (c *Condition) valid() {
@@ -99,14 +103,19 @@ func (c *Condition) WaitTimeout(d time.Duration) bool {
 		deadline = time.Now().Add(d)
 	}
 	slot := -1
-	for i := range condMaxSlots {
+	used := int(atomic.LoadUint32(c.u32(condUsed)))
+	for i := range used {
 		if atomic.LoadUint32(c.u32(condSlots+i*condSlotSize)) == slotFree {
 			slot = condSlots + i*condSlotSize
 			break
 		}
 	}
 	if slot < 0 {
-		panic(fmt.Errorf("mp: more than %d waiters on one Condition", condMaxSlots))
+		if used >= condMaxSlots {
+			panic(fmt.Errorf("mp: more than %d waiters on one Condition", condMaxSlots))
+		}
+		slot = condSlots + used*condSlotSize
+		atomic.StoreUint32(c.u32(condUsed), uint32(used+1))
 	}
 	state := c.u32(slot)
 	atomic.StoreUint32(c.u32(slot+4), atomic.AddUint32(c.u32(condTicket), 1))
@@ -174,7 +183,7 @@ func (c *Condition) NotifyN(n int) {
 	// Tickets wrap around: order them relative to the next ticket, so
 	// that the oldest comes first.
 	next := atomic.LoadUint32(c.u32(condTicket)) + 1
-	for i := range condMaxSlots {
+	for i := range int(atomic.LoadUint32(c.u32(condUsed))) {
 		slot := condSlots + i*condSlotSize
 		if atomic.LoadUint32(c.u32(slot)) != slotWaiting {
 			continue
@@ -217,6 +226,10 @@ func init() {
 		seg, err := openOne(files[:1], "Condition")
 		if err != nil {
 			return nil, err
+		}
+		if seg.Len() < condSegmentSize {
+			seg.Close()
+			return nil, errors.New("mp: open shared Condition: memory too small")
 		}
 		return &Condition{seg: seg, lock: lk.(*Lock)}, nil
 	})

@@ -2,6 +2,7 @@ package mp
 
 import (
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -173,5 +174,51 @@ func TestConditionSkipsDeadWaiter(t *testing.T) {
 	c.Unlock()
 	if !<-done {
 		t.Error("Notify went to the killed waiter")
+	}
+}
+
+// TestConditionManyWaiters has more goroutines wait at once than the 252
+// slots of one page, wakes some with NotifyN and the rest with NotifyAll,
+// and checks that a second round reuses the slots.
+func TestConditionManyWaiters(t *testing.T) {
+	const n = 1000
+	c := NewCondition(nil)
+	for round := range 2 {
+		woken := make(chan struct{}, n)
+		for range n {
+			go func() {
+				c.Lock()
+				c.Wait()
+				c.Unlock()
+				woken <- struct{}{}
+			}()
+		}
+		for {
+			c.Lock()
+			s := c.String()
+			c.Unlock()
+			if s == fmt.Sprintf("Condition(%d waiting)", n) {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		c.Lock()
+		c.NotifyN(600)
+		c.Unlock()
+		for range 600 {
+			<-woken
+		}
+		c.Lock()
+		if s := c.String(); s != fmt.Sprintf("Condition(%d waiting)", n-600) {
+			t.Errorf("round %d: after NotifyN(600): %s", round, s)
+		}
+		c.NotifyAll()
+		c.Unlock()
+		for range n - 600 {
+			<-woken
+		}
+		if used := atomic.LoadUint32(c.u32(condUsed)); used != n {
+			t.Errorf("round %d: %d slots used for %d waiters", round, used, n)
+		}
 	}
 }
