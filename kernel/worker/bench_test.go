@@ -1,14 +1,16 @@
 package worker_test
 
 import (
+	"os"
 	"os/exec"
-
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/symbols"
+	"github.com/gopherlab/gopherlab/kernel/worker"
 	"github.com/gopherlab/gopherlab/runtime/mp"
 )
 
@@ -19,10 +21,19 @@ import (
 // starts and rebuilds the declarations, as Python's spawn). The python-*
 // sub-benchmarks measure the same for Python's start methods in the same
 // run (testdata/bench_start.py, /usr/bin/python3); each reports the median
-// as ns/op.
+// as ns/op. exec-to-main is the part of a cold start that comes before the
+// worker's code runs: exec, the Go runtime's start and the package inits of
+// a binary holding yaegi and the standard library's symbols.
 //
 //	go test -run '^$' -bench Start -benchtime 20x ./kernel/worker/
 func BenchmarkStart(b *testing.B) {
+	b.Run("exec-to-main", func(b *testing.B) {
+		times := make([]time.Duration, 0, b.N)
+		for i := 0; i < b.N; i++ {
+			times = append(times, execToMain(b))
+		}
+		reportTimes(b, times)
+	})
 	for _, mode := range []string{"prestarted", "cold"} {
 		b.Run(mode, func(b *testing.B) {
 			nb := newNotebook(b)
@@ -57,9 +68,7 @@ func BenchmarkStart(b *testing.B) {
 				d := startOnce()
 				times = append(times, d)
 			}
-			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-			b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "ns/op")
-			b.ReportMetric(float64(times[0].Nanoseconds()), "min-ns")
+			reportTimes(b, times)
 		})
 	}
 	for _, method := range []string{"fork", "forkserver", "spawn"} {
@@ -79,6 +88,62 @@ func BenchmarkStart(b *testing.B) {
 			min, _ := strconv.ParseFloat(f[2], 64)
 			b.ReportMetric(median, "ns/op")
 			b.ReportMetric(min, "min-ns")
+		})
+	}
+}
+
+// reportTimes reports the median of times as ns/op, and their minimum.
+func reportTimes(b *testing.B, times []time.Duration) {
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "ns/op")
+	b.ReportMetric(float64(times[0].Nanoseconds()), "min-ns")
+}
+
+// execToMain starts the worker command as the launcher does, but not as an
+// mp child, and returns the time until worker.Main runs: it then says on
+// stderr that the kernel starts it, and exits.
+func execToMain(b *testing.B) time.Duration {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), workerEnv+"=1")
+	r, w, err := os.Pipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	cmd.Stderr = w
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	w.Close()
+	buf := make([]byte, 512)
+	n, _ := r.Read(buf)
+	d := time.Since(t0)
+	cmd.Wait()
+	if !strings.Contains(string(buf[:n]), "gopherlab worker") {
+		b.Fatalf("the worker wrote %q, not its message", buf[:n])
+	}
+	return d
+}
+
+// BenchmarkBuild measures rebuilding the declarations in a worker (in this
+// process: a worker does it once, after its start), as prepared by Lower.
+func BenchmarkBuild(b *testing.B) {
+	for _, bc := range []struct{ name, decls string }{
+		{"tutorial", tutorialDecls + "\n\nfunc nop() {}"},
+		{"slices", tutorialDecls + "\n\nimport \"slices\"\n\nfunc sorted(x []int) []int { slices.Sort(x); return x }"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			low, err := worker.Lower("package main\n\n" + bc.decls + "\n")
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := worker.Build(low, symbols.Symbols); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/printer"
 	"go/token"
+	"path"
 	"reflect"
 	"strconv"
 	"strings"
@@ -80,7 +81,9 @@ const (
 // lowers what yaegi cannot run (kernel/session/lower) and marks process
 // targets ([Rewrite]). The launcher does it once per version of the
 // declarations, in the kernel, where the type information lowering needs is
-// already loaded, so that workers start fast.
+// already loaded, so that workers start fast. Imports of slices, maps, cmp
+// and iter that lowering left unused are dropped: loading those packages in
+// a child means compiling yaegi's generic sources (see useStdlib).
 func Lower(src string) (string, error) {
 	src, err := prepare(src)
 	if err != nil {
@@ -93,7 +96,68 @@ func Lower(src string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("worker: rebuild the notebook: %w", err)
 	}
-	return loweredMark + string(helpers) + helpersEnd + Rewrite(string(out), src), nil
+	return loweredMark + string(helpers) + helpersEnd + dropUnusedImports(Rewrite(string(out), src)), nil
+}
+
+// sourcePackages are the packages yaegi v0.16.1 builds from generic source
+// when it loads the standard library.
+var sourcePackages = map[string]bool{"slices": true, "maps": true, "cmp": true, "iter": true}
+
+// dropUnusedImports blanks out the imports of [sourcePackages] that src
+// does not use, keeping every other byte (and so every position) in place.
+func dropUnusedImports(src string) string {
+	if !strings.Contains(src, `"slices"`) && !strings.Contains(src, `"maps"`) &&
+		!strings.Contains(src, `"cmp"`) && !strings.Contains(src, `"iter"`) {
+		return src
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "notebook.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		return src // Build reports the error
+	}
+	used := map[string]bool{} // names before a dot
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+		}
+		return true
+	})
+	b := []byte(src)
+	blank := func(from, to token.Pos) {
+		for i := fset.Position(from).Offset; i < fset.Position(to).Offset; i++ {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+	}
+	for _, d := range f.Decls {
+		d, ok := d.(*ast.GenDecl)
+		if !ok || d.Tok != token.IMPORT {
+			continue
+		}
+		var drop []*ast.ImportSpec
+		for _, s := range d.Specs {
+			is := s.(*ast.ImportSpec)
+			p, err := strconv.Unquote(is.Path.Value)
+			name := p
+			if is.Name != nil {
+				name = is.Name.Name // "." and "_" are never before a dot: they stay
+			}
+			if err == nil && sourcePackages[p] && name != "." && name != "_" && !used[name] {
+				drop = append(drop, is)
+			}
+		}
+		if len(drop) == len(d.Specs) && len(drop) > 0 {
+			blank(d.Pos(), d.End())
+			continue
+		}
+		for _, is := range drop {
+			blank(is.Pos(), is.End())
+		}
+	}
+	return string(b)
 }
 
 // useStdlib loads into in the packages of the standard library that the
@@ -102,29 +166,38 @@ func Lower(src string) (string, error) {
 //
 // Loading all of yaegi's stdlib.Symbols copies some 150 packages' symbol
 // maps into the interpreter, and the "fmt/fmt" key triggers compiling
-// yaegi's generic sources (slices, maps, cmp, sync.OnceFunc,
+// yaegi's generic sources (slices, maps, cmp, iter, sync.OnceFunc,
 // atomic.Pointer): together the better part of a cold worker's start. A
-// child loads everything only when the sources use those generic packages;
-// otherwise it loads the packages they import, fmt under an equivalent key
-// that does not trigger the generic sources (a child's output is its own
-// standard output anyway).
+// child loads everything only when the sources still use those generic
+// packages or names after lowering; otherwise it loads the packages they
+// import, fmt under an equivalent key that does not trigger the generic
+// sources (a child's output is its own standard output anyway).
 func useStdlib(in *interp.Interpreter, srcs ...string) error {
-	for _, src := range srcs {
-		for _, s := range []string{`"slices"`, `"maps"`, `"cmp"`, `"iter"`, "OnceFunc", "OnceValue", "atomic.Pointer"} {
-			if strings.Contains(src, s) {
-				if err := in.Use(stdlib.Symbols); err != nil {
-					return err
+	paths := imports(srcs...)
+	generic := false
+	for p, names := range paths {
+		generic = generic || sourcePackages[p]
+		for _, name := range names {
+			for _, src := range srcs {
+				switch {
+				case p == "sync" && (strings.Contains(src, name+".OnceFunc") || strings.Contains(src, name+".OnceValue")),
+					p == "sync/atomic" && strings.Contains(src, name+".Pointer"):
+					generic = true
 				}
-				return in.Use(lower.Symbols)
 			}
 		}
 	}
-	paths := imports(srcs...)
+	if generic {
+		if err := in.Use(stdlib.Symbols); err != nil {
+			return err
+		}
+		return in.Use(lower.Symbols)
+	}
 	for _, syms := range []interp.Exports{stdlib.Symbols, lower.Symbols} {
 		for k, v := range syms {
 			// A key is the import path and the package name: math/rand/v2/rand.
 			i := strings.LastIndexByte(k, '/')
-			if i < 0 || !paths[k[:i]] {
+			if i < 0 || paths[k[:i]] == nil {
 				continue
 			}
 			if k == "fmt/fmt" {
@@ -138,11 +211,12 @@ func useStdlib(in *interp.Interpreter, srcs ...string) error {
 	return nil
 }
 
-// imports returns the set of import paths of the Go files srcs. A source
-// that does not parse yields the imports before the error: evaluating it
-// reports the error with its position.
-func imports(srcs ...string) map[string]bool {
-	paths := map[string]bool{}
+// imports returns the import paths of the Go files srcs, each with the
+// names it is imported under. A source that does not parse yields the
+// imports before the error: evaluating it reports the error with its
+// position.
+func imports(srcs ...string) map[string][]string {
+	paths := map[string][]string{}
 	fset := token.NewFileSet()
 	for _, src := range srcs {
 		if strings.TrimSpace(src) == "" {
@@ -153,9 +227,15 @@ func imports(srcs ...string) map[string]bool {
 			continue
 		}
 		for _, is := range f.Imports {
-			if p, err := strconv.Unquote(is.Path.Value); err == nil {
-				paths[p] = true
+			p, err := strconv.Unquote(is.Path.Value)
+			if err != nil {
+				continue
 			}
+			name := path.Base(p) // the package name, but for math/rand/v2 and the like
+			if is.Name != nil {
+				name = is.Name.Name
+			}
+			paths[p] = append(paths[p], name)
 		}
 	}
 	return paths

@@ -2,6 +2,8 @@ package worker
 
 import (
 	"fmt"
+	"go/parser"
+	"go/token"
 	"reflect"
 	"strings"
 	"testing"
@@ -126,5 +128,102 @@ func upper(s string) string { return strings.ToUpper(s) }
 	}
 	if _, err := nb.Lookup("bytes.ToUpper"); err == nil {
 		t.Errorf("bytes.ToUpper found, but the declarations do not import bytes")
+	}
+}
+
+// TestDropUnusedImports checks that Lower's last step blanks out imports of
+// the packages yaegi builds from generic source when nothing uses them any
+// more, keeping every other byte in place (positions in the child's
+// messages stay those of the source), and keeps those still used.
+func TestDropUnusedImports(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		dropped   []string // import paths that must be gone
+		kept      []string
+	}{
+		{"grouped", "package main\n\nimport (\n\t\"fmt\"\n\t\"slices\"\n)\n\nfunc f() { fmt.Println(1) }\n",
+			[]string{`"slices"`}, []string{`"fmt"`}},
+		{"alone", "package main\n\nimport \"maps\"\n\nfunc f() {}\n", []string{`"maps"`}, nil},
+		{"used", "package main\n\nimport \"slices\"\n\nfunc f(x []int) { slices.Sort(x) }\n", nil, []string{`"slices"`}},
+		{"renamed", "package main\n\nimport (\n\ts \"slices\"\n\tc \"cmp\"\n)\n\nfunc f(x []int) { s.Sort(x) }\n",
+			[]string{`"cmp"`}, []string{`s "slices"`}},
+		{"dot", "package main\n\nimport . \"iter\"\n\nfunc f() {}\n", nil, []string{`. "iter"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := dropUnusedImports(tc.src)
+			if len(got) != len(tc.src) || strings.Count(got, "\n") != strings.Count(tc.src, "\n") {
+				t.Errorf("bytes moved:\n%s", got)
+			}
+			for _, d := range tc.dropped {
+				if strings.Contains(got, d) {
+					t.Errorf("%s still imported:\n%s", d, got)
+				}
+			}
+			for _, k := range tc.kept {
+				if !strings.Contains(got, k) {
+					t.Errorf("%s dropped:\n%s", k, got)
+				}
+			}
+			if _, err := parser.ParseFile(token.NewFileSet(), "", got, 0); err != nil {
+				t.Errorf("result does not parse: %v\n%s", err, got)
+			}
+		})
+	}
+}
+
+// TestBuildGeneric rebuilds declarations that use generic names of the
+// standard library: slices.Sort and sync.OnceValue, which lowering
+// replaces (the import of slices is dropped, and the child loads only the
+// packages it needs), and iter.Seq, which needs yaegi's generic sources.
+func TestBuildGeneric(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"slices", `package main
+
+import (
+	"fmt"
+	"slices"
+)
+
+func sorted() string { x := []int{3, 1, 2}; slices.Sort(x); return fmt.Sprint(x) }
+`, "[1 2 3]"},
+		{"iter", `package main
+
+import (
+	"fmt"
+	"iter"
+	"slices"
+)
+
+func count(n int) iter.Seq[int] { return func(yield func(int) bool) { for i := range n { if !yield(i) { return } } } }
+
+func sorted() string { return fmt.Sprint(slices.Collect(count(3))) }
+`, "[0 1 2]"},
+		{"sync.OnceValue", `package main
+
+import (
+	"fmt"
+	"sync"
+)
+
+func sorted() string { f := sync.OnceValue(func() int { return 7 }); return fmt.Sprint(f() + f()) }
+`, "14"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			low, err := Lower(tc.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			nb, err := Build(low)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, low)
+			}
+			fn, err := nb.Lookup("sorted")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fn.Call(nil)[0].String(); got != tc.want {
+				t.Errorf("sorted() = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
