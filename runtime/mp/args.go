@@ -71,6 +71,7 @@ func encodeArgs(name string, ft reflect.Type, args []any) ([]argSpec, []*os.File
 			}
 			kind, fs, meta, err := s.share()
 			if err != nil {
+				unshareArgs(args[:i], specs[:i])
 				return nil, nil, fmt.Errorf("mp: %s: %w", where, err)
 			}
 			specs[i] = argSpec{Kind: kind, Data: meta, NFiles: len(fs)}
@@ -79,11 +80,22 @@ func encodeArgs(name string, ft reflect.Type, args []any) ([]argSpec, []*os.File
 		}
 		spec, err := encodeValue(where, pt, a)
 		if err != nil {
+			unshareArgs(args[:i], specs[:i])
 			return nil, nil, err
 		}
 		specs[i] = spec
 	}
 	return specs, files, nil
+}
+
+// unshareArgs takes back the shares encodeArgs made of args (encoded as
+// specs) when the child they were for did not start.
+func unshareArgs(args []any, specs []argSpec) {
+	for i, a := range args {
+		if u, ok := a.(unsharer); ok && i < len(specs) {
+			u.unshare(specs[i].Data, false)
+		}
+	}
 }
 
 // encodeValue encodes a copied value a for a parameter of type pt.

@@ -1,6 +1,7 @@
 package mp
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -28,8 +29,19 @@ const (
 	barOutcome  = 32 // 16 uint32: how generation g ended, at g%16
 	barCreator  = 96 // uint64 identity of the creating process
 	barShares   = 104
+	barSeq      = 108 // last share number
 	barRegSlots = 128
 	barMaxReg   = 64 // uint64 identities of processes using the barrier
+
+	// Shares to children that have not opened the barrier yet, one slot
+	// each: the sharing process's identity (uint64, 0 when the slot is
+	// free) and the share number (uint32). A pending child counts as a
+	// party while its parent lives; the parent takes the share back when
+	// the child fails to start, so that a child that died before opening
+	// the barrier does not count.
+	barPendSlots = barRegSlots + 8*barMaxReg
+	barPendSize  = 16
+	barMaxPend   = 64
 
 	outcomePassed = 1
 	outcomeBroken = 2
@@ -48,7 +60,9 @@ const (
 // was passed to, those that called Wait, and the process that created it
 // when it was passed to fewer processes than there are parties), and when
 // fewer of them are alive than there are parties, every waiter gets
-// [ErrBrokenBarrier] within about 50 ms. A process that uses the barrier
+// [ErrBrokenBarrier] within about 50 ms. A child counts from the moment
+// Process.Start hands it the barrier; if Start fails (the child died
+// before running its target), it no longer counts. A process that uses the barrier
 // but is not a party (and is alive) can hide a death this way; the
 // waiters then wait, as in Python, unless they use WaitTimeout.
 type Barrier struct {
@@ -110,6 +124,11 @@ func (b *Barrier) canComplete() bool {
 		return true // not all users are known
 	}
 	alive := int(atomic.LoadUint32(b.u32(barPending)))
+	for i := range barMaxPend {
+		if id := atomic.LoadUint64(b.seg.Uint64(barPendSlots + barPendSize*i)); id != 0 && shm.Alive(id) {
+			alive++
+		}
+	}
 	for i := range n {
 		id := atomic.LoadUint64(b.seg.Uint64(barRegSlots + 8*i))
 		if id == 0 || shm.Alive(id) {
@@ -275,25 +294,74 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		b := &Barrier{seg: seg, m: seg.Mutex(barMutex)}
-		b.register()
-		for { // this child was counted as pending by share
-			p := atomic.LoadUint32(b.u32(barPending))
-			if p == 0 || atomic.CompareAndSwapUint32(b.u32(barPending), p, p-1) {
-				break
-			}
+		if len(meta) != 8 {
+			seg.Close()
+			return nil, errors.New("mp: open shared Barrier: bad description")
 		}
+		b := &Barrier{seg: seg, m: seg.Mutex(barMutex)}
+		b.register() // before the share is taken back: always counted
+		b.unshare(meta, true)
 		return b, nil
 	})
 }
 
-// share counts the child it is shared with as pending until the child
-// opens the barrier, so that the child counts as a party meanwhile.
+// share records the child it is shared with as pending until the child
+// opens the barrier, so that the child counts as a party meanwhile. The
+// metadata names the pending slot (from 1; 0 when every slot was taken
+// and the child is only counted in barPending) and the share number.
 func (b *Barrier) share() (string, []*os.File, []byte, error) {
 	if b == nil || b.m == nil {
 		return "", nil, nil, errZeroBarrier
 	}
 	atomic.AddUint32(b.u32(barShares), 1)
-	atomic.AddUint32(b.u32(barPending), 1)
-	return kindBarrier, []*os.File{b.seg.File()}, nil, nil
+	seq := atomic.AddUint32(b.u32(barSeq), 1)
+	if seq == 0 {
+		seq = atomic.AddUint32(b.u32(barSeq), 1)
+	}
+	slot := 0
+	for i := range barMaxPend {
+		off := barPendSlots + barPendSize*i
+		if atomic.CompareAndSwapUint64(b.seg.Uint64(off), 0, shm.Self()) {
+			atomic.StoreUint32(b.u32(off+8), seq)
+			slot = i + 1
+			break
+		}
+	}
+	if slot == 0 {
+		// More than barMaxPend children starting at once: this one is
+		// counted without its parent's identity, and a death before
+		// it opens the barrier goes unnoticed.
+		atomic.AddUint32(b.u32(barPending), 1)
+	}
+	meta := binary.LittleEndian.AppendUint32(nil, uint32(slot))
+	meta = binary.LittleEndian.AppendUint32(meta, seq)
+	return kindBarrier, []*os.File{b.seg.File()}, meta, nil
+}
+
+// unshare ends the pending share described by meta: the child opened the
+// barrier (child is true), or it failed to start (called by the parent).
+// Only the first of the two calls has an effect.
+func (b *Barrier) unshare(meta []byte, child bool) {
+	if len(meta) != 8 {
+		return
+	}
+	slot := int(binary.LittleEndian.Uint32(meta))
+	seq := binary.LittleEndian.Uint32(meta[4:])
+	if slot == 0 {
+		// Counted in barPending: only the child can tell it opened.
+		for child {
+			p := atomic.LoadUint32(b.u32(barPending))
+			if p == 0 || atomic.CompareAndSwapUint32(b.u32(barPending), p, p-1) {
+				return
+			}
+		}
+		return
+	}
+	if slot > barMaxPend {
+		return
+	}
+	off := barPendSlots + barPendSize*(slot-1)
+	if atomic.CompareAndSwapUint32(b.u32(off+8), seq, 0) {
+		atomic.StoreUint64(b.seg.Uint64(off), 0)
+	}
 }

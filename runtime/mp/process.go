@@ -186,14 +186,17 @@ func (p *Process) launch() error {
 	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(spec{Target: p.ref, Name: p.name, Daemon: p.daemon, Args: args}); err != nil {
+		unshareArgs(p.args, args)
 		return fmt.Errorf("mp: encode spec of %s: %w", p.name, err)
 	}
 	c, err := newChild()
 	if err != nil {
+		unshareArgs(p.args, args)
 		return err
 	}
 	c.used = true
 	if err := c.conn.send(buf.Bytes(), files, time.Time{}); err != nil {
+		unshareArgs(p.args, args)
 		c.used = false
 		c.Close()
 		return fmt.Errorf("mp: send %s its target: %w", p.name, err)
@@ -203,6 +206,8 @@ func (p *Process) launch() error {
 		r, err = readReport(c.conn, time.Time{})
 	}
 	if err != nil || r.Kind != reportStarted {
+		// The child opened the shared arguments, or never will.
+		unshareArgs(p.args, args)
 		state, _ := waitChild(c)
 		c.conn.close()
 		if err == nil && r.Kind == reportError {

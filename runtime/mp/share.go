@@ -17,6 +17,15 @@ type sharer interface {
 	share() (kind string, files []*os.File, meta []byte, err error)
 }
 
+// unsharer is implemented by shared objects that keep track of a share
+// until the child opens the object (Barrier counts such a child as a
+// party). unshare(meta, false) takes back a share whose child did not
+// start; the child's opener calls it with true. Only the first call for a
+// share has an effect.
+type unsharer interface {
+	unshare(meta []byte, child bool)
+}
+
 // opener rebuilds a shared object in a child from inherited files and the
 // metadata its share method produced. It returns a pointer of the same type
 // the parent passed (for instance *Lock).
