@@ -68,7 +68,7 @@ func runKernel(args []string) error {
 	if err != nil {
 		// Standard error may be captured by now; package log writes to the
 		// original one.
-		log.Printf("gopherlab: kernel: %v", err)
+		log.Printf("gopherlab: %v", err) // err says "kernel: ..."
 	}
 	// A cell may still be running (interrupts are cooperative): give the
 	// session a moment to close, then leave.
