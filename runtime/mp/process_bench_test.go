@@ -67,8 +67,14 @@ func negateTimed(a *Array, ns *Value) {
 // the negation in the child and Join, as Python's p.start(); p.join().
 // Beside it: start-ms, Start alone (until the target runs); negate-ms, the
 // loop alone, timed in the child; exit-ms, the rest: from the end of the
-// loop until Join returns (the child exits and the parent reaps it). The
-// first iteration, which also allocates the Array's pages, is not timed.
+// loop until Join returns (the child exits and the parent reaps it). A
+// first, untimed run warms up.
+//
+// The loop's own arithmetic takes well under a millisecond; the rest of
+// negate-ms is the child's first touch of each of the Array's 1024 pages
+// through its new mapping, which on a machine whose hypervisor builds page
+// tables lazily (shadow paging) costs microseconds a page:
+// BenchmarkFirstTouch4M in runtime/shm measures it.
 func BenchmarkArrayNegate1M(b *testing.B) {
 	for _, method := range []string{"spawn", "forkserver"} {
 		b.Run(method, func(b *testing.B) {
