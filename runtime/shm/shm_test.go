@@ -67,6 +67,19 @@ func TestHelperProcess(t *testing.T) {
 			atomic.StoreUint64(p, v+1)
 			m.Unlock()
 		}
+	case "incr-slow":
+		// Hold the mutex long enough that the others sleep in the kernel.
+		n, _ := strconv.Atoi(args[0])
+		m := seg.Mutex(0)
+		p := seg.Uint64(8)
+		for range n {
+			m.Lock()
+			v := atomic.LoadUint64(p)
+			for t0 := time.Now(); time.Since(t0) < 50*time.Microsecond; {
+			}
+			atomic.StoreUint64(p, v+1)
+			m.Unlock()
+		}
 	case "unlock":
 		// Unlock the parent's mutex: any process may.
 		if err := seg.Mutex(0).Unlock(); err != nil {
@@ -217,6 +230,36 @@ func TestMutexExcludesProcesses(t *testing.T) {
 	if got := atomic.LoadUint64(seg.Uint64(8)); got != procs*n {
 		t.Errorf("counter = %d, want %d", got, procs*n)
 	}
+}
+
+// TestMutexSleepersAcrossProcesses makes waiters sleep in the kernel (each
+// holder sleeps inside the lock) so that every Unlock hands the mutex to a
+// sleeping process through the waiters word and a futex wake.
+func TestMutexSleepersAcrossProcesses(t *testing.T) {
+	seg, err := New(64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	const procs, n = 3, 300
+	var cmds []*exec.Cmd
+	start := time.Now()
+	for range procs {
+		c := helper(t, "incr-slow", seg, strconv.Itoa(n))
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, c)
+	}
+	for _, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := atomic.LoadUint64(seg.Uint64(8)); got != procs*n {
+		t.Errorf("counter = %d, want %d", got, procs*n)
+	}
+	t.Logf("%d critical sections of 50 µs in %v, starts included", procs*n, time.Since(start))
 }
 
 func TestMutexGoroutines(t *testing.T) {
