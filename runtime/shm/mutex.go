@@ -175,8 +175,8 @@ func (m *Mutex) Lock() (ownerDied bool) {
 func (m *Mutex) TryLockFast() bool { return atomic.CompareAndSwapUint32(&m.owner, 0, selfLock) }
 
 // wake clears the waiters word and wakes one waiter, which sets the word
-// again once it holds m (other waiters may still sleep). It returns true. It is kept out of
-// line so that UnlockFast stays small enough to inline.
+// again once it holds m (other waiters may still sleep). It returns true.
+// It is kept out of line so that UnlockFast stays small enough to inline.
 //
 //go:noinline
 func (m *Mutex) wake() bool {
