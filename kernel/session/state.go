@@ -41,6 +41,7 @@ type state struct {
 	order   []string          // import names in order of first import
 	decls   map[string]*decl  // by name ("T.M" for methods)
 	seq     int
+	pinned  map[int]bool // global frame slots code outliving its cell may use (see releaseSlots)
 }
 
 func newState() *state {
