@@ -154,8 +154,8 @@ func procStat(pid int) (start uint32, state byte, err error) {
 // An uncontended Lock is one compare-and-swap; an uncontended Unlock is one
 // atomic store (on x86 an ordinary store) and two loads.
 type Mutex struct {
-	owner   uint32 // lock identity of the owner, 0 when unlocked; the futex word
-	waiters uint32 // not 0 when waiters may sleep on owner
+	owner   uint32 // lock identity of the owner, 0 when unlocked
+	waiters uint32 // 1 when waiters may sleep; the futex word they sleep on
 }
 
 // Lock locks m, waiting as long as needed. It reports whether it took the
@@ -181,7 +181,7 @@ func (m *Mutex) TryLockFast() bool { return atomic.CompareAndSwapUint32(&m.owner
 //go:noinline
 func (m *Mutex) wake() bool {
 	atomic.StoreUint32(&m.waiters, 0)
-	Wake(&m.owner, 1)
+	Wake(&m.waiters, 1)
 	return true
 }
 
@@ -240,13 +240,18 @@ func (m *Mutex) lockSlow(d time.Duration) (ok, ownerDied bool) {
 			}
 			continue
 		}
-		// Set the waiters word before the futex compares the owner word
-		// (the kernel orders the two): an Unlock that releases m after
-		// the comparison sees the word and wakes a waiter.
+		// Set the waiters word, then look at the owner again: an Unlock
+		// either releases m before that look, or reads the word after
+		// it was set and wakes a waiter. Sleeping on the waiters word
+		// rather than on the owner word means that a wake clearing the
+		// word is never missed, even when the same owner locks m again.
 		slice := OwnerCheck
 		if atomic.LoadUint32(&m.waiters) == 0 {
 			atomic.StoreUint32(&m.waiters, 1)
 			slice = firstWait
+		}
+		if atomic.LoadUint32(&m.owner) != v {
+			continue
 		}
 		now := time.Now()
 		if v != seen {
@@ -265,13 +270,13 @@ func (m *Mutex) lockSlow(d time.Duration) (ok, ownerDied bool) {
 				// pass it on.
 				atomic.StoreUint32(&m.waiters, 1)
 				if atomic.LoadUint32(&m.owner) == 0 {
-					Wake(&m.owner, 1)
+					Wake(&m.waiters, 1)
 				}
 				return false, false
 			}
 			slice = min(slice, rem)
 		}
-		Wait(&m.owner, v, slice)
+		Wait(&m.waiters, 1, slice)
 	}
 }
 

@@ -14,7 +14,7 @@ import "sync/atomic"
 // waiters word. Two goroutines of the owner unlocking m at the same time (a
 // bug: every Unlock matches one Lock) may then both succeed. On x86 the
 // read of the waiters word may happen before the store is visible to
-// other processors; a waiter that set the word and compared the owner word
+// other processors; a waiter that set the word and then read the owner word
 // in those few nanoseconds sleeps without being woken: a waiter that sets
 // the word therefore sleeps at most a millisecond before it looks again.
 func (m *Mutex) UnlockFast() bool {
