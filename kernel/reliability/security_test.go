@@ -347,6 +347,9 @@ func TestConnectionFileErrors(t *testing.T) {
 			if !strings.Contains(strings.ToLower(msg), strings.ToLower(tc.want)) {
 				t.Errorf("message does not mention %q:\n%s", tc.want, msg)
 			}
+			if strings.Contains(msg, "gopherlab: kernel: kernel:") {
+				t.Errorf("message repeats its prefix:\n%s", msg)
+			}
 			t.Logf("%s", strings.TrimSpace(msg))
 		})
 	}
