@@ -42,6 +42,7 @@ function metric(line, unit,   i, n, f) {
 /^negate_ms /         { py["negate"] = $2 }
 /^negate_total_ms /   { py["negtotal"] = $2 }
 function row(what, g, p, unit, higher) {
+	if (g != "" && p == "") { printf "%-46s %12.4g %12s %s\n", what, g, "", unit; return }
 	if (g == "" || p == "" || g == 0 || p == 0) { printf "%-46s %12s %12s %s\n", what, g, p, unit; return }
 	printf "%-46s %12.4g %12.4g %-8s %7.1fx\n", what, g, p, unit, higher ? g / p : p / g
 }
