@@ -1,6 +1,7 @@
 package worker_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"sort"
@@ -17,8 +18,10 @@ import (
 // BenchmarkStart measures the time from Process.Start until the target, a
 // function declared in a cell, runs in the child (Start returns when the
 // child reports it is about to call the target), with a worker kept ready
-// ("prestarted", Python's forkserver idea) and without ("cold", a worker
-// starts and rebuilds the declarations, as Python's spawn). The python-*
+// ("prestarted", Python's forkserver idea), without ("cold", a worker
+// starts and rebuilds the declarations, as Python's spawn), and right after
+// the declarations changed, so that the workers kept ready are stale and
+// the spare gets the new ones ("changed"). The python-*
 // sub-benchmarks measure the same for Python's start methods in the same
 // run (testdata/bench_start.py, /usr/bin/python3); each reports the median
 // as ns/op. exec-to-main is the part of a cold start that comes before the
@@ -34,19 +37,25 @@ func BenchmarkStart(b *testing.B) {
 		}
 		reportTimes(b, times)
 	})
-	for _, mode := range []string{"prestarted", "cold"} {
+	for _, mode := range []string{"prestarted", "cold", "changed"} {
 		b.Run(mode, func(b *testing.B) {
 			nb := newNotebook(b)
 			nb.declare(tutorialDecls)
 			nb.declare(`func nop() {}`)
-			nb.l.SetPrestart(mode == "prestarted")
+			nb.l.SetPrestart(mode != "cold")
 			fn, err := nb.in.Eval("nop")
 			if err != nil {
 				b.Fatal(err)
 			}
+			changes := 0
 			startOnce := func() time.Duration {
-				if mode == "prestarted" {
-					nb.l.Prestart() // returns once the worker is ready
+				switch mode {
+				case "prestarted":
+					nb.l.Prestart() // returns once the workers are ready
+				case "changed":
+					nb.l.Prestart()
+					changes++
+					nb.declare(fmt.Sprintf("func changed%d() {}", changes))
 				}
 				p := mp.NewProcess(fn.Interface())
 				t0 := time.Now()

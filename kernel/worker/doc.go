@@ -42,7 +42,10 @@
 //     workers that only evaluate them, and keeps workers ready with the
 //     current declarations (Python's forkserver idea), as many as the last
 //     cell started (2 to 8), so that Start sends the target to a process
-//     that is already waiting and a cell's processes start together;
+//     that is already waiting and a cell's processes start together; it
+//     also keeps a spare worker that has started but not yet read any
+//     declarations, for a Start that finds them changed (a cell declaring a
+//     function and starting it), so that only rebuilding them is left;
 //   - all processes a cell starts write to one pipe per stream, which the
 //     kernel copies into that cell's output: their lines keep the order they
 //     were written in, and a daemon's later output still reaches the cell

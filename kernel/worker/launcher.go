@@ -27,6 +27,11 @@ import (
 // worker exits.
 const StatusEnv = "GOPHERLAB_WORKER_STATUS"
 
+// SpareEnv tells a worker that it is a spare: started before the
+// declarations it will rebuild are known, it says on its control socket
+// that it has started, then waits for them on standard input.
+const SpareEnv = "GOPHERLAB_WORKER_SPARE"
+
 // statusWait is how long CellDone waits for a worker to say whether it is a
 // daemon before it treats it as one. Process.Start reports it before it
 // returns (mp.Child.Watch), so this wait only matters for a worker handed
@@ -64,7 +69,10 @@ type Launcher struct {
 	lastStarts  int            // processes the last cell that started any started
 	starting    int            // workers being started for Child
 	children    map[*child]bool
+	procs       map[*child]bool // every worker started that has not exited
 	closed      bool
+	spare       *child     // a started worker waiting for its declarations
+	spareStarts bool       // a spare is being started
 	lowSrc, low string     // the last source and its Lower
 	noPrestart  bool       // no worker kept ready (SetPrestart)
 	inherit     bool       // children write straight to this process's stdout and stderr
@@ -120,11 +128,14 @@ func (l *Launcher) Command() (*exec.Cmd, error) {
 
 // Child returns a worker ready for its target: the one started in advance if
 // it has the current declarations (waiting for it if it is still starting),
-// or a new one. It then starts the next worker in the background. The
-// worker's output goes to the running cell.
+// else the spare, a worker started in advance that has not read any
+// declarations yet, given the current ones (a cell that declares a function
+// and starts it does not wait for a new worker to start), or a new one. The
+// worker's output goes to the running cell. Once the process started with it runs its target,
+// the launcher starts the next workers in the background.
 func (l *Launcher) Child() (*mp.Child, error) {
 	src := l.source()
-	var c *child
+	var c, spare *child
 	var stale []*child
 	l.mu.Lock()
 	for {
@@ -146,6 +157,9 @@ func (l *Launcher) Child() (*mp.Child, error) {
 			}
 		}
 		l.warm = keep
+		if c == nil && l.spare != nil {
+			c, spare, l.spare = l.spare, l.spare, nil
+		}
 		if c != nil || l.warming[src] == 0 {
 			break
 		}
@@ -156,13 +170,20 @@ func (l *Launcher) Child() (*mp.Child, error) {
 	}
 	l.cellStarts++
 	l.mu.Unlock()
-	closeAll(stale)
+	go closeAll(stale) // not on the way of this start (Stop kills them too)
+	if spare != nil {
+		spare.src = src
+		if err := spare.feed(l.lowered(src)); err != nil {
+			spare.close()
+			c = nil
+		}
+	}
 	if c == nil {
 		l.mu.Lock()
 		l.starting++
 		l.mu.Unlock()
 		var err error
-		c, err = l.start(src)
+		c, err = l.start(src, false)
 		l.mu.Lock()
 		l.starting--
 		l.mu.Unlock()
@@ -191,7 +212,12 @@ func (l *Launcher) Child() (*mp.Child, error) {
 	l.children[c] = true
 	pipes := l.pipes
 	l.mu.Unlock()
-	c.child.Watch(c.setStatus, func() {
+	c.child.Watch(func(name string, daemon bool) {
+		c.setStatus(name, daemon)
+		// Start the next workers once this one runs its target, not while
+		// it still rebuilds the declarations and competes for the CPU.
+		go l.Prestart()
+	}, func() {
 		// Join returns once what the worker wrote has reached the cell.
 		select {
 		case <-c.done:
@@ -207,7 +233,6 @@ func (l *Launcher) Child() (*mp.Child, error) {
 		delete(l.children, c)
 		l.mu.Unlock()
 	}()
-	go l.Prestart()
 	return c.child, nil
 }
 
@@ -218,9 +243,11 @@ const maxReady = 8
 // and keeps them for the next [mp.Process.Start] calls, replacing those with
 // older declarations: as many as the last cell that started processes
 // started, at least 2 and at most 8, so that a cell starting several
-// processes gets them all at once. It does nothing until the session has
-// started a process. It returns when the workers it started, and those
-// being started by earlier calls, are ready.
+// processes gets them all at once. It also keeps one spare worker, started
+// but waiting for its declarations, for a Start that finds the
+// declarations changed. It does nothing until the session has started a
+// process. It returns when the workers it started, and those being started
+// by earlier calls, are ready.
 func (l *Launcher) Prestart() {
 	src := l.source()
 	l.mu.Lock()
@@ -247,9 +274,18 @@ func (l *Launcher) Prestart() {
 		}
 		l.warming[src] += n
 	}
+	spare := l.spare == nil && !l.spareStarts
+	l.spareStarts = l.spareStarts || spare
 	l.mu.Unlock()
 	closeAll(stale)
 	var wg sync.WaitGroup
+	if spare {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l.prestartSpare()
+		}()
+	}
 	for range n {
 		wg.Add(1)
 		go func() {
@@ -259,7 +295,7 @@ func (l *Launcher) Prestart() {
 	}
 	wg.Wait()
 	l.mu.Lock()
-	for l.warming[src] > 0 && !l.closed {
+	for (l.warming[src] > 0 || l.spareStarts) && !l.closed {
 		ch := l.changedLocked()
 		l.mu.Unlock()
 		<-ch
@@ -268,10 +304,37 @@ func (l *Launcher) Prestart() {
 	l.mu.Unlock()
 }
 
+// prestartSpare starts a spare worker (l.spareStarts is set) and keeps it
+// once it has started.
+func (l *Launcher) prestartSpare() {
+	c, err := l.start("", true)
+	if err == nil {
+		select {
+		case <-c.alive:
+		case <-c.done:
+			err = errors.New("worker: the spare worker exited")
+		}
+		if err != nil {
+			c.close()
+		}
+	}
+	l.mu.Lock()
+	l.spareStarts = false
+	if err == nil {
+		if l.closed || l.noPrestart {
+			defer c.close()
+		} else {
+			l.spare = c
+		}
+	}
+	l.broadcastLocked()
+	l.mu.Unlock()
+}
+
 // prestartOne starts a worker with src, counted in l.warming, and keeps it
 // ready.
 func (l *Launcher) prestartOne(src string) {
-	c, err := l.start(src)
+	c, err := l.start(src, false)
 	if err == nil {
 		if err = c.child.WaitReady(); err != nil {
 			c.close()
@@ -324,6 +387,9 @@ func (l *Launcher) SetPrestart(on bool) {
 	var warm []*child
 	if !on {
 		warm, l.warm = l.warm, nil
+		if l.spare != nil {
+			warm, l.spare = append(warm, l.spare), nil
+		}
 	}
 	l.mu.Unlock()
 	closeAll(warm)
@@ -439,12 +505,28 @@ func (l *Launcher) Stop() {
 	}
 	warm := l.warm
 	l.warm = nil
+	if l.spare != nil {
+		warm, l.spare = append(warm, l.spare), nil
+	}
 	pipes := l.pipes
 	l.pipes = nil
 	l.broadcastLocked()
 	l.mu.Unlock()
 	closeAll(warm)
 	l.stop(kids)
+	// Workers still being started in advance would be closed once ready;
+	// end them now.
+	l.mu.Lock()
+	var starting []*child
+	for c := range l.procs {
+		if !l.children[c] {
+			starting = append(starting, c)
+		}
+	}
+	l.mu.Unlock()
+	for _, c := range starting {
+		c.signal(unix.SIGKILL)
+	}
 	if pipes != nil {
 		pipes.closeWriters()
 	}
@@ -499,6 +581,8 @@ type child struct {
 	stdout *lazyWriter // output before the worker was handed to a cell
 	stderr *lazyWriter
 	ctrl   *os.File      // socket over which the worker receives its cell's pipes
+	stdin  *os.File      // a spare's standard input, until its declarations are written
+	alive  chan struct{} // closed when a spare says it has started
 	handed time.Time     // when Child handed it out
 	known  chan struct{} // closed when the status line arrived
 	done   chan struct{} // closed when the worker exited and its output was forwarded
@@ -528,15 +612,29 @@ func (l *Launcher) lowered(src string) string {
 	return low
 }
 
-// start starts a worker that rebuilds src and waits for its target.
-func (l *Launcher) start(src string) (*child, error) {
+// start starts a worker that rebuilds src and waits for its target, or,
+// with spare, a worker that waits for the declarations ([child.feed]).
+func (l *Launcher) start(src string, spare bool) (*child, error) {
 	cmd := l.cmd()
-	if l.inherit {
+	var stdinW *os.File
+	switch {
+	case spare:
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, fmt.Errorf("worker: start a worker: %w", err)
+		}
+		defer r.Close()
+		stdinW = w
+		cmd.Stdin = r
+	case l.inherit:
 		cmd.Stdin = strings.NewReader(src) // already lowered
-	} else {
+	default:
 		cmd.Stdin = strings.NewReader(l.lowered(src))
 	}
 	var files []*os.File
+	if stdinW != nil {
+		files = append(files, stdinW)
+	}
 	closeAll := func() {
 		for _, f := range files {
 			f.Close()
@@ -549,7 +647,7 @@ func (l *Launcher) start(src string) (*child, error) {
 		}
 		return r, w, err
 	}
-	c := &child{src: src, pidfd: -1, known: make(chan struct{}), done: make(chan struct{})}
+	c := &child{src: src, pidfd: -1, stdin: stdinW, known: make(chan struct{}), done: make(chan struct{})}
 	statusR, statusW, err := pipe()
 	if err != nil {
 		return nil, fmt.Errorf("worker: start a worker: %w", err)
@@ -586,11 +684,18 @@ func (l *Launcher) start(src string) (*child, error) {
 			closeAll()
 			return nil, fmt.Errorf("worker: start a worker: %w", err)
 		}
+		// The kernel's end is non-blocking, so that closing it ends a read
+		// that waits for a spare's first byte.
+		unix.SetNonblock(fds[0], true)
 		c.ctrl = os.NewFile(uintptr(fds[0]), "worker-ctrl")
 		ctrlChild = os.NewFile(uintptr(fds[1]), "worker-ctrl")
 		files = append(files, c.ctrl, ctrlChild)
 		cmd.ExtraFiles = append(cmd.ExtraFiles, ctrlChild)
 		cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", CtrlEnv, 3+len(cmd.ExtraFiles)))
+		if spare {
+			cmd.Env = append(cmd.Env, SpareEnv+"=1")
+			c.alive = make(chan struct{})
+		}
 	}
 	mc, err := mp.StartChild(cmd)
 	statusW.Close()
@@ -604,6 +709,24 @@ func (l *Launcher) start(src string) (*child, error) {
 	c.child = mc
 	if fd, err := unix.PidfdOpen(mc.Pid(), unix.PIDFD_NONBLOCK); err == nil {
 		c.pidfd = fd
+	}
+	l.mu.Lock()
+	if l.procs == nil {
+		l.procs = map[*child]bool{}
+	}
+	l.procs[c] = true
+	closed := l.closed
+	l.mu.Unlock()
+	if closed {
+		c.signal(unix.SIGKILL) // Close ran while it started
+	}
+	if c.alive != nil {
+		go func() {
+			// One byte once the spare runs its code; end of file if it died.
+			if n, _ := c.ctrl.Read(make([]byte, 1)); n == 1 {
+				close(c.alive)
+			}
+		}()
 	}
 	c.stdout, c.stderr = &lazyWriter{}, &lazyWriter{}
 	var wg sync.WaitGroup
@@ -630,6 +753,9 @@ func (l *Launcher) start(src string) (*child, error) {
 	}()
 	go func() {
 		wg.Wait()
+		l.mu.Lock()
+		delete(l.procs, c)
+		l.mu.Unlock()
 		c.mu.Lock()
 		c.exited = true
 		if c.pidfd >= 0 {
@@ -683,8 +809,27 @@ func (c *child) signal(sig unix.Signal) {
 	syscall.Kill(c.child.Pid(), sig)
 }
 
+// feed gives a spare the declarations src, prepared by [Lower].
+func (c *child) feed(src string) error {
+	_, err := io.WriteString(c.stdin, src)
+	if cerr := c.stdin.Close(); err == nil {
+		err = cerr
+	}
+	c.stdin = nil
+	if err != nil {
+		return fmt.Errorf("worker: give the spare worker its declarations: %w", err)
+	}
+	return nil
+}
+
 // close ends a worker that was never handed out.
 func (c *child) close() {
+	if c.stdin != nil {
+		c.stdin.Close()
+	}
+	if c.ctrl != nil {
+		c.ctrl.Close()
+	}
 	c.child.Close()
 	<-c.done
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -570,4 +571,48 @@ func waitGone(t *testing.T, pid int) {
 	}
 	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	t.Errorf("process %d still exists: %s", pid, b)
+}
+
+// TestSpareAfterChange: once the session has started a process, the
+// launcher keeps a spare worker besides those ready with the current
+// declarations. A cell that declares a function and starts it (the ready
+// workers have the old declarations) gets the spare, which rebuilds the new
+// declarations; the launcher then starts another spare, and Close leaves
+// no process.
+func TestSpareAfterChange(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(tutorialDecls)
+	nb.declare(`func first() { fmt.Println("first") }`)
+	out, err := nb.run(context.Background(), `p := mp.NewProcess(first); p.Start(); p.Join()`)
+	if err != nil || out != "first\n" {
+		t.Fatalf("first cell: %q, %v", out, err)
+	}
+	nb.l.Prestart() // returns once the workers and the spare have started
+	spare := worker.SparePid(nb.l)
+	if spare == 0 {
+		t.Fatal("no spare worker after Prestart")
+	}
+	nb.declare(`func second(n int) { fmt.Println("second", n) }`)
+	out, err = nb.run(context.Background(), `p := mp.NewProcess(second, 7); p.Start(); fmt.Println(p.Pid()); p.Join()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The child's line and the parent's may come in either order.
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	sort.Strings(lines)
+	if want := []string{strconv.Itoa(spare), "second 7"}; strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("second cell wrote %q, want the spare's pid (%d) and \"second 7\"", out, spare)
+	}
+	nb.l.Prestart()
+	if next := worker.SparePid(nb.l); next == 0 || next == spare {
+		t.Errorf("spare after the second cell: %d (the used one was %d)", next, spare)
+	}
+	kids := childPids(t)
+	nb.l.Close()
+	for _, pid := range kids {
+		waitGone(t, pid)
+	}
+	if left := childPids(t); len(left) != 0 {
+		t.Errorf("processes left after Close: %v", left)
+	}
 }

@@ -28,6 +28,13 @@ func Main(symbols ...interp.Exports) int {
 	}
 	status := statusFile()
 	ctrl := fdFromEnv(CtrlEnv)
+	if os.Getenv(SpareEnv) != "" {
+		// A spare says it has started, then waits for the declarations.
+		os.Unsetenv(SpareEnv)
+		if ctrl >= 0 {
+			syscall.Write(ctrl, []byte{1})
+		}
+	}
 	src, err := io.ReadAll(os.Stdin)
 	var nb *Notebook
 	if err == nil {
