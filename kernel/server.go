@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"os"
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -44,6 +46,12 @@ type Options struct {
 	// HandleSIGINT makes SIGINT interrupt the running cell instead of
 	// ending the process.
 	HandleSIGINT bool
+	// Listeners holds sockets bound before the server was created, keyed
+	// by endpoint as [ConnectionInfo.Addr] writes it: Serve listens with
+	// them instead of binding those endpoints, and closes any it does not
+	// need. The gopherlab command binds its sockets this way while it is
+	// still initialising, so that clients never find them closed.
+	Listeners map[string]net.Listener
 }
 
 // Server is a Jupyter kernel serving one session over the sockets of a
@@ -74,6 +82,8 @@ type Server struct {
 	pipes []*capturedPipe // with CaptureStdio
 
 	listening chan struct{} // closed once the sockets are bound
+	greeted   chan struct{} // closed after the first request (see Greeted)
+	greetOnce sync.Once
 	sessReady chan struct{} // closed once sess (or sessErr) is set
 	sessOnce  sync.Once
 	sessErr   error
@@ -111,6 +121,7 @@ func New(conn ConnectionInfo, sess *session.Session, opts Options) (*Server, err
 
 		sessReady: make(chan struct{}),
 		listening: make(chan struct{}),
+		greeted:   make(chan struct{}),
 	}
 	if sess != nil {
 		srv.SetSession(sess, nil)
@@ -136,8 +147,19 @@ func (s *Server) SetSession(sess *session.Session, err error) {
 // the kernel answers its first kernel_info_request sooner.
 func (s *Server) Listening() <-chan struct{} { return s.listening }
 
+// Greeted returns a channel closed once the server has answered its first
+// request (a client's kernel_info_request, usually) or a request waits for
+// the session. A caller building the session in the background can wait
+// for it as well, so that the session does not compete for the processor
+// with the first reply.
+func (s *Server) Greeted() <-chan struct{} { return s.greeted }
+
+// greet closes greeted.
+func (s *Server) greet() { s.greetOnce.Do(func() { close(s.greeted) }) }
+
 // session waits for the session.
 func (s *Server) session() (*session.Session, error) {
+	s.greet()
 	select {
 	case <-s.sessReady:
 		return s.sess, s.sessErr
@@ -152,6 +174,9 @@ func (s *Server) session() (*session.Session, error) {
 func (s *Server) Serve(ctx context.Context) error {
 	if s.opts.CaptureStdio {
 		if err := s.captureStdio(); err != nil {
+			for _, ln := range s.opts.Listeners {
+				ln.Close()
+			}
 			return err
 		}
 	}
@@ -179,12 +204,30 @@ func (s *Server) Serve(ctx context.Context) error {
 			k.sock.Close()
 		}
 	}()
-	for _, k := range socks {
-		if err := k.sock.Listen(s.conn.Addr(k.port)); err != nil {
+	early := make([]net.Listener, len(socks))
+	for i, k := range socks {
+		early[i] = s.opts.Listeners[s.conn.Addr(k.port)]
+	}
+	for _, ln := range s.opts.Listeners {
+		if !slices.Contains(early, ln) {
+			ln.Close()
+		}
+	}
+	for i, k := range socks {
+		if err := listen(k.sock, s.conn.Addr(k.port), early[i]); err != nil {
+			for _, ln := range early[i+1:] {
+				if ln != nil {
+					ln.Close()
+				}
+			}
 			return fmt.Errorf("kernel: listen %s on %s: %w", k.name, s.conn.Addr(k.port), err)
 		}
 	}
-	s.log.Printf("listening: shell %s, %s", s.conn.Addr(s.conn.ShellPort), runtime.Version())
+	how := ""
+	if !slices.Contains(early, nil) {
+		how = " (sockets bound during initialisation)"
+	}
+	s.log.Printf("listening: shell %s, %s%s", s.conn.Addr(s.conn.ShellPort), runtime.Version(), how)
 	close(s.listening)
 	s.publish(nil, wire.Status, wire.StatusContent{ExecutionState: wire.StateStarting})
 
@@ -340,6 +383,7 @@ type channel struct {
 func (s *Server) dispatch(sock zmq4.Socket, mu *sync.Mutex, m *wire.Message) {
 	ch := channel{sock, mu}
 	s.publish(m, wire.Status, wire.StatusContent{ExecutionState: wire.StateBusy})
+	defer s.greet()
 	defer s.publish(m, wire.Status, wire.StatusContent{ExecutionState: wire.StateIdle})
 	defer func() {
 		if r := recover(); r != nil {

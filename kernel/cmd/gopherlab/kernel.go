@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log"
+	"net"
 	"os"
 	"os/signal"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel"
+	"github.com/gopherlab/gopherlab/kernel/internal/earlybind"
 	"github.com/gopherlab/gopherlab/kernel/session"
 	"github.com/gopherlab/gopherlab/kernel/worker"
 )
@@ -32,23 +34,36 @@ func runKernel(args []string) error {
 	if fs.NArg() != 1 {
 		return usageError{"want exactly one argument, the connection file"}
 	}
+	// The sockets are listening already, unless earlybind could not bind
+	// them (then Serve does, or reports why not).
+	early := earlyListeners()
 	conn, err := kernel.ReadConnectionFile(fs.Arg(0))
 	if err != nil {
+		closeAll(early)
 		return err
 	}
 	srv, err := kernel.New(conn, nil, kernel.Options{
 		Version:      gopherlabVersion(),
 		CaptureStdio: true,
 		HandleSIGINT: true,
+		Listeners:    early,
 	})
 	if err != nil {
+		closeAll(early)
 		return err
 	}
-	// The session takes tens of milliseconds to build: the server answers
-	// kernel_info_request meanwhile, and cells wait for it.
+	// The session takes tens of milliseconds of processor time to build.
+	// The server answers kernel_info_request without it, and cells wait
+	// for it: build it once the first request is answered (or waits for
+	// it), so that it does not slow down the first reply, or after
+	// sessionDelay when no client comes.
 	sessc := make(chan *session.Session, 1)
 	go func() {
 		<-srv.Listening()
+		select {
+		case <-srv.Greeted():
+		case <-time.After(sessionDelay):
+		}
 		sess, err := newKernelSession()
 		if err != nil {
 			log.Printf("gopherlab: kernel: %v", err)
@@ -88,6 +103,42 @@ func runKernel(args []string) error {
 	}
 	os.Exit(0)
 	return nil
+}
+
+// sessionDelay is how long a kernel waits for its first request before it
+// builds the session anyway.
+const sessionDelay = 500 * time.Millisecond
+
+// earlyListeners returns the sockets package earlybind bound while the
+// program was initialising, keyed by endpoint.
+func earlyListeners() map[string]net.Listener {
+	fds := earlybind.Take()
+	if len(fds) == 0 {
+		return nil
+	}
+	lns := make(map[string]net.Listener, len(fds))
+	for ep, fd := range fds {
+		f := os.NewFile(uintptr(fd), ep)
+		ln, err := net.FileListener(f) // a duplicate of fd
+		f.Close()
+		if err != nil {
+			// Serve binds this endpoint itself, and reports an error.
+			log.Printf("gopherlab: kernel: socket bound early for %s: %v", ep, err)
+			continue
+		}
+		if ul, ok := ln.(*net.UnixListener); ok {
+			ul.SetUnlinkOnClose(true) // as for a listener from net.Listen
+		}
+		lns[ep] = ln
+	}
+	return lns
+}
+
+// closeAll closes listeners.
+func closeAll(lns map[string]net.Listener) {
+	for _, ln := range lns {
+		ln.Close()
+	}
 }
 
 // watchParent calls orphaned when the process that started the kernel (the

@@ -1,0 +1,301 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/go-zeromq/zmq4"
+
+	"github.com/gopherlab/gopherlab/kernel"
+	"github.com/gopherlab/gopherlab/kernel/wire"
+)
+
+// Tests and a benchmark of the kernel's start: package earlybind binds the
+// sockets while the binary initialises, and the server takes them over.
+
+var testBinary struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if testBinary.dir != "" {
+		os.RemoveAll(testBinary.dir)
+	}
+	os.Exit(code)
+}
+
+// gopherlabBinary returns the gopherlab binary, built once per test binary;
+// the benchmark uses $GOPHERLAB_BENCH_BIN instead when it is set, to
+// measure another build (an older one, say).
+func gopherlabBinary(t testing.TB) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and starts the gopherlab binary; skipped under -short")
+	}
+	if _, ok := t.(*testing.B); ok {
+		if bin := os.Getenv("GOPHERLAB_BENCH_BIN"); bin != "" {
+			return bin
+		}
+	}
+	testBinary.once.Do(func() {
+		testBinary.dir, testBinary.err = os.MkdirTemp("", "gopherlab-start-")
+		if testBinary.err != nil {
+			return
+		}
+		testBinary.path = filepath.Join(testBinary.dir, "gopherlab")
+		out, err := exec.Command("go", "build", "-o", testBinary.path, ".").CombinedOutput()
+		if err != nil {
+			testBinary.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if testBinary.err != nil {
+		t.Fatal(testBinary.err)
+	}
+	return testBinary.path
+}
+
+// writeConn writes a connection file for transport into dir.
+func writeConn(t testing.TB, dir, transport string) (kernel.ConnectionInfo, string) {
+	t.Helper()
+	c := kernel.ConnectionInfo{Transport: transport, Key: wire.NewID(), SignatureScheme: "hmac-sha256"}
+	ports := []*int{&c.ShellPort, &c.IOPubPort, &c.StdinPort, &c.ControlPort, &c.HBPort}
+	if transport == "ipc" {
+		c.IP = filepath.Join(dir, "k")
+		for i, p := range ports {
+			*p = i + 1
+		}
+	} else {
+		c.IP = "127.0.0.1"
+		for _, p := range ports {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			*p = ln.Addr().(*net.TCPAddr).Port
+		}
+	}
+	name := filepath.Join(dir, "kernel-"+transport+".json")
+	spec := fmt.Sprintf(`{"transport": %q, "ip": %q, "shell_port": %d, "iopub_port": %d, "stdin_port": %d,
+  "control_port": %d, "hb_port": %d, "key": %q, "signature_scheme": %q, "kernel_name": "gopherlab"}`,
+		c.Transport, c.IP, c.ShellPort, c.IOPubPort, c.StdinPort, c.ControlPort, c.HBPort, c.Key, c.SignatureScheme)
+	if err := os.WriteFile(name, []byte(spec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return c, name
+}
+
+// lockedBuffer collects a process's output.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// startKernel starts `bin kernel connFile`; the process is killed at the
+// end of the test.
+func startKernel(t testing.TB, bin, connFile string) (*exec.Cmd, *lockedBuffer) {
+	t.Helper()
+	cmd := exec.Command(bin, "kernel", connFile)
+	var log lockedBuffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	return cmd, &log
+}
+
+// kernelInfo sends kernel_info_request on the shell socket of c and waits
+// for the reply.
+func kernelInfo(t testing.TB, c kernel.ConnectionInfo, timeout time.Duration) error {
+	codec, err := wire.NewCodec(c.SignatureScheme, []byte(c.Key))
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	session := wire.NewID()
+	shell := zmq4.NewDealer(ctx, zmq4.WithID(zmq4.SocketIdentity(session)), zmq4.WithDialerRetry(time.Millisecond), zmq4.WithDialerMaxRetries(-1))
+	defer shell.Close()
+	if err := shell.Dial(c.Addr(c.ShellPort)); err != nil {
+		return err
+	}
+	m := &wire.Message{Header: wire.NewHeader(wire.KernelInfoRequest, session)}
+	m.SetContent(struct{}{})
+	frames, err := codec.Encode(m)
+	if err != nil {
+		return err
+	}
+	if err := shell.Send(zmq4.NewMsgFrom(frames...)); err != nil {
+		return err
+	}
+	for {
+		raw, err := shell.Recv()
+		if err != nil {
+			return fmt.Errorf("no kernel_info_reply: %w", err)
+		}
+		r, err := codec.Decode(raw.Frames)
+		if err != nil {
+			return err
+		}
+		if r.Type() == wire.KernelInfoReply && r.ParentHeader().MsgID == m.Header.MsgID {
+			return nil
+		}
+	}
+}
+
+// TestKernelBindsEarly starts the kernel on tcp and ipc connection files and
+// checks that it answers on sockets it bound while initialising, and that
+// it removes its ipc socket files when it ends.
+func TestKernelBindsEarly(t *testing.T) {
+	bin := gopherlabBinary(t)
+	for _, transport := range []string{"tcp", "ipc"} {
+		t.Run(transport, func(t *testing.T) {
+			dir := t.TempDir()
+			c, name := writeConn(t, dir, transport)
+			cmd, log := startKernel(t, bin, name)
+			if err := kernelInfo(t, c, 30*time.Second); err != nil {
+				t.Fatalf("%v; kernel log:\n%s", err, log)
+			}
+			if !strings.Contains(log.String(), "(sockets bound during initialisation)") {
+				t.Errorf("the kernel bound its sockets in Serve, not while initialising; log:\n%s", log)
+			}
+			cmd.Process.Signal(syscall.SIGTERM)
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("kernel exit after SIGTERM: %v; log:\n%s", err, log)
+			}
+			if transport == "ipc" {
+				ents, _ := os.ReadDir(dir)
+				for _, e := range ents {
+					if strings.HasPrefix(e.Name(), "k-") {
+						t.Errorf("socket file %s left behind", e.Name())
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestKernelStartErrors checks that what earlybind cannot bind the kernel
+// binds or reports as it would without it.
+func TestKernelStartErrors(t *testing.T) {
+	bin := gopherlabBinary(t)
+	t.Run("port taken", func(t *testing.T) {
+		c, name := writeConn(t, t.TempDir(), "tcp")
+		taken, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", c.StdinPort))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer taken.Close()
+		out, err := exec.Command(bin, "kernel", name).CombinedOutput()
+		want := fmt.Sprintf("kernel: listen stdin on tcp://127.0.0.1:%d: ", c.StdinPort)
+		if err == nil || !strings.Contains(string(out), want) || !strings.Contains(string(out), "address already in use") {
+			t.Errorf("kernel with its stdin port taken: %v, output:\n%s\nwant %q ... address already in use", err, out, want)
+		}
+	})
+	t.Run("malformed", func(t *testing.T) {
+		name := filepath.Join(t.TempDir(), "kernel.json")
+		os.WriteFile(name, []byte(`{"ip": "127.0.0.1", "shell_port": 1,`), 0o600)
+		out, err := exec.Command(bin, "kernel", name).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "kernel: connection file "+name+": unexpected end of JSON input") {
+			t.Errorf("kernel on a truncated connection file: %v, output:\n%s", err, out)
+		}
+	})
+	t.Run("host name", func(t *testing.T) {
+		// earlybind binds IPv4 addresses only; Serve binds the rest.
+		dir := t.TempDir()
+		c, _ := writeConn(t, dir, "tcp")
+		c.IP = "localhost"
+		name := filepath.Join(dir, "localhost.json")
+		os.WriteFile(name, fmt.Appendf(nil, `{"ip": "localhost", "shell_port": %d, "iopub_port": %d, "stdin_port": %d, "control_port": %d, "hb_port": %d, "key": %q, "signature_scheme": "hmac-sha256"}`,
+			c.ShellPort, c.IOPubPort, c.StdinPort, c.ControlPort, c.HBPort, c.Key), 0o600)
+		_, log := startKernel(t, bin, name)
+		if err := kernelInfo(t, c, 30*time.Second); err != nil {
+			t.Fatalf("%v; kernel log:\n%s", err, log)
+		}
+		if strings.Contains(log.String(), "(sockets bound during initialisation)") {
+			t.Errorf("sockets for a host name bound early; log:\n%s", log)
+		}
+	})
+}
+
+// BenchmarkKernelStart measures, for each start of `gopherlab kernel`, the
+// time from exec until the shell port accepts a TCP connection (listen-ms)
+// and until a client that connects at that moment gets its
+// kernel_info_reply (kernel_info-ms). jupyter_client connects right after
+// the exec, and libzmq retries a refused connection only every 100ms. Set
+// GOPHERLAB_BENCH_BIN to measure another build:
+//
+//	go test -run '^$' -bench KernelStart -benchtime 20x ./kernel/cmd/gopherlab/
+func BenchmarkKernelStart(b *testing.B) {
+	bin := gopherlabBinary(b)
+	dir := b.TempDir()
+	var listen, info []float64
+	for i := 0; i < b.N; i++ {
+		c, name := writeConn(b, dir, "tcp")
+		addr := c.Addr(c.ShellPort)[len("tcp://"):]
+		t0 := time.Now()
+		cmd := exec.Command(bin, "kernel", name)
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		for {
+			conn, err := net.Dial("tcp", addr)
+			if err == nil {
+				conn.Close()
+				break
+			}
+			if time.Since(t0) > 30*time.Second {
+				b.Fatalf("kernel does not listen on %s: %v", addr, err)
+			}
+			time.Sleep(200 * time.Microsecond)
+		}
+		listen = append(listen, float64(time.Since(t0).Microseconds())/1e3)
+		if err := kernelInfo(b, c, 30*time.Second); err != nil {
+			b.Fatal(err)
+		}
+		info = append(info, float64(time.Since(t0).Microseconds())/1e3)
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+	b.ReportMetric(median(listen), "listen-ms")
+	b.ReportMetric(median(info), "kernel_info-ms")
+}
+
+func median(x []float64) float64 {
+	s := slices.Clone(x)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)/2]
+}

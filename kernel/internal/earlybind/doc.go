@@ -1,0 +1,24 @@
+// Package earlybind binds the five listening sockets of a kernel while the
+// program is still initialising, so that a Jupyter client never finds them
+// closed.
+//
+// jupyter_client connects its ZeroMQ sockets as soon as it has started the
+// kernel process, and libzmq retries a refused connection only every 100ms.
+// The gopherlab binary needs tens of milliseconds to page in and initialise
+// its packages (yaegi's symbol tables, go/types, net/http, ...) before main
+// runs, so a kernel that binds its sockets from main makes every start pay
+// one or two of those retries. Once a socket listens, the operating system
+// completes the client's TCP (or Unix) connection in the listen backlog,
+// and the kernel accepts it when it is ready.
+//
+// The package's init runs when the command line is exactly
+// `gopherlab kernel CONNECTION_FILE`: it reads the connection file with a
+// small, strict parser and binds the sockets it describes, and does nothing
+// at all for any other command line or any file it is unsure about, leaving
+// the kernel to bind (and to report errors) as it would without it. It
+// imports only package syscall and packages syscall itself imports, so that
+// Go initialises it right after syscall, ahead of the heavy packages; check
+// with GODEBUG=inittrace=1.
+//
+// main takes the sockets with [Take] and hands them to the kernel server.
+package earlybind
