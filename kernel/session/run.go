@@ -10,6 +10,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,9 +91,10 @@ func (s *Session) run(ctx context.Context, src []byte) error {
 //     package scope's children, which only the debugger reads (a function
 //     keeps its scopes through its nodes);
 //   - the files that yaegi's scan of the first token and its build
-//     constraint check add to the interpreter's FileSet before each parse
-//     (nodes point into the file of the parse itself, which stays, so that
-//     panics still name their line);
+//     constraint check add to the interpreter's FileSet before each parse,
+//     and, after a cell without func, go or defer, the files of its code
+//     (nodes of code that may still run point into the file of their
+//     parse, which stays, so that panics still name their line);
 //   - values in slots of the global frame that no code can read any more
 //     (see releaseSlots).
 //
@@ -126,14 +128,23 @@ func (s *Session) releaseCompiled(before cellMark, src []byte) {
 		files = append(files, f)
 		p = f.Base() + f.Size() + 1
 	}
+	s.stMu.Lock()
+	helpers := s.st.helperFiles
+	s.st.helperFiles = nil
+	s.stMu.Unlock()
+	lasting, declares, names := cellTokens(src)
 	for i, f := range files {
 		scan := f.Name() == ""
 		check := i+1 < len(files) && files[i+1].Name() == f.Name() && files[i+1].Size() == f.Size()
-		if scan || check {
+		// Once a cell without func, go or defer has run, nothing can
+		// ask for a position in its code, except in the helpers package
+		// lower added, which later cells call.
+		done := !lasting && !slices.ContainsFunc(helpers, func(r [2]int) bool { return f.Base() >= r[0] && f.Base() < r[1] })
+		if scan || check || done {
 			fset.RemoveFile(f)
 		}
 	}
-	s.releaseSlots(before, src)
+	s.releaseSlots(before, lasting, declares, names)
 }
 
 // cellMark is what the interpreter holds before a cell: the base of its
@@ -168,7 +179,7 @@ func (s *Session) mark() cellMark {
 // the session may evaluate again name. A slot is reset with a new
 // zero value of its type, so a pointer to the variable keeps the value it
 // points to.
-func (s *Session) releaseSlots(before cellMark, src []byte) {
+func (s *Session) releaseSlots(before cellMark, lasting, declares bool, names map[string]bool) {
 	data, mu := globalFrame(s.in)
 	if !data.IsValid() || before.slots > data.Len() {
 		return
@@ -188,7 +199,6 @@ func (s *Session) releaseSlots(before cellMark, src []byte) {
 			}
 		}
 	}
-	lasting, declares, names := cellTokens(src)
 	if lasting {
 		for i := before.slots; i < data.Len(); i++ {
 			s.st.pinned[i] = true
@@ -944,9 +954,13 @@ func (s *Session) lower(ctx context.Context, src, code []byte, open string, name
 		return nil, s.errorAt(src, 0, 0, err.Error())
 	}
 	if len(helpers) > 0 {
+		base := s.in.FileSet().Base()
 		if _, err := s.eval(ctx, string(helpers)); err != nil {
 			s.note(fmt.Sprintf("note: gopherlab helper code failed: %v\n", err))
 		}
+		s.stMu.Lock()
+		s.st.helperFiles = append(s.st.helperFiles, [2]int{base, s.in.FileSet().Base()})
+		s.stMu.Unlock()
 	}
 	nl := bytes.IndexByte(out, '\n')
 	if nl < 0 {

@@ -42,6 +42,8 @@ type state struct {
 	decls   map[string]*decl  // by name ("T.M" for methods)
 	seq     int
 	pinned  map[int]bool // global frame slots code outliving its cell may use (see releaseSlots)
+
+	helperFiles [][2]int // FileSet ranges of the lower helpers the running cell evaluated
 }
 
 func newState() *state {
