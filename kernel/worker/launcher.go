@@ -245,13 +245,18 @@ const maxReady = 8
 // started, at least 2 and at most 8, so that a cell starting several
 // processes gets them all at once. It also keeps one spare worker, started
 // but waiting for its declarations, for a Start that finds the
-// declarations changed. It does nothing until the session has started a
-// process. It returns when the workers it started, and those being started
-// by earlier calls, are ready.
+// declarations changed. Until the session has started a process it keeps
+// only the spare, and only if the notebook imports package mp (for its
+// first Start, which would otherwise start a worker then). It returns when
+// the workers it started, and those being started by earlier calls, are
+// ready.
 func (l *Launcher) Prestart() {
 	src := l.source()
 	l.mu.Lock()
-	if !l.used || l.closed || l.noPrestart || l.inherit {
+	// Before the first Start, only a notebook that imports package mp gets a
+	// spare, and no worker with its declarations.
+	first := !l.used
+	if l.closed || l.noPrestart || l.inherit || first && !strings.Contains(src, `"`+MPPath+`"`) {
 		l.mu.Unlock()
 		return
 	}
@@ -268,6 +273,9 @@ func (l *Launcher) Prestart() {
 	want := max(2, l.lastStarts, l.cellStarts)
 	want = min(want, maxReady)
 	n := want - len(l.warm) - l.warming[src]
+	if first {
+		n = 0
+	}
 	if n > 0 {
 		if l.warming == nil {
 			l.warming = map[string]int{}

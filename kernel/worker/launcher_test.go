@@ -440,6 +440,10 @@ p.Start()
 		t.Fatal(err)
 	}
 	waitGone(t, int(v.Int()))
+	// Reaped is not yet recorded: Join waits for that (and the output).
+	if _, err := nb.in.Eval("p.Join()"); err != nil {
+		t.Fatal(err)
+	}
 	if v, err := nb.in.Eval("p.ExitCode()"); err != nil || v.Int() != -15 {
 		t.Errorf("ExitCode() = %v (%v), want -15 (SIGTERM)", v, err)
 	}
@@ -614,5 +618,39 @@ func TestSpareAfterChange(t *testing.T) {
 	}
 	if left := childPids(t); len(left) != 0 {
 		t.Errorf("processes left after Close: %v", left)
+	}
+}
+
+// TestSpareBeforeFirstStart: a notebook that imports package mp gets a spare
+// worker at the end of a cell, before it starts any process, and its first
+// Start uses it.
+func TestSpareBeforeFirstStart(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(`import "fmt"`)
+	if _, err := nb.run(context.Background(), `fmt.Println("no mp yet")`); err != nil {
+		t.Fatal(err)
+	}
+	nb.l.Prestart()
+	if pid := worker.SparePid(nb.l); pid != 0 {
+		t.Errorf("spare worker %d for a notebook that does not import mp", pid)
+	}
+	nb.declare(`import "github.com/gopherlab/gopherlab/runtime/mp"`)
+	nb.declare(`func hello(n int) { fmt.Println("hello", n) }`)
+	if _, err := nb.run(context.Background(), `fmt.Println("no process yet")`); err != nil {
+		t.Fatal(err)
+	}
+	nb.l.Prestart() // returns once the spare has started
+	spare := worker.SparePid(nb.l)
+	if spare == 0 {
+		t.Fatal("no spare worker once the notebook imports mp")
+	}
+	out, err := nb.run(context.Background(), `p := mp.NewProcess(hello, 1); p.Start(); fmt.Println(p.Pid()); p.Join()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	sort.Strings(lines)
+	if want := []string{strconv.Itoa(spare), "hello 1"}; strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("cell wrote %q, want the spare's pid (%d) and \"hello 1\"", out, spare)
 	}
 }
