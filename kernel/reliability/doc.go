@@ -14,9 +14,15 @@
 //     with new sockets finds the kernel working; a kernel killed with SIGKILL
 //     leaves no child process behind; a child killed while holding an
 //     mp.Lock does not deadlock the others;
-//   - soak: many executes in a row with bounded memory growth, and many
-//     kernel starts and shutdowns without leaked processes, file
-//     descriptors or /dev/shm entries;
+//   - soak: many executes in a row of a learner's mix (statements, calls
+//     of a declared function, prints, compile errors, panics, child
+//     processes) with the kernel's resident memory after a garbage
+//     collection growing by less than 10% from the end of a warm-up (a
+//     tenth of the executes) to the end; the same mix on a session in the
+//     test's own process keeping less than 1 KiB of heap an execute, and a
+//     variable declared again keeping only its new value; and many kernel
+//     starts and shutdowns without leaked processes, file descriptors or
+//     /dev/shm entries;
 //   - load: eight clients with distinct identities on one kernel each get
 //     all of their replies.
 //
