@@ -1,15 +1,9 @@
 package earlybind
 
-import (
-	"sync"
-	"syscall"
-)
+import "sync/atomic"
 
 // bound holds the sockets init bound, by endpoint; Take empties it.
-var bound struct {
-	mu  sync.Mutex
-	fds map[string]int
-}
+var bound atomic.Pointer[map[string]int]
 
 func init() {
 	args, ok := readFile("/proc/self/cmdline", 1<<16)
@@ -17,7 +11,9 @@ func init() {
 		return
 	}
 	if name, ok := kernelCommand(args); ok {
-		bound.fds = bindFile(name)
+		if fds := bindFile(name); fds != nil {
+			bound.Store(&fds)
+		}
 	}
 }
 
@@ -45,11 +41,10 @@ func kernelCommand(cmdline []byte) (string, bool) {
 // ("tcp://127.0.0.1:5555", "ipc://PATH-5555"). The caller owns them: a
 // second call returns none. It returns nil when nothing was bound.
 func Take() map[string]int {
-	bound.mu.Lock()
-	defer bound.mu.Unlock()
-	fds := bound.fds
-	bound.fds = nil
-	return fds
+	if fds := bound.Swap(nil); fds != nil {
+		return *fds
+	}
+	return nil
 }
 
 // bindFile binds the sockets of the connection file name; it returns nil
@@ -86,8 +81,8 @@ func bindConn(c conn) map[string]int {
 			fd, err = listenUnix(path)
 		}
 		if _, dup := fds[ep]; dup && err == nil {
-			syscall.Close(fd)
-			err = syscall.EADDRINUSE
+			sysClose(fd)
+			err = errnoError(98) // EADDRINUSE
 		}
 		if err != nil {
 			release(c, fds)
@@ -101,30 +96,30 @@ func bindConn(c conn) map[string]int {
 // release closes fds, removing the files of Unix sockets.
 func release(c conn, fds map[string]int) {
 	for ep, fd := range fds {
-		syscall.Close(fd)
+		sysClose(fd)
 		if c.transport == "ipc" {
-			syscall.Unlink(ep[len("ipc://"):])
+			sysUnlink(ep[len("ipc://"):])
 		}
 	}
 }
 
 // listenTCP returns a socket listening on ip:port, set up as package net
-// sets up a listener.
+// sets up a listener (SO_REUSEADDR, close-on-exec, non-blocking).
 func listenTCP(ip [4]byte, port int) (int, error) {
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC, syscall.IPPROTO_TCP)
+	fd, err := sysSocket(afInet)
 	if err != nil {
 		return -1, err
 	}
-	if err := syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1); err != nil {
-		syscall.Close(fd)
+	if err := sysReuseAddr(fd); err != nil {
+		sysClose(fd)
 		return -1, err
 	}
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Port: port, Addr: ip}); err != nil {
-		syscall.Close(fd)
+	if err := sysBindInet4(fd, ip, port); err != nil {
+		sysClose(fd)
 		return -1, err
 	}
-	if err := syscall.Listen(fd, backlog); err != nil {
-		syscall.Close(fd)
+	if err := sysListen(fd, backlog); err != nil {
+		sysClose(fd)
 		return -1, err
 	}
 	return fd, nil
@@ -132,21 +127,26 @@ func listenTCP(ip [4]byte, port int) (int, error) {
 
 // listenUnix returns a socket listening on the Unix socket path.
 func listenUnix(path string) (int, error) {
-	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC, 0)
+	fd, err := sysSocket(afUnix)
 	if err != nil {
 		return -1, err
 	}
-	if err := syscall.Bind(fd, &syscall.SockaddrUnix{Name: path}); err != nil {
-		syscall.Close(fd)
+	if err := sysBindUnix(fd, path); err != nil {
+		sysClose(fd)
 		return -1, err
 	}
-	if err := syscall.Listen(fd, backlog); err != nil {
-		syscall.Close(fd)
-		syscall.Unlink(path)
+	if err := sysListen(fd, backlog); err != nil {
+		sysClose(fd)
+		sysUnlink(path)
 		return -1, err
 	}
 	return fd, nil
 }
+
+// errnoError is a failed system call.
+type errnoError uintptr
+
+func (e errnoError) Error() string { return "earlybind: errno " + itoa(int(e)) }
 
 // backlog asks for the longest listen queue; Linux caps it at
 // net.core.somaxconn, as for package net's listeners.
@@ -154,11 +154,11 @@ const backlog = 1<<16 - 1
 
 // readFile returns the content of a file of at most max bytes.
 func readFile(name string, max int) ([]byte, bool) {
-	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	fd, err := sysOpen(name)
 	if err != nil {
 		return nil, false
 	}
-	defer syscall.Close(fd)
+	defer sysClose(fd)
 	b := make([]byte, 0, 4096)
 	for {
 		if len(b) == cap(b) {
@@ -167,10 +167,7 @@ func readFile(name string, max int) ([]byte, bool) {
 			}
 			b = append(b, 0)[:len(b)]
 		}
-		n, err := syscall.Read(fd, b[len(b):cap(b)])
-		if err == syscall.EINTR {
-			continue
-		}
+		n, err := sysRead(fd, b[len(b):cap(b)])
 		if err != nil {
 			return nil, false
 		}
