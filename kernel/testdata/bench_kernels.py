@@ -154,6 +154,7 @@ def bench(name, starts, runs):
     c.close()
     km.shutdown_kernel(now=True)
     return {
+        "starts": times,
         "start": statistics.median(times),
         "execute": statistics.median(ex),
         "lines": lt,
@@ -177,6 +178,8 @@ def main():
         failed |= miss
         print("%-10s %12.2fms %12.2fms %8.3f %8.3f %s" % (
             key, g[key] * 1e3, p[key] * 1e3, ratio, target, "MISSED" if miss else "ok"))
+    for name in ("gopherlab", "python3"):
+        print("%-10s starts (ms): %s" % (name, " ".join("%.0f" % (t * 1e3) for t in res[name]["starts"])))
     for name in ("gopherlab", "python3"):
         r = res[name]
         print("%-10s received %d of 100000 lines, %s" % (name, r["received"], "all in order" if r["ok"] else "LOST OR WRONG"))
