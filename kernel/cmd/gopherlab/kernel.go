@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -58,11 +59,20 @@ func runKernel(args []string) error {
 	// it), so that it does not slow down the first reply, or after
 	// sessionDelay when no client comes.
 	sessc := make(chan *session.Session, 1)
+	served := make(chan struct{}) // closed when Serve returns
 	go func() {
-		<-srv.Listening()
+		select {
+		case <-srv.Listening():
+		case <-served:
+			sessc <- nil
+			return
+		}
 		select {
 		case <-srv.Greeted():
 		case <-time.After(sessionDelay):
+		case <-served:
+			sessc <- nil
+			return
 		}
 		sess, err := newKernelSession()
 		if err != nil {
@@ -77,6 +87,7 @@ func runKernel(args []string) error {
 	defer orphaned()
 	go watchParent(ctx, orphaned)
 	err = srv.Serve(ctx)
+	close(served)
 	if errors.Is(err, kernel.ErrServerClosed) || errors.Is(err, context.Canceled) {
 		err = nil
 	}
@@ -122,8 +133,11 @@ func earlyListeners() map[string]net.Listener {
 		ln, err := net.FileListener(f) // a duplicate of fd
 		f.Close()
 		if err != nil {
-			// Serve binds this endpoint itself, and reports an error.
+			// Serve binds this endpoint itself, or reports why not.
 			log.Printf("gopherlab: kernel: socket bound early for %s: %v", ep, err)
+			if path, ok := strings.CutPrefix(ep, "ipc://"); ok {
+				os.Remove(path)
+			}
 			continue
 		}
 		if ul, ok := ln.(*net.UnixListener); ok {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -298,4 +299,33 @@ func median(x []float64) float64 {
 		return 0
 	}
 	return s[len(s)/2]
+}
+
+// TestEarlybindInitOrder checks with GODEBUG=inittrace=1 that package
+// earlybind is initialised ahead of the heavy packages: an import added to
+// it would move it after them, and the sockets would listen later.
+func TestEarlybindInitOrder(t *testing.T) {
+	bin := gopherlabBinary(t)
+	cmd := exec.Command(bin, "kernel", filepath.Join(t.TempDir(), "missing.json"))
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	out, _ := cmd.CombinedOutput()
+	order := map[string]int{}
+	for i, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) > 2 && f[0] == "init" {
+			order[f[1]] = i
+		}
+	}
+	eb, ok := order["github.com/gopherlab/gopherlab/kernel/internal/earlybind"]
+	if !ok {
+		t.Fatalf("no init of earlybind in the trace:\n%s", out)
+	}
+	later := []string{"net", "os", "github.com/traefik/yaegi/stdlib"}
+	if runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64" {
+		later = append(later, "syscall", "sync")
+	}
+	for _, p := range later {
+		if i, ok := order[p]; !ok || i < eb {
+			t.Errorf("package %s initialised before earlybind (or not at all): %d < %d", p, i, eb)
+		}
+	}
 }

@@ -15,10 +15,16 @@
 // `gopherlab kernel CONNECTION_FILE`: it reads the connection file with a
 // small, strict parser and binds the sockets it describes, and does nothing
 // at all for any other command line or any file it is unsure about, leaving
-// the kernel to bind (and to report errors) as it would without it. It
-// imports only package syscall and packages syscall itself imports, so that
-// Go initialises it right after syscall, ahead of the heavy packages; check
-// with GODEBUG=inittrace=1.
+// the kernel to bind (and to report errors) as it would without it.
 //
-// main takes the sockets with [Take] and hands them to the kernel server.
+// Go initialises a package once the packages it imports are initialised,
+// taking the first ready one in order of import path. On linux/amd64 and
+// linux/arm64 this package makes its few system calls itself and imports
+// no package that has an init function, so it is the second package
+// initialised (after crypto/internal/fips140deps/cpu), ahead of the heavy
+// ones; elsewhere on Linux it uses package syscall and comes right after
+// it. Check with GODEBUG=inittrace=1.
+//
+// main takes the sockets with [Take] and hands them to the kernel server
+// (kernel.Options.Listeners), which gives them to zmq4.
 package earlybind
