@@ -52,17 +52,6 @@ var shared struct {
 	err       error
 }
 
-// Build builds the gopherlab binary into prefix/bin/gopherlab and returns
-// its path.
-func Build(t testing.TB, prefix string) string {
-	t.Helper()
-	bin, err := build(prefix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bin
-}
-
 // Install builds the gopherlab binary into prefix/bin and installs its
 // kernelspec with `gopherlab install --prefix prefix`, so that Jupyter
 // finds the kernel in prefix/share/jupyter/kernels/gopherlab when
