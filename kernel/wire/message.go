@@ -128,9 +128,9 @@ type Codec struct {
 	key []byte // nil: no signing (an empty key in the connection file)
 
 	mu     sync.Mutex
-	pool   sync.Pool // of hash.Hash
-	seen   map[string]struct{}
-	ring   []string
+	pool   sync.Pool                      // of hash.Hash
+	seen   map[[sha256.Size]byte]struct{} // digests, not hex: half the memory
+	ring   [][sha256.Size]byte
 	next   int
 	window int
 }
@@ -146,7 +146,7 @@ func NewCodec(scheme string, key []byte) (*Codec, error) {
 	if len(key) > 0 {
 		c.key = bytes.Clone(key)
 		c.pool.New = func() any { return hmac.New(sha256.New, c.key) }
-		c.seen = make(map[string]struct{})
+		c.seen = make(map[[sha256.Size]byte]struct{})
 	}
 	return c, nil
 }
@@ -255,28 +255,32 @@ func (c *Codec) Decode(frames [][]byte) (*Message, error) {
 	if !json.Valid(m.Content) {
 		return nil, errors.New("wire: decode content: invalid JSON")
 	}
-	if c.key != nil && !c.remember(string(sig)) {
+	if c.key != nil && !c.remember(sig) {
 		return nil, ErrReplay
 	}
 	return m, nil
 }
 
-// remember records sig and reports whether it was new.
-func (c *Codec) remember(sig string) bool {
-	sig = string(bytes.ToLower([]byte(sig)))
+// remember records sig, a verified hex HMAC-SHA256 signature, and reports
+// whether it was new.
+func (c *Codec) remember(sig []byte) bool {
+	var d [sha256.Size]byte
+	if n, err := hex.Decode(d[:], sig); err != nil || n != len(d) {
+		return false // cannot happen after verification; refuse rather than guess
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.seen[sig]; ok {
+	if _, ok := c.seen[d]; ok {
 		return false
 	}
 	if len(c.ring) < c.window {
-		c.ring = append(c.ring, sig)
+		c.ring = append(c.ring, d)
 	} else {
 		delete(c.seen, c.ring[c.next])
-		c.ring[c.next] = sig
+		c.ring[c.next] = d
 		c.next = (c.next + 1) % len(c.ring)
 	}
-	c.seen[sig] = struct{}{}
+	c.seen[d] = struct{}{}
 	return true
 }
 

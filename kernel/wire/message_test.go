@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -110,6 +111,9 @@ func TestDecodeRejects(t *testing.T) {
 	if _, err := c.Decode(replay); err != nil {
 		t.Fatalf("first decode: %v", err)
 	}
+	// The same signature in upper case is the same signature.
+	replayUpper := slices.Clone(replay)
+	replayUpper[2] = bytes.ToUpper(replay[2])
 	short := good("t5")[:5]
 	otherKey, _ := NewCodec("hmac-sha256", []byte("other"))
 	badJSON := func() [][]byte {
@@ -129,6 +133,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"missing signature", noSig, ErrBadSignature},
 		{"wrong key", wrongKey, ErrBadSignature},
 		{"replay", replay, ErrReplay},
+		{"replay in upper case", replayUpper, ErrReplay},
 		{"short", short, ErrShort},
 		{"no delimiter", [][]byte{[]byte("x"), []byte("y")}, ErrNoDelimiter},
 		{"empty", nil, ErrNoDelimiter},
