@@ -154,4 +154,11 @@ func TestResolve(t *testing.T) {
 	if err := errs[len(errs)-1]; err == nil || !strings.Contains(err.Error(), "by its name") {
 		t.Errorf("untagged target: error %v", err)
 	}
+	// Every tag was looked up: nothing keeps the cells' functions alive.
+	taggedMu.Lock()
+	n := len(tagged)
+	taggedMu.Unlock()
+	if n != 0 {
+		t.Errorf("%d tagged targets remembered after their processes were made, want 0", n)
+	}
 }

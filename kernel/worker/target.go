@@ -20,21 +20,52 @@ var Symbols = interp.Exports{
 }
 
 // tagged maps the function value of each marked target (the data word of
-// the interface holding it) to its spec. Entries keep the value alive, so
-// its address cannot be reused by another function value.
-var tagged sync.Map // unsafe.Pointer -> taggedTarget
+// the interface holding it) to its spec, from [tag] until [Resolve] looks
+// it up: mp.NewProcess resolves its target at once, so an entry lives for
+// one call. Entries keep the value alive meanwhile, so its address cannot
+// be reused by another function value; refs counts the tags not yet looked
+// up (goroutines of a cell may start the same function at once).
+var (
+	taggedMu sync.Mutex
+	tagged   = map[unsafe.Pointer]*taggedTarget{}
+)
 
 type taggedTarget struct {
 	spec   string
 	target any
+	refs   int
 }
 
 // tag records the spec of target and returns target unchanged.
 func tag(spec string, target any) any {
 	if p := funcPointer(target); p != nil {
-		tagged.Store(p, taggedTarget{spec, target})
+		taggedMu.Lock()
+		e := tagged[p]
+		if e == nil {
+			e = &taggedTarget{target: target}
+			tagged[p] = e
+		}
+		e.spec = spec
+		e.refs++
+		taggedMu.Unlock()
 	}
 	return target
+}
+
+// lookupTag returns the spec target was tagged with, if any, and forgets
+// one tag of it.
+func lookupTag(target any) string {
+	p := funcPointer(target)
+	taggedMu.Lock()
+	defer taggedMu.Unlock()
+	e := tagged[p]
+	if e == nil {
+		return ""
+	}
+	if e.refs--; e.refs <= 0 {
+		delete(tagged, p)
+	}
+	return e.spec
 }
 
 // funcPointer returns the identity of the function value in x (the pointer
@@ -67,9 +98,7 @@ func Resolve(target reflect.Value) (string, error) {
 	}
 	var spec string
 	if target.CanInterface() {
-		if e, ok := tagged.Load(funcPointer(target.Interface())); ok {
-			spec = e.(taggedTarget).spec
-		}
+		spec = lookupTag(target.Interface())
 	}
 	if spec == "" {
 		return "", &TargetError{Reason: "mp: this function cannot run in a child process: the child finds its target by name, " +
