@@ -9,3 +9,19 @@ func SparePid(l *Launcher) int {
 	}
 	return l.spare.child.Pid()
 }
+
+// SpareExited reports whether l's spare worker has exited (and its output
+// ended), as Child sees it.
+func SpareExited(l *Launcher) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.spare == nil {
+		return false
+	}
+	select {
+	case <-l.spare.done:
+		return true
+	default:
+		return false
+	}
+}

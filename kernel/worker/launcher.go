@@ -158,7 +158,13 @@ func (l *Launcher) Child() (*mp.Child, error) {
 		}
 		l.warm = keep
 		if c == nil && l.spare != nil {
-			c, spare, l.spare = l.spare, l.spare, nil
+			select {
+			case <-l.spare.done: // it died: start a worker instead
+				stale = append(stale, l.spare)
+			default:
+				c, spare = l.spare, l.spare
+			}
+			l.spare = nil
 		}
 		if c != nil || l.warming[src] == 0 {
 			break

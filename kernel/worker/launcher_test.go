@@ -654,3 +654,31 @@ func TestSpareBeforeFirstStart(t *testing.T) {
 		t.Errorf("cell wrote %q, want the spare's pid (%d) and \"hello 1\"", out, spare)
 	}
 }
+
+// TestSpareKilled: a Start whose spare worker was killed starts a worker
+// instead.
+func TestSpareKilled(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(tutorialDecls)
+	nb.declare(`func hello(n int) { fmt.Println("hello", n) }`)
+	if _, err := nb.run(context.Background(), `fmt.Println("no process yet")`); err != nil {
+		t.Fatal(err)
+	}
+	nb.l.Prestart()
+	spare := worker.SparePid(nb.l)
+	if spare == 0 {
+		t.Fatal("no spare worker once the notebook imports mp")
+	}
+	syscall.Kill(spare, syscall.SIGKILL)
+	// Dead, though not reaped until the launcher discards it.
+	for i := 0; !worker.SpareExited(nb.l); i++ {
+		if i == 200 {
+			t.Fatalf("spare %d not seen exited after SIGKILL", spare)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	out, err := nb.run(context.Background(), `p := mp.NewProcess(hello, 2); if err := p.Start(); err != nil { panic(err) }; p.Join()`)
+	if err != nil || out != "hello 2\n" {
+		t.Errorf("cell wrote %q, %v; want hello 2", out, err)
+	}
+}
