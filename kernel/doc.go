@@ -14,6 +14,15 @@
 // is wrapped in IOPub status messages busy and idle whose parent is the
 // request.
 //
+// # Start
+//
+// A Jupyter client connects as soon as it has started the kernel process,
+// and libzmq retries a refused connection only every 100ms or more. The
+// gopherlab command therefore binds the sockets while the program is still
+// initialising (package kernel/internal/earlybind) and passes them in
+// [Options.Listeners]; the server answers kernel_info_request without the
+// session, which the command builds once [Server.Greeted] is closed.
+//
 // # Output
 //
 // Stream text from a cell is coalesced: it is buffered per stream and
