@@ -236,29 +236,36 @@ func cellError(err error) *session.Error {
 
 // abortQueued answers the execute_requests already queued on shell with
 // status aborted, as ipykernel does after an error with stop_on_error.
-// Other queued requests are served in order.
+// Other queued requests are served in order. What is queued is always
+// taken before the grace period for requests still being decoded ends:
+// a select between a ready queue and a fired timer would pick at random.
 func (s *Server) abortQueued() {
-	timer := time.NewTimer(2 * time.Millisecond)
-	defer timer.Stop()
+	grace := time.NewTimer(2 * time.Millisecond)
+	defer grace.Stop()
 	for {
+		var m *wire.Message
 		select {
-		case m := <-s.shellQ:
-			if m.Type() != wire.ExecuteRequest {
-				s.dispatch(s.shell, &s.shellMu, m)
-				continue
+		case m = <-s.shellQ:
+		default:
+			select {
+			case m = <-s.shellQ:
+			case <-grace.C:
+				return
+			case <-s.done:
+				return
 			}
-			s.publish(m, wire.Status, wire.StatusContent{ExecutionState: wire.StateBusy})
-			s.mu.Lock()
-			count := s.count
-			s.mu.Unlock()
-			s.reply(channel{s.shell, &s.shellMu}, m, wire.ExecuteReply, wire.ExecuteReplyContent{
-				Status: wire.StatusAborted, ExecutionCount: count, Payload: []any{}, UserExpressions: map[string]any{},
-			})
-			s.publish(m, wire.Status, wire.StatusContent{ExecutionState: wire.StateIdle})
-		case <-timer.C:
-			return
-		case <-s.done:
-			return
 		}
+		if m.Type() != wire.ExecuteRequest {
+			s.dispatch(s.shell, &s.shellMu, m)
+			continue
+		}
+		s.publish(m, wire.Status, wire.StatusContent{ExecutionState: wire.StateBusy})
+		s.mu.Lock()
+		count := s.count
+		s.mu.Unlock()
+		s.reply(channel{s.shell, &s.shellMu}, m, wire.ExecuteReply, wire.ExecuteReplyContent{
+			Status: wire.StatusAborted, ExecutionCount: count, Payload: []any{}, UserExpressions: map[string]any{},
+		})
+		s.publish(m, wire.Status, wire.StatusContent{ExecutionState: wire.StateIdle})
 	}
 }

@@ -371,11 +371,13 @@ func testUnknownRequest(t *testing.T, p *zmqtest.Proc, c *zmqtest.Client) {
 }
 
 // testStopOnError queues three cells; the first fails, so the two queued
-// after it are aborted, each wrapped in busy/idle.
+// after it are aborted, each wrapped in busy/idle. The first fails at run
+// time, after a sleep, so the other two are surely queued by then (a cell
+// that fails to compile fails at once, maybe before they arrive).
 func testStopOnError(t *testing.T, p *zmqtest.Proc, c *zmqtest.Client) {
 	c.MustExecute(`import "time"`)
 	var ids []string
-	for _, code := range []string{"time.Sleep(300 * time.Millisecond); undefinedThing()", "1", "2"} {
+	for _, code := range []string{"time.Sleep(300 * time.Millisecond); panic(\"stop here\")", "1", "2"} {
 		ids = append(ids, c.Send(c.Shell, wire.ExecuteRequest, map[string]any{"code": code, "stop_on_error": true}))
 	}
 	want := []string{"error", "aborted", "aborted"}
