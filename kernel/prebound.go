@@ -62,12 +62,13 @@ func (preboundTransport) Listen(ctx context.Context, slot string) (net.Listener,
 
 func (preboundTransport) Addr(ep string) (string, error) { return ep, nil }
 
-// listen binds sock to endpoint, with the listener of ln when it is not nil.
+// listen binds sock to endpoint, with the listener of ln when it is not nil;
+// the connections ln accepts are [frameConn]s.
 func listen(sock zmq4.Socket, endpoint string, ln net.Listener) error {
 	if ln == nil {
 		return sock.Listen(endpoint)
 	}
-	slot := preboundSlot(ln)
+	slot := preboundSlot(frameListener{ln})
 	err := sock.Listen(preboundScheme + "://" + slot)
 	if err != nil {
 		prebound.mu.Lock()

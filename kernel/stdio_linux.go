@@ -59,7 +59,7 @@ func (s *Server) captureStdio() error {
 		if fd == 2 {
 			name = "stderr"
 		}
-		p := &capturedPipe{r: r}
+		p := &capturedPipe{r: r, fd: int(r.Fd())}
 		s.pipes = append(s.pipes, p)
 		go s.forward(p, name)
 	}
@@ -69,6 +69,7 @@ func (s *Server) captureStdio() error {
 // capturedPipe is the read end of a pipe over fd 1 or 2.
 type capturedPipe struct {
 	r  *os.File
+	fd int        // r's descriptor, taken once: each r.Fd() is an fcntl
 	mu sync.Mutex // held by the forwarder while it hands text on
 }
 
@@ -79,7 +80,7 @@ func (s *Server) syncStdio() {
 	deadline := time.Now().Add(100 * time.Millisecond)
 	for _, p := range s.pipes {
 		for {
-			n, err := unix.IoctlGetInt(int(p.r.Fd()), unix.TIOCINQ)
+			n, err := unix.IoctlGetInt(p.fd, unix.TIOCINQ)
 			if err != nil || n == 0 || time.Now().After(deadline) {
 				break
 			}
@@ -95,7 +96,7 @@ func (s *Server) syncStdio() {
 func (s *Server) forward(p *capturedPipe, name string) {
 	buf := make([]byte, 64<<10)
 	keep := 0
-	fd := int(p.r.Fd())
+	fd := p.fd
 	for {
 		// Wait for text without holding mu, and read it only under mu:
 		// until the text is handed on it stays counted in the pipe
