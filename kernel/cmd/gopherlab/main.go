@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 )
 
 // A command is one gopherlab subcommand.
@@ -89,6 +90,11 @@ func run(args []string, stderr io.Writer) int {
 		return 2
 	}
 	err := c.run(args[1:])
+	// Errors of package kernel say "kernel: ..." already.
+	msg := ""
+	if err != nil {
+		msg = strings.TrimPrefix(err.Error(), c.name+": ")
+	}
 	var ue usageError
 	switch {
 	case err == nil:
@@ -97,10 +103,10 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "usage: gopherlab %s %s\n        %s\n", c.name, c.args, c.summary)
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "gopherlab %s: %v\nusage: gopherlab %s %s\n", c.name, err, c.name, c.args)
+		fmt.Fprintf(stderr, "gopherlab %s: %s\nusage: gopherlab %s %s\n", c.name, msg, c.name, c.args)
 		return 2
 	default:
-		fmt.Fprintf(stderr, "gopherlab %s: %v\n", c.name, err)
+		fmt.Fprintf(stderr, "gopherlab %s: %s\n", c.name, msg)
 		return 1
 	}
 }

@@ -93,7 +93,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"install", "--bogus"}, 2, "flag provided but not defined"},
 		{[]string{"install", "--prefix", "/proc/self/nonexistent"}, 1, "cannot create"},
 		{[]string{"kernel"}, 2, "connection file"},
-		{[]string{"kernel", "/nonexistent/kernel.json"}, 1, "read connection file"},
+		{[]string{"kernel", "/nonexistent/kernel.json"}, 1, "gopherlab kernel: read connection file"}, // said once
 		{[]string{"version", "extra"}, 2, "no arguments"},
 	} {
 		var stderr bytes.Buffer
