@@ -78,15 +78,9 @@ func Alive(id uint64) bool {
 	if pid == selfPID {
 		return true
 	}
-	tok, state, err := procStat(pid)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return false
-		}
-		return unix.Kill(pid, 0) != unix.ESRCH
-	}
-	if state == 'Z' || state == 'X' || state == 'x' {
-		return false
+	tok, running, known := procRunning(pid)
+	if !running || !known {
+		return running
 	}
 	want := uint32(id >> 32)
 	return want == 0 || tok == want
@@ -103,18 +97,28 @@ func aliveLock(id uint32) bool {
 		// Our pid with another start time: a dead process had it before.
 		return id == selfLock
 	}
-	tok, state, err := procStat(pid)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return false
-		}
-		return unix.Kill(pid, 0) != unix.ESRCH
-	}
-	if state == 'Z' || state == 'X' || state == 'x' {
-		return false
+	tok, running, known := procRunning(pid)
+	if !running || !known {
+		return running
 	}
 	want := id >> lockPIDBits
 	return want == 0 || tok&lockTokMask == want
+}
+
+// procRunning reports whether pid is a running process (it exists and is
+// not a zombie) and, when /proc could tell (known), its start-time token.
+func procRunning(pid int) (tok uint32, running, known bool) {
+	tok, state, err := procStat(pid)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return 0, false, false
+		}
+		return 0, unix.Kill(pid, 0) != unix.ESRCH, false
+	}
+	if state == 'Z' || state == 'X' || state == 'x' {
+		return 0, false, false
+	}
+	return tok, true, true
 }
 
 // procStat reads the start time (clock ticks since boot, truncated to 32

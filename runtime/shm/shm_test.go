@@ -213,10 +213,17 @@ func TestMutexExcludesProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer seg.Close()
-	const procs, n = 3, 20000
+	incrementInProcesses(t, seg, "incr", 3, 20000)
+}
+
+// incrementInProcesses runs procs helper processes in mode, each adding n to
+// the counter at offset 8 of seg under the mutex at offset 0, and checks
+// the total.
+func incrementInProcesses(t *testing.T, seg *Segment, mode string, procs, n int) {
+	t.Helper()
 	var cmds []*exec.Cmd
 	for range procs {
-		c := helper(t, "incr", seg, strconv.Itoa(n))
+		c := helper(t, mode, seg, strconv.Itoa(n))
 		if err := c.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -227,7 +234,7 @@ func TestMutexExcludesProcesses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := atomic.LoadUint64(seg.Uint64(8)); got != procs*n {
+	if got := atomic.LoadUint64(seg.Uint64(8)); got != uint64(procs*n) {
 		t.Errorf("counter = %d, want %d", got, procs*n)
 	}
 }
@@ -242,23 +249,8 @@ func TestMutexSleepersAcrossProcesses(t *testing.T) {
 	}
 	defer seg.Close()
 	const procs, n = 3, 300
-	var cmds []*exec.Cmd
 	start := time.Now()
-	for range procs {
-		c := helper(t, "incr-slow", seg, strconv.Itoa(n))
-		if err := c.Start(); err != nil {
-			t.Fatal(err)
-		}
-		cmds = append(cmds, c)
-	}
-	for _, c := range cmds {
-		if err := c.Wait(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got := atomic.LoadUint64(seg.Uint64(8)); got != procs*n {
-		t.Errorf("counter = %d, want %d", got, procs*n)
-	}
+	incrementInProcesses(t, seg, "incr-slow", procs, n)
 	t.Logf("%d critical sections of 50 µs in %v, starts included", procs*n, time.Since(start))
 }
 
