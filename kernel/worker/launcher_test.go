@@ -1,7 +1,6 @@
 package worker_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
 	"github.com/gopherlab/gopherlab/kernel/worker"
 	"github.com/gopherlab/gopherlab/runtime/mp"
@@ -35,22 +35,7 @@ func TestMain(m *testing.M) {
 }
 
 // cellOutput records what a cell and its processes write, in order.
-type cellOutput struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (o *cellOutput) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.Write(p)
-}
-
-func (o *cellOutput) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.String()
-}
+type cellOutput = kerneltest.SyncBuffer
 
 // notebook is a minimal stand-in for session.Session: an interpreter, the
 // declarations so far, and the launcher hooks around each cell.

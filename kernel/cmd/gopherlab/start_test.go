@@ -18,6 +18,7 @@ import (
 	"github.com/go-zeromq/zmq4"
 
 	"github.com/gopherlab/gopherlab/kernel"
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
 	"github.com/gopherlab/gopherlab/kernel/wire"
 )
 
@@ -100,30 +101,12 @@ func writeConn(t testing.TB, dir, transport string) (kernel.ConnectionInfo, stri
 	return c, name
 }
 
-// lockedBuffer collects a process's output.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // startKernel starts `bin kernel connFile`; the process is killed at the
 // end of the test.
-func startKernel(t testing.TB, bin, connFile string) (*exec.Cmd, *lockedBuffer) {
+func startKernel(t testing.TB, bin, connFile string) (*exec.Cmd, *kerneltest.SyncBuffer) {
 	t.Helper()
 	cmd := exec.Command(bin, "kernel", connFile)
-	var log lockedBuffer
+	var log kerneltest.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
