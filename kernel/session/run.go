@@ -10,6 +10,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -1355,11 +1356,23 @@ func splitPos(msg string) (line, col int, rest string, ok bool) {
 
 // cleanMessage rewords yaegi messages that would confuse a learner.
 func cleanMessage(msg string) string {
+	if m := constAssign.FindStringSubmatch(msg); m != nil {
+		// yaegi v0.16.1 takes a package variable of a basic type
+		// (runtime.MemProfileRate) for a constant, and prints its value
+		// with a bad verb.
+		return "cannot assign to this package variable (" + m[1] + ") from a cell: the interpreter takes it for a constant. " +
+			"Assign through a pointer instead: p := &pkg.Name; *p = value"
+	}
 	msg = strings.ReplaceAll(msg, "/_.go", "")
 	msg = strings.ReplaceAll(msg, "__glshow(", "(")
 	msg = strings.ReplaceAll(msg, mainName, "main")
 	return msg
 }
+
+// constAssign matches yaegi's message for an assignment to a package
+// variable it takes for a constant: "cannot assign to %!s(int=524288) (int
+// constant)".
+var constAssign = regexp.MustCompile(`^cannot assign to %!s\((\w+)=.*\) \(\w+ constant\)$`)
 
 // errorAt builds a compile error at a cell line (0 when unknown) with the
 // line quoted and a caret under the column.
