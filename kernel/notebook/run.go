@@ -44,10 +44,12 @@ type CellError struct {
 	Err   error // usually a *session.Error
 }
 
+// Error says which cell failed and why.
 func (e *CellError) Error() string {
 	return fmt.Sprintf("notebook: cell %d (id %s) failed: %v", e.Index+1, e.Cell.ID, e.Err)
 }
 
+// Unwrap returns the cell's own error.
 func (e *CellError) Unwrap() error { return e.Err }
 
 // Run executes the code cells of nb in order through ex, replacing their

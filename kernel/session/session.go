@@ -64,6 +64,7 @@ type Error struct {
 	Traceback []string
 }
 
+// Error returns "Name: Value", as the traceback's first line reads.
 func (e *Error) Error() string { return e.Name + ": " + e.Value }
 
 // Names of the errors a cell can end with ([Error.Name]).

@@ -86,6 +86,7 @@ type TargetError struct {
 	Reason string
 }
 
+// Error returns the reason, which says what to write instead.
 func (e *TargetError) Error() string { return e.Reason }
 
 // Resolve returns the name by which a child finds target: a top-level
