@@ -97,11 +97,7 @@ func TestHelperProcess(t *testing.T) {
 }
 
 func TestSegmentSharedWithChild(t *testing.T) {
-	seg, err := New(4096)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer seg.Close()
+	seg := newSegment(t, 4096)
 	if seg.Len() != 4096 || len(seg.Bytes()) != 4096 {
 		t.Fatalf("Len = %d, len(Bytes) = %d, want 4096", seg.Len(), len(seg.Bytes()))
 	}
@@ -148,11 +144,7 @@ func TestCloseTwice(t *testing.T) {
 }
 
 func TestWordAlignment(t *testing.T) {
-	seg, err := New(64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer seg.Close()
+	seg := newSegment(t, 64)
 	for _, tc := range []struct {
 		name string
 		f    func()
@@ -174,11 +166,7 @@ func TestWordAlignment(t *testing.T) {
 }
 
 func TestFutexAcrossProcesses(t *testing.T) {
-	seg, err := New(64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer seg.Close()
+	seg := newSegment(t, 64)
 	cmd := helper(t, "wake", seg)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -208,11 +196,7 @@ func TestWaitTimeout(t *testing.T) {
 }
 
 func TestMutexExcludesProcesses(t *testing.T) {
-	seg, err := New(64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer seg.Close()
+	seg := newSegment(t, 64)
 	incrementInProcesses(t, seg, "incr", 3, 20000)
 }
 
@@ -243,11 +227,7 @@ func incrementInProcesses(t *testing.T, seg *Segment, mode string, procs, n int)
 // holder sleeps inside the lock) so that every Unlock hands the mutex to a
 // sleeping process through the waiters word and a futex wake.
 func TestMutexSleepersAcrossProcesses(t *testing.T) {
-	seg, err := New(64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer seg.Close()
+	seg := newSegment(t, 64)
 	const procs, n = 3, 300
 	start := time.Now()
 	incrementInProcesses(t, seg, "incr-slow", procs, n)
@@ -255,11 +235,7 @@ func TestMutexSleepersAcrossProcesses(t *testing.T) {
 }
 
 func TestMutexGoroutines(t *testing.T) {
-	seg, err := New(64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer seg.Close()
+	seg := newSegment(t, 64)
 	m := seg.Mutex(0)
 	p := seg.Uint64(8)
 	var wg sync.WaitGroup
@@ -306,11 +282,7 @@ func TestMutexTimeout(t *testing.T) {
 }
 
 func TestMutexOwnerDies(t *testing.T) {
-	seg, err := New(64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer seg.Close()
+	seg := newSegment(t, 64)
 	cmd := helper(t, "hold", seg)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -396,11 +368,7 @@ func TestAliveLockRecycledPid(t *testing.T) {
 }
 
 func TestMutexUnlockedByOtherProcess(t *testing.T) {
-	seg, err := New(64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer seg.Close()
+	seg := newSegment(t, 64)
 	m := seg.Mutex(0)
 	m.Lock()
 	if err := helper(t, "unlock", seg).Run(); err != nil {
@@ -422,11 +390,7 @@ func TestMutexUnlockedByOtherProcess(t *testing.T) {
 // kernel: the waiter sets the waiters word before sleeping, and the
 // unlocking store's fast path sees it and clears it when it wakes.
 func TestMutexWakesSleeper(t *testing.T) {
-	seg, err := New(64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer seg.Close()
+	seg := newSegment(t, 64)
 	m := seg.Mutex(0)
 	m.Lock()
 	got := make(chan bool)
@@ -587,11 +551,7 @@ func TestDevShmFallback(t *testing.T) {
 	defer func(f func(string, int) (int, error)) { memfdCreate = f }(memfdCreate)
 	memfdCreate = func(string, int) (int, error) { return -1, syscall.ENOSYS }
 	shmBefore := countDevShm(t)
-	seg, err := New(4096)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer seg.Close()
+	seg := newSegment(t, 4096)
 	if n := countDevShm(t); n != shmBefore {
 		t.Errorf("/dev/shm has %d entries after New, %d before: the file was not unlinked", n, shmBefore)
 	}
@@ -601,4 +561,15 @@ func TestDevShmFallback(t *testing.T) {
 	if got := string(seg.Bytes()[:12]); got != "via /dev/shm" {
 		t.Errorf("parent reads %q", got)
 	}
+}
+
+// newSegment returns a new segment of size bytes, closed when the test ends.
+func newSegment(t testing.TB, size int) *Segment {
+	t.Helper()
+	seg, err := New(size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { seg.Close() })
+	return seg
 }
