@@ -367,7 +367,8 @@ fmt.Println("cell end")''')
         done = [i for i, m in enumerate(msgs) if m["msg_type"] == "stream" and "daemon done" in m["content"]["text"]]
         self.assertTrue(idle and done and idle[0] < done[0], "the cell must not wait for its daemon")
 
-    def test_restart_leaves_nothing(self):
+    def start_sleeping_daemon(self):
+        """Start a daemon child that sleeps for an hour; return the kernel's descendants."""
         self.ok(IMPORTS)
         self.ok('''func sleeper() { time.Sleep(time.Hour) }
 
@@ -376,20 +377,17 @@ p.SetDaemon(true)
 p.Start()''')
         before = descendants(self.kernel_pid)
         self.assertTrue(before, "no child process")
+        return before
+
+    def test_restart_leaves_nothing(self):
+        before = self.start_sleeping_daemon()
         self.km.restart_kernel(now=False)
         self.assertEqual(wait_gone(before), [], "children left after restart")
         self.kc.wait_for_ready(timeout=120)
         self.kernel_pid = self.km.provisioner.process.pid
 
     def test_killed_kernel_takes_children(self):
-        self.ok(IMPORTS)
-        self.ok('''func sleeper() { time.Sleep(time.Hour) }
-
-p := mp.NewProcess(sleeper)
-p.SetDaemon(true)
-p.Start()''')
-        before = descendants(self.kernel_pid)
-        self.assertTrue(before, "no child process")
+        before = self.start_sleeping_daemon()
         os.kill(self.kernel_pid, signal.SIGKILL)
         self.assertEqual(wait_gone(before), [], "children left after the kernel was killed")
 
