@@ -10,8 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 
 	"github.com/gopherlab/gopherlab/kernel/display"
 	"github.com/gopherlab/gopherlab/kernel/session/complete"
@@ -142,7 +142,7 @@ func New(opts Options) (*Session, error) {
 		Args:   []string{"gopherlab"},
 	})
 	setSpecialStdio(in)
-	if err := in.Use(stdlib.Symbols); err != nil {
+	if err := in.Use(stdlib.Symbols()); err != nil {
 		return nil, fmt.Errorf("session: load stdlib: %w", err)
 	}
 	if err := in.Use(lower.Symbols); err != nil {

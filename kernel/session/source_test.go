@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // TestSource checks that Source is a valid program holding the latest
@@ -41,7 +41,7 @@ func TestSource(t *testing.T) {
 	}
 
 	in := interp.New(interp.Options{})
-	if err := in.Use(stdlib.Symbols); err != nil {
+	if err := in.Use(stdlib.Symbols()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := in.Eval(src); err != nil {

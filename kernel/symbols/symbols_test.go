@@ -6,8 +6,8 @@ import (
 
 	"github.com/gopherlab/gopherlab/kernel/display"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
+	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 type recorder struct {
@@ -27,7 +27,7 @@ func (r *recorder) Clear(wait bool) error { return nil }
 func newInterp(t *testing.T) *interp.Interpreter {
 	t.Helper()
 	in := interp.New(interp.Options{})
-	if err := in.Use(stdlib.Symbols); err != nil {
+	if err := in.Use(stdlib.Symbols()); err != nil {
 		t.Fatal(err)
 	}
 	if err := in.Use(symbols.Symbols); err != nil {

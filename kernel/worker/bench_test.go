@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,25 +23,27 @@ import (
 // ("prestarted", Python's forkserver idea), without ("cold", a worker
 // starts and rebuilds the declarations, as Python's spawn), and right after
 // the declarations changed, so that the workers kept ready are stale and
-// the spare gets the new ones ("changed"). The python-*
-// sub-benchmarks measure the same for Python's start methods in the same
-// run (testdata/bench_start.py, /usr/bin/python3); each reports the median
-// as ns/op. exec-to-main is the part of a cold start that comes before the
-// worker's code runs: exec, the Go runtime's start and the package inits of
-// a binary holding yaegi and the standard library's symbols.
+// the spare gets the new ones ("changed"). The workers are `gopherlab
+// worker`, built as install.sh builds it (static, CGO_ENABLED=0). The
+// python-* sub-benchmarks measure the same for Python's start methods in
+// the same run (testdata/bench_start.py, /usr/bin/python3); each reports
+// the median as ns/op. exec-to-main is the part of a cold start that comes
+// before the worker's code runs: exec, the Go runtime's start and the
+// package inits.
 //
 //	go test -run '^$' -bench Start -benchtime 20x ./kernel/worker/
 func BenchmarkStart(b *testing.B) {
+	exe := gopherlabBinary(b)
 	b.Run("exec-to-main", func(b *testing.B) {
 		times := make([]time.Duration, 0, b.N)
 		for i := 0; i < b.N; i++ {
-			times = append(times, execToMain(b))
+			times = append(times, execToMain(b, exe))
 		}
 		reportTimes(b, times)
 	})
 	for _, mode := range []string{"prestarted", "cold", "changed"} {
 		b.Run(mode, func(b *testing.B) {
-			nb := newNotebook(b)
+			nb := newNotebookWith(b, func() *exec.Cmd { return exec.Command(exe, "worker") })
 			nb.declare(tutorialDecls)
 			nb.declare(`func nop() {}`)
 			nb.l.SetPrestart(mode != "cold")
@@ -108,12 +112,39 @@ func reportTimes(b *testing.B, times []time.Duration) {
 	b.ReportMetric(float64(times[0].Nanoseconds()), "min-ns")
 }
 
-// execToMain starts the worker command as the launcher does, but not as an
-// mp child, and returns the time until worker.Main runs: it then says on
+// gopherlabBinary builds the gopherlab command as install.sh does, once per
+// test binary, and returns its path.
+func gopherlabBinary(b *testing.B) string {
+	gopherlabOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gopherlab-bench-")
+		if err != nil {
+			gopherlabErr = err
+			return
+		}
+		gopherlabExe = filepath.Join(dir, "gopherlab")
+		cmd := exec.Command("go", "build", "-trimpath", "-o", gopherlabExe, "github.com/gopherlab/gopherlab/kernel/cmd/gopherlab")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			gopherlabErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if gopherlabErr != nil {
+		b.Fatal(gopherlabErr)
+	}
+	return gopherlabExe
+}
+
+var (
+	gopherlabOnce sync.Once
+	gopherlabExe  string
+	gopherlabErr  error
+)
+
+// execToMain starts `exe worker` as the launcher does, but not as an mp
+// child, and returns the time until worker.Main runs: it then says on
 // stderr that the kernel starts it, and exits.
-func execToMain(b *testing.B) time.Duration {
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), workerEnv+"=1")
+func execToMain(b *testing.B, exe string) time.Duration {
+	cmd := exec.Command(exe, "worker")
 	r, w, err := os.Pipe()
 	if err != nil {
 		b.Fatal(err)

@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 
 	"github.com/gopherlab/gopherlab/kernel/session/lower"
 )
@@ -164,7 +164,7 @@ func dropUnusedImports(src string) string {
 // sources import, with the names kernel/session/lower adds to yaegi's
 // (lower.Symbols), as the session's interpreter has them.
 //
-// Loading all of yaegi's stdlib.Symbols copies some 150 packages' symbol
+// Loading all of stdlib.Symbols copies some 150 packages' symbol
 // maps into the interpreter, and the "fmt/fmt" key triggers compiling
 // yaegi's generic sources (slices, maps, cmp, iter, sync.OnceFunc,
 // atomic.Pointer): together the better part of a cold worker's start. A
@@ -188,21 +188,27 @@ func useStdlib(in *interp.Interpreter, srcs ...string) error {
 		}
 	}
 	if generic {
-		if err := in.Use(stdlib.Symbols); err != nil {
+		if err := in.Use(stdlib.Symbols()); err != nil {
 			return err
 		}
 		return in.Use(lower.Symbols)
 	}
-	for _, syms := range []interp.Exports{stdlib.Symbols, lower.Symbols} {
-		for k, v := range syms {
-			// A key is the import path and the package name: math/rand/v2/rand.
-			i := strings.LastIndexByte(k, '/')
-			if i < 0 || paths[k[:i]] == nil {
-				continue
-			}
-			if k == "fmt/fmt" {
-				k = "fmt/./fmt" // same package, but not the key that triggers the generic sources
-			}
+	// Only the imported packages' symbol maps are built.
+	list := make([]string, 0, len(paths))
+	for p := range paths {
+		list = append(list, p)
+	}
+	use := stdlib.Exports(list...)
+	if v, ok := use["fmt/fmt"]; ok {
+		delete(use, "fmt/fmt")
+		use["fmt/./fmt"] = v // same package, but not the key that triggers the generic sources
+	}
+	if err := in.Use(use); err != nil {
+		return err
+	}
+	for k, v := range lower.Symbols {
+		// A key is the import path and the package name: math/rand/v2/rand.
+		if i := strings.LastIndexByte(k, '/'); i >= 0 && paths[k[:i]] != nil {
 			if err := in.Use(interp.Exports{k: v}); err != nil {
 				return err
 			}

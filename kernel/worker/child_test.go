@@ -131,6 +131,44 @@ func upper(s string) string { return strings.ToUpper(s) }
 	}
 }
 
+// TestBuildStringer checks that fmt calls the String and Error methods of
+// types the notebook declares in a child too, which builds only the
+// packages the declarations import.
+func TestBuildStringer(t *testing.T) {
+	src := `package main
+
+import "fmt"
+
+type temp float64
+
+func (t temp) String() string { return fmt.Sprintf("%.1f°C", float64(t)) }
+
+type tooHot struct{ t temp }
+
+func (e tooHot) Error() string { return "too hot: " + e.t.String() }
+
+func check(t temp) error {
+	if t > 80 {
+		return tooHot{t}
+	}
+	return nil
+}
+
+func show() string { return fmt.Sprint(temp(21.5), "; ", check(90)) }
+`
+	nb, err := Build(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, err := nb.Lookup("show")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fn.Call(nil)[0].String(), "21.5°C; too hot: 90.0°C"; got != want {
+		t.Errorf("show() = %q, want %q", got, want)
+	}
+}
+
 // TestDropUnusedImports checks that Lower's last step blanks out imports of
 // the packages yaegi builds from generic source when nothing uses them any
 // more, keeping every other byte in place (positions in the child's

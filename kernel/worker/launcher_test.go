@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 
 	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
@@ -49,19 +49,26 @@ type notebook struct {
 	raw   bool // run cells as written, without worker.Rewrite
 }
 
+// newNotebook returns a notebook whose workers are this test binary.
 func newNotebook(t testing.TB) *notebook {
+	return newNotebookWith(t, func() *exec.Cmd {
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), workerEnv+"=1")
+		return cmd
+	})
+}
+
+// newNotebookWith returns a notebook whose launcher starts workers with
+// command.
+func newNotebookWith(t testing.TB, command func() *exec.Cmd) *notebook {
 	nb := &notebook{t: t, out: &cellOutput{}}
 	nb.in = interp.New(interp.Options{Stdout: writerFunc(func(p []byte) (int, error) { return nb.cellOut().Write(p) })})
-	for _, s := range []interp.Exports{stdlib.Symbols, symbols.Symbols, worker.Symbols} {
+	for _, s := range []interp.Exports{stdlib.Symbols(), symbols.Symbols, worker.Symbols} {
 		if err := nb.in.Use(s); err != nil {
 			t.Fatal(err)
 		}
 	}
-	nb.l = worker.NewLauncher(func() *exec.Cmd {
-		cmd := exec.Command(os.Args[0])
-		cmd.Env = append(os.Environ(), workerEnv+"=1")
-		return cmd
-	}, nb.source)
+	nb.l = worker.NewLauncher(command, nb.source)
 	nb.l.SetInterp(nb.in)
 	mp.SetLauncher(nb.l)
 	t.Cleanup(func() {

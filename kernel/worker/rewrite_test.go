@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 const declsAdd = `package main
@@ -94,7 +94,7 @@ func TestResolve(t *testing.T) {
 		errs = append(errs, err)
 	}
 	in := interp.New(interp.Options{})
-	if err := in.Use(stdlib.Symbols); err != nil {
+	if err := in.Use(stdlib.Symbols()); err != nil {
 		t.Fatal(err)
 	}
 	if err := in.Use(interp.Exports{MPPath + "/mp": {"NewProcess": reflect.ValueOf(newProcess)}}); err != nil {

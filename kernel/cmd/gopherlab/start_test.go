@@ -302,7 +302,7 @@ func TestEarlybindInitOrder(t *testing.T) {
 	if !ok {
 		t.Fatalf("no init of earlybind in the trace:\n%s", out)
 	}
-	later := []string{"net", "os", "github.com/traefik/yaegi/stdlib"}
+	later := []string{"net", "os", "github.com/gopherlab/gopherlab/kernel/symbols/stdlib"}
 	if runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64" {
 		later = append(later, "syscall", "sync")
 	}

@@ -10,8 +10,6 @@ import (
 	"sync"
 
 	"github.com/gopherlab/gopherlab/kernel/session/complete/internal/godoc"
-	"github.com/gopherlab/gopherlab/kernel/symbols"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // Inspect returns help for the name at cursor in code, or for the function
@@ -156,10 +154,8 @@ func packageDoc(importPath, name string) string {
 		return ""
 	}
 	// No source: the signature from the interpreter's symbol table.
-	for _, m := range []map[string]map[string]reflectValue{stdlib.Symbols, symbols.Symbols} {
-		if v, ok := m[importPath+"/"+defaultName(importPath)][name]; ok && v.IsValid() {
-			return header + signature(name, v)
-		}
+	if v := symbol(importPath, name); v.IsValid() {
+		return header + signature(name, v)
 	}
 	return ""
 }

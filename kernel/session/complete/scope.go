@@ -15,7 +15,7 @@ import (
 
 	"github.com/gopherlab/gopherlab/kernel/session/complete/internal/godoc"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
-	"github.com/traefik/yaegi/stdlib"
+	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
 )
 
 // pkgIndex lists the packages the interpreter knows: the standard library
@@ -29,7 +29,7 @@ type pkgIndex struct {
 
 var index = sync.OnceValue(func() *pkgIndex {
 	x := &pkgIndex{members: map[string][]string{}, names: map[string]string{}, byName: map[string][]string{}}
-	for _, m := range []map[string]map[string]reflect.Value{stdlib.Symbols, symbols.Symbols} {
+	for _, m := range []map[string]map[string]reflect.Value{stdlib.Symbols(), symbols.Symbols} {
 		for key, syms := range m {
 			i := strings.LastIndexByte(key, '/')
 			if i < 0 {

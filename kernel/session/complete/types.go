@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/gopherlab/gopherlab/kernel/symbols"
-	"github.com/traefik/yaegi/stdlib"
+	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
 )
 
 // valueType is the type of a notebook variable as far as completion can
@@ -23,10 +23,11 @@ type valueType struct {
 // symbol returns the interpreter's binding of name in the package path.
 func symbol(importPath, name string) reflect.Value {
 	key := importPath + "/" + defaultName(importPath)
-	for _, m := range []map[string]map[string]reflect.Value{stdlib.Symbols, symbols.Symbols} {
-		if v, ok := m[key][name]; ok {
-			return v
-		}
+	if v, ok := stdlib.Package(key)[name]; ok {
+		return v
+	}
+	if v, ok := symbols.Symbols[key][name]; ok {
+		return v
 	}
 	return reflect.Value{}
 }

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 var update = flag.Bool("update", false, "rewrite the out sections of testdata/*.txt")
@@ -51,7 +51,7 @@ func runYaegi(context, helpers, out []byte) (stdout string, err error) {
 	var buf bytes.Buffer
 	var stderr bytes.Buffer // yaegi writes traces of recovered panics there
 	i := interp.New(interp.Options{Stdout: &buf, Stderr: &stderr})
-	if err := i.Use(stdlib.Symbols); err != nil {
+	if err := i.Use(stdlib.Symbols()); err != nil {
 		return "", err
 	}
 	if err := i.Use(Symbols); err != nil {

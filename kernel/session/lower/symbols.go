@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"sync"
 
-	"github.com/traefik/yaegi/stdlib"
+	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
 )
 
 //go:generate go run ./internal/gensymbols
@@ -13,7 +13,8 @@ import (
 // names of the installed Go's standard library that yaegi v0.16.1's
 // stdlib.Symbols lacks: non-generic functions, types, variables and
 // constants added after Go 1.22 (bytes.Lines, os.Root, crypto/sha3, ...).
-// The session gives them to its interpreter with Use after stdlib.Symbols.
+// The session gives them to its interpreter with Use after the standard
+// library (kernel/symbols/stdlib).
 // Generic names stay missing (yaegi extract cannot bind them); Rewrite
 // lowers the everyday ones. Symbols must not be modified.
 var Symbols = map[string]map[string]reflect.Value{}
@@ -75,7 +76,8 @@ func lookupSymbol(path, pkgName, name string) symbolState {
 	extra, okExtra := extraSymbols.m[key]
 	_, inExtra := extra[name]
 	extraSymbols.RUnlock()
-	std, okStd := stdlib.Symbols[key]
+	std := stdlib.Package(key)
+	okStd := std != nil
 	gen, okGen := Symbols[key]
 	if _, ok := gen[name]; ok {
 		return known

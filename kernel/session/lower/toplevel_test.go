@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // TestTopLevel runs rewritten statements the way the session does: outside
@@ -30,7 +30,7 @@ func TestTopLevel(t *testing.T) {
 			body := out[bytes.IndexByte(out, '\n')+1 : bytes.LastIndexByte(out, '}')]
 			var buf bytes.Buffer
 			i := interp.New(interp.Options{Stdout: &buf})
-			i.Use(stdlib.Symbols)
+			i.Use(stdlib.Symbols())
 			done := make(chan error, 1)
 			go func() {
 				defer func() {
