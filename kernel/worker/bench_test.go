@@ -4,14 +4,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
 	"github.com/gopherlab/gopherlab/kernel/worker"
 	"github.com/gopherlab/gopherlab/runtime/mp"
@@ -24,7 +23,7 @@ import (
 // starts and rebuilds the declarations, as Python's spawn), and right after
 // the declarations changed, so that the workers kept ready are stale and
 // the spare gets the new ones ("changed"). The workers are `gopherlab
-// worker`, built as install.sh builds it (static, CGO_ENABLED=0). The
+// worker`, built as install.sh builds it (kerneltest.Binary). The
 // python-* sub-benchmarks measure the same for Python's start methods in
 // the same run (testdata/bench_start.py, /usr/bin/python3); each reports
 // the median as ns/op. exec-to-main is the part of a cold start that comes
@@ -33,7 +32,7 @@ import (
 //
 //	go test -run '^$' -bench Start -benchtime 20x ./kernel/worker/
 func BenchmarkStart(b *testing.B) {
-	exe := gopherlabBinary(b)
+	exe := kerneltest.Binary(b)
 	b.Run("exec-to-main", func(b *testing.B) {
 		times := make([]time.Duration, 0, b.N)
 		for i := 0; i < b.N; i++ {
@@ -111,34 +110,6 @@ func reportTimes(b *testing.B, times []time.Duration) {
 	b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "ns/op")
 	b.ReportMetric(float64(times[0].Nanoseconds()), "min-ns")
 }
-
-// gopherlabBinary builds the gopherlab command as install.sh does, once per
-// test binary, and returns its path.
-func gopherlabBinary(b *testing.B) string {
-	gopherlabOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "gopherlab-bench-")
-		if err != nil {
-			gopherlabErr = err
-			return
-		}
-		gopherlabExe = filepath.Join(dir, "gopherlab")
-		cmd := exec.Command("go", "build", "-trimpath", "-o", gopherlabExe, "github.com/gopherlab/gopherlab/kernel/cmd/gopherlab")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			gopherlabErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if gopherlabErr != nil {
-		b.Fatal(gopherlabErr)
-	}
-	return gopherlabExe
-}
-
-var (
-	gopherlabOnce sync.Once
-	gopherlabExe  string
-	gopherlabErr  error
-)
 
 // execToMain starts `exe worker` as the launcher does, but not as an mp
 // child, and returns the time until worker.Main runs: it then says on

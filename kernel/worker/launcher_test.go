@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(workerEnv) == "1" {
 		os.Exit(worker.Main(symbols.Symbols))
 	}
-	os.Exit(m.Run())
+	kerneltest.Main(m)
 }
 
 // cellOutput records what a cell and its processes write, in order.

@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,29 +20,18 @@ import (
 	"github.com/gopherlab/gopherlab/kernel"
 	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
 	"github.com/gopherlab/gopherlab/kernel/wire"
+	"github.com/gopherlab/gopherlab/kernel/worker"
+	"github.com/gopherlab/gopherlab/runtime/mp"
 )
 
 // Tests and a benchmark of the kernel's start: package earlybind binds the
 // sockets while the binary initialises, and the server takes them over.
 
-var testBinary struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
+func TestMain(m *testing.M) { kerneltest.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if testBinary.dir != "" {
-		os.RemoveAll(testBinary.dir)
-	}
-	os.Exit(code)
-}
-
-// gopherlabBinary returns the gopherlab binary, built once per test binary;
-// the benchmark uses $GOPHERLAB_BENCH_BIN instead when it is set, to
-// measure another build (an older one, say).
+// gopherlabBinary returns the gopherlab binary (kerneltest.Binary); the
+// benchmark uses $GOPHERLAB_BENCH_BIN instead when it is set, to measure
+// another build (an older one, say).
 func gopherlabBinary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
@@ -53,21 +42,7 @@ func gopherlabBinary(t testing.TB) string {
 			return bin
 		}
 	}
-	testBinary.once.Do(func() {
-		testBinary.dir, testBinary.err = os.MkdirTemp("", "gopherlab-start-")
-		if testBinary.err != nil {
-			return
-		}
-		testBinary.path = filepath.Join(testBinary.dir, "gopherlab")
-		out, err := exec.Command("go", "build", "-o", testBinary.path, ".").CombinedOutput()
-		if err != nil {
-			testBinary.err = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if testBinary.err != nil {
-		t.Fatal(testBinary.err)
-	}
-	return testBinary.path
+	return kerneltest.Binary(t)
 }
 
 // writeConn writes a connection file for transport into dir.
@@ -311,4 +286,66 @@ func TestEarlybindInitOrder(t *testing.T) {
 			t.Errorf("package %s initialised before earlybind (or not at all): %d < %d", p, i, eb)
 		}
 	}
+}
+
+// TestWorkerCodeMapped checks that package earlybind maps all of the
+// binary's code before main: a worker waiting for its declarations (a
+// spare, which says when it has started) has the whole of its text
+// mapping resident, where its start alone touches a fraction of it.
+func TestWorkerCodeMapped(t *testing.T) {
+	bin := gopherlabBinary(t)
+	ctrlR, ctrlW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctrlR.Close()
+	stdin, stdinW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdinW.Close()
+	cmd := exec.Command(bin, "worker")
+	cmd.Stdin = stdin
+	cmd.ExtraFiles = []*os.File{ctrlW, ctrlW} // fd 3 stands in for mp's socket, fd 4 is the control pipe
+	cmd.Env = append(os.Environ(), mp.ChildEnv+"=3", worker.SpareEnv+"=1", worker.CtrlEnv+"=4")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	stdin.Close()
+	ctrlW.Close()
+	if _, err := ctrlR.Read(make([]byte, 1)); err != nil {
+		t.Fatalf("the worker did not say it started: %v", err)
+	}
+	smaps, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", cmd.Process.Pid))
+	if err != nil {
+		t.Skip(err)
+	}
+	var size, rss int
+	in := false
+	for _, line := range strings.Split(string(smaps), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 6 && strings.Contains(f[0], "-") {
+			in = f[1] == "r-xp" && f[5] == bin
+			continue
+		}
+		if in && len(f) == 3 {
+			switch f[0] {
+			case "Size:":
+				size, _ = strconv.Atoi(f[1])
+			case "Rss:":
+				rss, _ = strconv.Atoi(f[1])
+			}
+		}
+	}
+	if size == 0 {
+		t.Fatalf("no text mapping of %s in the worker's smaps:\n%s", bin, smaps)
+	}
+	if rss < size*95/100 {
+		t.Errorf("%d of the worker's %d KB of code are mapped; earlybind should have mapped them all", rss, size)
+	}
+	t.Logf("%d of %d KB of code mapped", rss, size)
 }

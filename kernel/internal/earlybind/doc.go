@@ -27,4 +27,10 @@
 //
 // main takes the sockets with [Take] and hands them to the kernel server
 // (kernel.Options.Listeners), which gives them to zmq4.
+//
+// Its second init, in every process of the binary (kernel, worker or
+// other command), maps all of the program's code and read-only data into
+// memory with one madvise(MADV_POPULATE_READ) instead of the several
+// hundred page faults the runtime and the package inits would take one by
+// one, each costly on a virtual machine: see prefault_linux.go.
 package earlybind

@@ -27,6 +27,10 @@ func sysRead(fd int, b []byte) (int, error) {
 
 func sysClose(fd int) { syscall.Close(fd) }
 
+func sysMadviseRange(start, end uintptr, advice int) {
+	syscall.Syscall(syscall.SYS_MADVISE, start, end-start, uintptr(advice))
+}
+
 func sysUnlink(path string) { syscall.Unlink(path) }
 
 func sysSocket(family int) (int, error) {

@@ -76,6 +76,10 @@ func sysRead(fd int, b []byte) (int, error) {
 	}
 }
 
+func sysMadviseRange(start, end uintptr, advice int) {
+	rawSyscall6(sysMadvise, start, end-start, uintptr(advice), 0, 0, 0)
+}
+
 func sysClose(fd int) { rawSyscall6(sysCloseNum, uintptr(fd), 0, 0, 0, 0, 0) }
 
 func sysUnlink(path string) {

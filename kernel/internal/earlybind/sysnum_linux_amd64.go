@@ -4,6 +4,7 @@ package earlybind
 const (
 	sysReadNum    = 0
 	sysCloseNum   = 3
+	sysMadvise    = 28
 	sysSocketNum  = 41
 	sysBind       = 49
 	sysListenNum  = 50

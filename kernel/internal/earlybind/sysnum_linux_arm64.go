@@ -7,6 +7,7 @@ const (
 	sysCloseNum   = 57
 	sysReadNum    = 63
 	sysSocketNum  = 198
+	sysMadvise    = 233
 	sysBind       = 200
 	sysListenNum  = 201
 	sysSetsockopt = 208
