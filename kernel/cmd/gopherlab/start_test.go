@@ -288,11 +288,12 @@ func TestEarlybindInitOrder(t *testing.T) {
 	}
 }
 
-// TestWorkerCodeMapped checks that package earlybind maps all of the
-// binary's code before main: a worker waiting for its declarations (a
-// spare, which says when it has started) has the whole of its text
-// mapping resident, where its start alone touches a fraction of it.
-func TestWorkerCodeMapped(t *testing.T) {
+// TestWorkerMemoryMapped checks that package earlybind maps all of the
+// binary's code before main, and 1.5 MB of heap: a worker waiting for its
+// declarations (a spare, which says when it has started) has the whole of
+// its text mapping resident, where its start alone touches a fraction of
+// it, and more heap than its start alone touches (about 1.1 MB).
+func TestWorkerMemoryMapped(t *testing.T) {
 	bin := gopherlabBinary(t)
 	ctrlR, ctrlW, err := os.Pipe()
 	if err != nil {
@@ -324,28 +325,36 @@ func TestWorkerCodeMapped(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	var size, rss int
-	in := false
+	var textSize, textRss, heapRss int
+	var text, anon bool
 	for _, line := range strings.Split(string(smaps), "\n") {
 		f := strings.Fields(line)
-		if len(f) >= 6 && strings.Contains(f[0], "-") {
-			in = f[1] == "r-xp" && f[5] == bin
+		if len(f) >= 5 && strings.Contains(f[0], "-") {
+			text = len(f) >= 6 && f[1] == "r-xp" && f[5] == bin
+			anon = len(f) == 5 && f[1] == "rw-p"
 			continue
 		}
-		if in && len(f) == 3 {
-			switch f[0] {
-			case "Size:":
-				size, _ = strconv.Atoi(f[1])
-			case "Rss:":
-				rss, _ = strconv.Atoi(f[1])
-			}
+		if len(f) != 3 || (f[0] != "Size:" && f[0] != "Rss:") {
+			continue
+		}
+		n, _ := strconv.Atoi(f[1])
+		switch {
+		case text && f[0] == "Size:":
+			textSize = n
+		case text:
+			textRss = n
+		case anon && f[0] == "Rss:":
+			heapRss = max(heapRss, n)
 		}
 	}
-	if size == 0 {
+	if textSize == 0 {
 		t.Fatalf("no text mapping of %s in the worker's smaps:\n%s", bin, smaps)
 	}
-	if rss < size*95/100 {
-		t.Errorf("%d of the worker's %d KB of code are mapped; earlybind should have mapped them all", rss, size)
+	if textRss < textSize*95/100 {
+		t.Errorf("%d of the worker's %d KB of code are mapped; earlybind should have mapped them all", textRss, textSize)
 	}
-	t.Logf("%d of %d KB of code mapped", rss, size)
+	if heapRss < 1536 {
+		t.Errorf("the worker's largest anonymous mapping has %d KB resident; earlybind should have mapped 1.5 MB of heap", heapRss)
+	}
+	t.Logf("%d of %d KB of code mapped, %d KB of heap", textRss, textSize, heapRss)
 }
