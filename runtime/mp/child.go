@@ -1,8 +1,6 @@
 package mp
 
 import (
-	"bytes"
-	"encoding/gob"
 	"errors"
 	"fmt"
 	"os"
@@ -116,15 +114,14 @@ func RunChild(lookup func(name string) (reflect.Value, error)) {
 }
 
 func sendReport(c *conn, kind, msg string) {
-	var buf bytes.Buffer
-	gob.NewEncoder(&buf).Encode(report{Kind: kind, Msg: msg})
-	c.send(buf.Bytes(), nil, time.Now().Add(time.Second))
+	r := report{Kind: kind, Msg: msg}
+	c.send(r.marshal(), nil, time.Now().Add(time.Second))
 }
 
 // runSpec runs the target a spec names and returns the exit status.
 func runSpec(c *conn, payload []byte, files []*os.File) (code int) {
 	var s spec
-	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(&s); err != nil {
+	if err := s.unmarshal(payload); err != nil {
 		closeFiles(files)
 		sendReport(c, reportError, "mp: child cannot decode its spec: "+err.Error())
 		return exitSetup

@@ -2,7 +2,6 @@ package mp
 
 import (
 	"bytes"
-	"encoding/gob"
 	"errors"
 	"fmt"
 	"os"
@@ -184,18 +183,15 @@ func (p *Process) launch() error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(spec{Target: p.ref, Name: p.name, Daemon: p.daemon, Args: args}); err != nil {
-		unshareArgs(p.args, args)
-		return fmt.Errorf("mp: encode spec of %s: %w", p.name, err)
-	}
+	s := spec{Target: p.ref, Name: p.name, Daemon: p.daemon, Args: args}
+	msg := s.marshal()
 	c, err := newChild()
 	if err != nil {
 		unshareArgs(p.args, args)
 		return err
 	}
 	c.used = true
-	if err := c.conn.send(buf.Bytes(), files, time.Time{}); err != nil {
+	if err := c.conn.send(msg, files, time.Time{}); err != nil {
 		unshareArgs(p.args, args)
 		c.used = false
 		c.Close()
@@ -234,7 +230,7 @@ func readReport(c *conn, deadline time.Time) (report, error) {
 	}
 	closeFiles(files)
 	var r report
-	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(&r); err != nil {
+	if err := r.unmarshal(payload); err != nil {
 		return report{}, fmt.Errorf("mp: bad report from child: %w", err)
 	}
 	return r, nil
