@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -124,10 +125,20 @@ func procRunning(pid int) (tok uint32, running, known bool) {
 // procStat reads the start time (clock ticks since boot, truncated to 32
 // bits) and the state letter of pid from /proc/PID/stat.
 func procStat(pid int) (start uint32, state byte, err error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	// With system calls rather than os.ReadFile: no *os.File, and so no
+	// poller set up for it, which init would otherwise pay for in every
+	// program linking the package (a notebook's workers among them).
+	fd, err := syscall.Open("/proc/"+strconv.Itoa(pid)+"/stat", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, &os.PathError{Op: "open", Path: "/proc/" + strconv.Itoa(pid) + "/stat", Err: err}
 	}
+	var buf [1024]byte // a stat line is ~300 bytes, however long its comm
+	n, err := syscall.Read(fd, buf[:])
+	syscall.Close(fd)
+	if err != nil || n <= 0 {
+		return 0, 0, errors.New("shm: cannot read /proc stat")
+	}
+	b := buf[:n]
 	// "pid (comm) S ppid ...": comm may hold spaces and parentheses.
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
