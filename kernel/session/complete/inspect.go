@@ -2,13 +2,11 @@ package complete
 
 import (
 	"go/parser"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 
+	"github.com/gopherlab/gopherlab/kernel/internal/goroot"
 	"github.com/gopherlab/gopherlab/kernel/session/complete/internal/godoc"
 )
 
@@ -172,7 +170,7 @@ func docsOf(importPath string) godoc.Docs {
 		return d
 	}
 	var d godoc.Docs
-	if root := goroot(); root != "" {
+	if root := goroot.Dir(); root != "" {
 		d, _ = godoc.Dir(filepath.Join(root, "src", filepath.FromSlash(importPath)), importPath)
 	}
 	stdDocs[importPath] = d // nil too: do not retry
@@ -183,23 +181,3 @@ var (
 	stdMu   sync.Mutex
 	stdDocs = map[string]godoc.Docs{}
 )
-
-// goroot returns the Go root whose src holds the standard library.
-var goroot = sync.OnceValue(func() string {
-	ok := func(dir string) bool {
-		fi, err := os.Stat(filepath.Join(dir, "src", "fmt"))
-		return dir != "" && err == nil && fi.IsDir()
-	}
-	if dir := os.Getenv("GOROOT"); ok(dir) {
-		return dir
-	}
-	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
-		if dir := strings.TrimSpace(string(out)); ok(dir) {
-			return dir
-		}
-	}
-	if dir := runtime.GOROOT(); ok(dir) {
-		return dir
-	}
-	return ""
-})

@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/gopherlab/gopherlab/kernel/internal/goroot"
 )
 
 // cellName is the file name the cell is parsed under.
@@ -367,7 +369,7 @@ func importLocked(path string) (pkg *types.Package, err error) {
 		}
 		return nil, errNotStd
 	}
-	if fi, err := os.Stat(filepath.Join(build.Default.GOROOT, "src", filepath.FromSlash(path))); err != nil || !fi.IsDir() {
+	if fi, err := os.Stat(filepath.Join(goroot.Dir(), "src", filepath.FromSlash(path))); err != nil || !fi.IsDir() {
 		// Not in the installed Go: do not ask the go command.
 		return nil, errNotStd
 	}
@@ -383,6 +385,11 @@ func chooseImporter(fset *token.FileSet) (imp types.ImporterFrom) {
 			imp = importer.ForCompiler(fset, "source", nil).(types.ImporterFrom)
 		}
 	}()
+	if build.Default.GOROOT == "" {
+		// Built with -trimpath (install.sh): the source importer reads
+		// build.Default, which does not know where Go is.
+		build.Default.GOROOT = goroot.Dir()
+	}
 	gc := importer.ForCompiler(fset, "gc", lookupExport).(types.ImporterFrom)
 	if _, err := gc.ImportFrom("errors", "", 0); err == nil {
 		return gc
@@ -401,14 +408,12 @@ func lookupExport(path string) (io.ReadCloser, error) {
 	if f := exportFiles[path]; f != "" {
 		return os.Open(f)
 	}
-	goCmd := filepath.Join(build.Default.GOROOT, "bin", "go")
-	if _, err := os.Stat(goCmd); err != nil {
-		if goCmd, err = exec.LookPath("go"); err != nil {
-			return nil, fmt.Errorf("lower: no go command: %w", err)
-		}
+	goCmd, root := goroot.GoCommand(), goroot.Dir()
+	if goCmd == "" || root == "" {
+		return nil, errors.New("lower: no go command")
 	}
 	cmd := exec.Command(goCmd, "list", "-deps", "-export", "-f", "{{.ImportPath}}\t{{.Export}}", path)
-	cmd.Dir = filepath.Join(build.Default.GOROOT, "src")
+	cmd.Dir = filepath.Join(root, "src")
 	out, err := cmd.Output()
 	if err != nil {
 		return nil, fmt.Errorf("lower: go list %s: %w", path, err)
