@@ -89,7 +89,9 @@ func (w streamWriter) Write(p []byte) (int, error) {
 
 // panicLine matches the lines yaegi writes to the interpreter's stderr for
 // each frame a panic unwinds: "LINE:COL: panic: main.f(...)".
-var panicLine = regexp.MustCompile(`^(\d+):(\d+): panic: (.*)\(\.\.\.\)\n?$`)
+var panicLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d+):(\d+): panic: (.*)\(\.\.\.\)\n?$`)
+})
 
 // frame is one function a panic went through, in yaegi's coordinates.
 type frame struct {
@@ -106,7 +108,7 @@ type interpStderr struct {
 }
 
 func (e *interpStderr) Write(p []byte) (int, error) {
-	if m := panicLine.FindSubmatch(p); m != nil {
+	if m := panicLine().FindSubmatch(p); m != nil {
 		e.mu.Lock()
 		e.frames = append(e.frames, frame{line: atoi(m[1]), col: atoi(m[2]), fn: string(m[3])})
 		e.mu.Unlock()

@@ -1356,7 +1356,7 @@ func splitPos(msg string) (line, col int, rest string, ok bool) {
 
 // cleanMessage rewords yaegi messages that would confuse a learner.
 func cleanMessage(msg string) string {
-	if m := constAssign.FindStringSubmatch(msg); m != nil {
+	if m := constAssign().FindStringSubmatch(msg); m != nil {
 		// yaegi v0.16.1 takes a package variable of a basic type
 		// (runtime.MemProfileRate) for a constant, and prints its value
 		// with a bad verb.
@@ -1372,7 +1372,9 @@ func cleanMessage(msg string) string {
 // constAssign matches yaegi's message for an assignment to a package
 // variable it takes for a constant: "cannot assign to %!s(int=524288) (int
 // constant)".
-var constAssign = regexp.MustCompile(`^cannot assign to %!s\((\w+)=.*\) \(\w+ constant\)$`)
+var constAssign = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^cannot assign to %!s\((\w+)=.*\) \(\w+ constant\)$`)
+})
 
 // errorAt builds a compile error at a cell line (0 when unknown) with the
 // line quoted and a caret under the column.

@@ -145,7 +145,7 @@ func New(opts Options) (*Session, error) {
 	if err := in.Use(stdlib.Symbols()); err != nil {
 		return nil, fmt.Errorf("session: load stdlib: %w", err)
 	}
-	if err := in.Use(lower.Symbols); err != nil {
+	if err := in.Use(lower.Symbols()); err != nil {
 		return nil, fmt.Errorf("session: load newer stdlib symbols: %w", err)
 	}
 	over := s.overrides()

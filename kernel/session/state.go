@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // declKind tells what a notebook declaration declares.
@@ -224,13 +225,13 @@ func (st *state) source(skip map[string]bool) string {
 	return b.String()
 }
 
-var versionSuffix = regexp.MustCompile(`^v[0-9]+$`)
+var versionSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^v[0-9]+$`) })
 
 // defaultImportName is the name an import of path declares without an
 // alias.
 func defaultImportName(p string) string {
 	base := path.Base(p)
-	if versionSuffix.MatchString(base) && path.Dir(p) != "." {
+	if versionSuffix().MatchString(base) && path.Dir(p) != "." {
 		base = path.Base(path.Dir(p))
 	}
 	return strings.ReplaceAll(base, "-", "_")

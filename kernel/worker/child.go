@@ -191,7 +191,7 @@ func useStdlib(in *interp.Interpreter, srcs ...string) error {
 		if err := in.Use(stdlib.Symbols()); err != nil {
 			return err
 		}
-		return in.Use(lower.Symbols)
+		return in.Use(lower.Symbols())
 	}
 	// Only the imported packages' symbol maps are built.
 	list := make([]string, 0, len(paths))
@@ -206,15 +206,7 @@ func useStdlib(in *interp.Interpreter, srcs ...string) error {
 	if err := in.Use(use); err != nil {
 		return err
 	}
-	for k, v := range lower.Symbols {
-		// A key is the import path and the package name: math/rand/v2/rand.
-		if i := strings.LastIndexByte(k, '/'); i >= 0 && paths[k[:i]] != nil {
-			if err := in.Use(interp.Exports{k: v}); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return in.Use(lower.SymbolsOf(list...))
 }
 
 // imports returns the import paths of the Go files srcs, each with the

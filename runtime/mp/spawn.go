@@ -300,7 +300,7 @@ type targetRef struct {
 }
 
 var (
-	closureName = regexp.MustCompile(`\.func\d+`)
+	closureName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\.func\d+`) })
 	basePC      = reflect.ValueOf(pcBase).Pointer()
 	baseType    = efaceType(argSpec{})
 )
@@ -337,7 +337,7 @@ func refTarget(fn any) (reflect.Value, targetRef, error) {
 	switch {
 	case strings.HasSuffix(name, "-fm"):
 		return reflect.Value{}, targetRef{}, fmt.Errorf("mp: the target %s is a method value (x.Method): a child process cannot rebuild its receiver x; write a top-level function that takes what it needs as arguments, e.g. func work(v T) { v.Method() }", strings.TrimSuffix(short, "-fm"))
-	case closureName.MatchString(name):
+	case closureName().MatchString(name):
 		return reflect.Value{}, targetRef{}, fmt.Errorf("mp: the target is a function literal or closure (%s): a child process runs a copy of the program and cannot see the variables a closure captures; declare a top-level function (func work(...) { ... }) and pass what it needs as arguments", short)
 	case strings.Contains(name, "["):
 		return reflect.Value{}, targetRef{}, fmt.Errorf("mp: the target %s is a generic function: write a non-generic top-level function that calls it", short)

@@ -54,7 +54,7 @@ func runYaegi(context, helpers, out []byte) (stdout string, err error) {
 	if err := i.Use(stdlib.Symbols()); err != nil {
 		return "", err
 	}
-	if err := i.Use(Symbols); err != nil {
+	if err := i.Use(Symbols()); err != nil {
 		return "", err
 	}
 	done := make(chan error, 1)

@@ -4,20 +4,30 @@ import (
 	"reflect"
 	"sync"
 
+	"github.com/traefik/yaegi/interp"
+
 	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
 )
 
 //go:generate go run ./internal/gensymbols
 
-// Symbols holds yaegi symbols ("importpath/name" to exported values) for the
-// names of the installed Go's standard library that yaegi v0.16.1's
+// Symbols returns yaegi symbols ("importpath/name" to exported values) for
+// the names of the installed Go's standard library that yaegi v0.16.1's
 // stdlib.Symbols lacks: non-generic functions, types, variables and
 // constants added after Go 1.22 (bytes.Lines, os.Root, crypto/sha3, ...).
 // The session gives them to its interpreter with Use after the standard
-// library (kernel/symbols/stdlib).
-// Generic names stay missing (yaegi extract cannot bind them); Rewrite
-// lowers the everyday ones. Symbols must not be modified.
-var Symbols = map[string]map[string]reflect.Value{}
+// library (kernel/symbols/stdlib). Generic names stay missing (yaegi
+// extract cannot bind them); Rewrite lowers the everyday ones. The maps
+// must not be modified.
+func Symbols() interp.Exports { return newer.All() }
+
+// SymbolsOf returns the symbols of [Symbols] for the packages with the
+// import paths given, building only theirs: what a worker needs for the
+// packages its notebook imports.
+func SymbolsOf(paths ...string) interp.Exports { return newer.Exports(paths...) }
+
+// newer holds the maps of Symbols; zsymbols.go fills it.
+var newer stdlib.Table
 
 // extraSymbols holds the symbol maps registered with AddSymbols.
 var extraSymbols struct {
@@ -78,7 +88,8 @@ func lookupSymbol(path, pkgName, name string) symbolState {
 	extraSymbols.RUnlock()
 	std := stdlib.Package(key)
 	okStd := std != nil
-	gen, okGen := Symbols[key]
+	gen := newer.Package(key)
+	okGen := gen != nil
 	if _, ok := gen[name]; ok {
 		return known
 	}

@@ -50,248 +50,324 @@ import (
 )
 
 func init() {
-	Symbols["archive/tar/tar"] = map[string]reflect.Value{
-		"FileInfoNames": reflect.ValueOf((*std_archive_tar.FileInfoNames)(nil)),
-	}
-	Symbols["bytes/bytes"] = map[string]reflect.Value{
-		"FieldsFuncSeq": reflect.ValueOf(std_bytes.FieldsFuncSeq),
-		"FieldsSeq":     reflect.ValueOf(std_bytes.FieldsSeq),
-		"Lines":         reflect.ValueOf(std_bytes.Lines),
-		"SplitAfterSeq": reflect.ValueOf(std_bytes.SplitAfterSeq),
-		"SplitSeq":      reflect.ValueOf(std_bytes.SplitSeq),
-	}
-	Symbols["crypto/crypto"] = map[string]reflect.Value{
-		"Decapsulator":  reflect.ValueOf((*std_crypto.Decapsulator)(nil)),
-		"Encapsulator":  reflect.ValueOf((*std_crypto.Encapsulator)(nil)),
-		"MessageSigner": reflect.ValueOf((*std_crypto.MessageSigner)(nil)),
-		"SignMessage":   reflect.ValueOf(std_crypto.SignMessage),
-	}
-	Symbols["crypto/cipher/cipher"] = map[string]reflect.Value{
-		"NewGCMWithRandomNonce": reflect.ValueOf(std_crypto_cipher.NewGCMWithRandomNonce),
-	}
-	Symbols["crypto/ecdh/ecdh"] = map[string]reflect.Value{
-		"KeyExchanger": reflect.ValueOf((*std_crypto_ecdh.KeyExchanger)(nil)),
-	}
-	Symbols["crypto/ecdsa/ecdsa"] = map[string]reflect.Value{
-		"ParseRawPrivateKey":         reflect.ValueOf(std_crypto_ecdsa.ParseRawPrivateKey),
-		"ParseUncompressedPublicKey": reflect.ValueOf(std_crypto_ecdsa.ParseUncompressedPublicKey),
-	}
-	Symbols["crypto/mlkem/mlkem"] = map[string]reflect.Value{
-		"CiphertextSize1024":       reflect.ValueOf(constant.MakeFromLiteral("1568", token.INT, 0)),
-		"CiphertextSize768":        reflect.ValueOf(constant.MakeFromLiteral("1088", token.INT, 0)),
-		"DecapsulationKey1024":     reflect.ValueOf((*std_crypto_mlkem.DecapsulationKey1024)(nil)),
-		"DecapsulationKey768":      reflect.ValueOf((*std_crypto_mlkem.DecapsulationKey768)(nil)),
-		"EncapsulationKey1024":     reflect.ValueOf((*std_crypto_mlkem.EncapsulationKey1024)(nil)),
-		"EncapsulationKey768":      reflect.ValueOf((*std_crypto_mlkem.EncapsulationKey768)(nil)),
-		"EncapsulationKeySize1024": reflect.ValueOf(constant.MakeFromLiteral("1568", token.INT, 0)),
-		"EncapsulationKeySize768":  reflect.ValueOf(constant.MakeFromLiteral("1184", token.INT, 0)),
-		"GenerateKey1024":          reflect.ValueOf(std_crypto_mlkem.GenerateKey1024),
-		"GenerateKey768":           reflect.ValueOf(std_crypto_mlkem.GenerateKey768),
-		"NewDecapsulationKey1024":  reflect.ValueOf(std_crypto_mlkem.NewDecapsulationKey1024),
-		"NewDecapsulationKey768":   reflect.ValueOf(std_crypto_mlkem.NewDecapsulationKey768),
-		"NewEncapsulationKey1024":  reflect.ValueOf(std_crypto_mlkem.NewEncapsulationKey1024),
-		"NewEncapsulationKey768":   reflect.ValueOf(std_crypto_mlkem.NewEncapsulationKey768),
-		"SeedSize":                 reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
-		"SharedKeySize":            reflect.ValueOf(constant.MakeFromLiteral("32", token.INT, 0)),
-	}
-	Symbols["crypto/rand/rand"] = map[string]reflect.Value{
-		"Text": reflect.ValueOf(std_crypto_rand.Text),
-	}
-	Symbols["crypto/rsa/rsa"] = map[string]reflect.Value{
-		"EncryptOAEPWithOptions": reflect.ValueOf(std_crypto_rsa.EncryptOAEPWithOptions),
-	}
-	Symbols["crypto/sha3/sha3"] = map[string]reflect.Value{
-		"New224":       reflect.ValueOf(std_crypto_sha3.New224),
-		"New256":       reflect.ValueOf(std_crypto_sha3.New256),
-		"New384":       reflect.ValueOf(std_crypto_sha3.New384),
-		"New512":       reflect.ValueOf(std_crypto_sha3.New512),
-		"NewCSHAKE128": reflect.ValueOf(std_crypto_sha3.NewCSHAKE128),
-		"NewCSHAKE256": reflect.ValueOf(std_crypto_sha3.NewCSHAKE256),
-		"NewSHAKE128":  reflect.ValueOf(std_crypto_sha3.NewSHAKE128),
-		"NewSHAKE256":  reflect.ValueOf(std_crypto_sha3.NewSHAKE256),
-		"SHA3":         reflect.ValueOf((*std_crypto_sha3.SHA3)(nil)),
-		"SHAKE":        reflect.ValueOf((*std_crypto_sha3.SHAKE)(nil)),
-		"Sum224":       reflect.ValueOf(std_crypto_sha3.Sum224),
-		"Sum256":       reflect.ValueOf(std_crypto_sha3.Sum256),
-		"Sum384":       reflect.ValueOf(std_crypto_sha3.Sum384),
-		"Sum512":       reflect.ValueOf(std_crypto_sha3.Sum512),
-		"SumSHAKE128":  reflect.ValueOf(std_crypto_sha3.SumSHAKE128),
-		"SumSHAKE256":  reflect.ValueOf(std_crypto_sha3.SumSHAKE256),
-	}
-	Symbols["crypto/subtle/subtle"] = map[string]reflect.Value{
-		"WithDataIndependentTiming": reflect.ValueOf(std_crypto_subtle.WithDataIndependentTiming),
-	}
-	Symbols["crypto/tls/tls"] = map[string]reflect.Value{
-		"ECHRejectionError":       reflect.ValueOf((*std_crypto_tls.ECHRejectionError)(nil)),
-		"EncryptedClientHelloKey": reflect.ValueOf((*std_crypto_tls.EncryptedClientHelloKey)(nil)),
-		"QUICErrorEvent":          reflect.ValueOf(std_crypto_tls.QUICErrorEvent),
-		"QUICResumeSession":       reflect.ValueOf(std_crypto_tls.QUICResumeSession),
-		"QUICStoreSession":        reflect.ValueOf(std_crypto_tls.QUICStoreSession),
-		"SecP256r1MLKEM768":       reflect.ValueOf(std_crypto_tls.SecP256r1MLKEM768),
-		"SecP384r1MLKEM1024":      reflect.ValueOf(std_crypto_tls.SecP384r1MLKEM1024),
-		"X25519MLKEM768":          reflect.ValueOf(std_crypto_tls.X25519MLKEM768),
-	}
-	Symbols["crypto/x509/x509"] = map[string]reflect.Value{
-		"NoValidChains":  reflect.ValueOf(std_crypto_x509.NoValidChains),
-		"OIDFromASN1OID": reflect.ValueOf(std_crypto_x509.OIDFromASN1OID),
-		"ParseOID":       reflect.ValueOf(std_crypto_x509.ParseOID),
-		"PolicyMapping":  reflect.ValueOf((*std_crypto_x509.PolicyMapping)(nil)),
-	}
-	Symbols["debug/elf/elf"] = map[string]reflect.Value{
-		"DynamicVersion":              reflect.ValueOf((*std_debug_elf.DynamicVersion)(nil)),
-		"DynamicVersionDep":           reflect.ValueOf((*std_debug_elf.DynamicVersionDep)(nil)),
-		"DynamicVersionFlag":          reflect.ValueOf((*std_debug_elf.DynamicVersionFlag)(nil)),
-		"DynamicVersionNeed":          reflect.ValueOf((*std_debug_elf.DynamicVersionNeed)(nil)),
-		"PT_OPENBSD_NOBTCFI":          reflect.ValueOf(std_debug_elf.PT_OPENBSD_NOBTCFI),
-		"PT_RISCV_ATTRIBUTES":         reflect.ValueOf(std_debug_elf.PT_RISCV_ATTRIBUTES),
-		"R_LARCH_CALL36":              reflect.ValueOf(std_debug_elf.R_LARCH_CALL36),
-		"R_LARCH_TLS_DESC32":          reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC32),
-		"R_LARCH_TLS_DESC64":          reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC64),
-		"R_LARCH_TLS_DESC64_HI12":     reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC64_HI12),
-		"R_LARCH_TLS_DESC64_LO20":     reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC64_LO20),
-		"R_LARCH_TLS_DESC64_PC_HI12":  reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC64_PC_HI12),
-		"R_LARCH_TLS_DESC64_PC_LO20":  reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC64_PC_LO20),
-		"R_LARCH_TLS_DESC_CALL":       reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_CALL),
-		"R_LARCH_TLS_DESC_HI20":       reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_HI20),
-		"R_LARCH_TLS_DESC_LD":         reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_LD),
-		"R_LARCH_TLS_DESC_LO12":       reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_LO12),
-		"R_LARCH_TLS_DESC_PCREL20_S2": reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_PCREL20_S2),
-		"R_LARCH_TLS_DESC_PC_HI20":    reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_PC_HI20),
-		"R_LARCH_TLS_DESC_PC_LO12":    reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_PC_LO12),
-		"R_LARCH_TLS_GD_PCREL20_S2":   reflect.ValueOf(std_debug_elf.R_LARCH_TLS_GD_PCREL20_S2),
-		"R_LARCH_TLS_LD_PCREL20_S2":   reflect.ValueOf(std_debug_elf.R_LARCH_TLS_LD_PCREL20_S2),
-		"R_LARCH_TLS_LE_ADD_R":        reflect.ValueOf(std_debug_elf.R_LARCH_TLS_LE_ADD_R),
-		"R_LARCH_TLS_LE_HI20_R":       reflect.ValueOf(std_debug_elf.R_LARCH_TLS_LE_HI20_R),
-		"R_LARCH_TLS_LE_LO12_R":       reflect.ValueOf(std_debug_elf.R_LARCH_TLS_LE_LO12_R),
-		"SHT_RISCV_ATTRIBUTES":        reflect.ValueOf(std_debug_elf.SHT_RISCV_ATTRIBUTES),
-		"STT_GNU_IFUNC":               reflect.ValueOf(std_debug_elf.STT_GNU_IFUNC),
-		"STT_RELC":                    reflect.ValueOf(std_debug_elf.STT_RELC),
-		"STT_SRELC":                   reflect.ValueOf(std_debug_elf.STT_SRELC),
-		"VER_FLG_BASE":                reflect.ValueOf(std_debug_elf.VER_FLG_BASE),
-		"VER_FLG_INFO":                reflect.ValueOf(std_debug_elf.VER_FLG_INFO),
-		"VER_FLG_WEAK":                reflect.ValueOf(std_debug_elf.VER_FLG_WEAK),
-		"VersionIndex":                reflect.ValueOf((*std_debug_elf.VersionIndex)(nil)),
-	}
-	Symbols["encoding/encoding"] = map[string]reflect.Value{
-		"BinaryAppender": reflect.ValueOf((*std_encoding.BinaryAppender)(nil)),
-		"TextAppender":   reflect.ValueOf((*std_encoding.TextAppender)(nil)),
-	}
-	Symbols["encoding/binary/binary"] = map[string]reflect.Value{
-		"Append": reflect.ValueOf(std_encoding_binary.Append),
-		"Decode": reflect.ValueOf(std_encoding_binary.Decode),
-		"Encode": reflect.ValueOf(std_encoding_binary.Encode),
-	}
-	Symbols["go/ast/ast"] = map[string]reflect.Value{
-		"Directive":      reflect.ValueOf((*std_go_ast.Directive)(nil)),
-		"DirectiveArg":   reflect.ValueOf((*std_go_ast.DirectiveArg)(nil)),
-		"ParseDirective": reflect.ValueOf(std_go_ast.ParseDirective),
-		"Preorder":       reflect.ValueOf(std_go_ast.Preorder),
-		"PreorderStack":  reflect.ValueOf(std_go_ast.PreorderStack),
-	}
-	Symbols["go/types/types"] = map[string]reflect.Value{
-		"FieldVar":        reflect.ValueOf(std_go_types.FieldVar),
-		"LocalVar":        reflect.ValueOf(std_go_types.LocalVar),
-		"LookupSelection": reflect.ValueOf(std_go_types.LookupSelection),
-		"PackageVar":      reflect.ValueOf(std_go_types.PackageVar),
-		"ParamVar":        reflect.ValueOf(std_go_types.ParamVar),
-		"RecvVar":         reflect.ValueOf(std_go_types.RecvVar),
-		"ResultVar":       reflect.ValueOf(std_go_types.ResultVar),
-		"VarKind":         reflect.ValueOf((*std_go_types.VarKind)(nil)),
-	}
-	Symbols["hash/hash"] = map[string]reflect.Value{
-		"Cloner": reflect.ValueOf((*std_hash.Cloner)(nil)),
-		"XOF":    reflect.ValueOf((*std_hash.XOF)(nil)),
-	}
-	Symbols["io/fs/fs"] = map[string]reflect.Value{
-		"Lstat":      reflect.ValueOf(std_io_fs.Lstat),
-		"ReadLink":   reflect.ValueOf(std_io_fs.ReadLink),
-		"ReadLinkFS": reflect.ValueOf((*std_io_fs.ReadLinkFS)(nil)),
-	}
-	Symbols["log/slog/slog"] = map[string]reflect.Value{
-		"DiscardHandler":  reflect.ValueOf(&std_log_slog.DiscardHandler).Elem(),
-		"GroupAttrs":      reflect.ValueOf(std_log_slog.GroupAttrs),
-		"MultiHandler":    reflect.ValueOf((*std_log_slog.MultiHandler)(nil)),
-		"NewMultiHandler": reflect.ValueOf(std_log_slog.NewMultiHandler),
-	}
-	Symbols["math/rand/v2/rand"] = map[string]reflect.Value{
-		"Uint": reflect.ValueOf(std_math_rand_v2.Uint),
-	}
-	Symbols["mime/multipart/multipart"] = map[string]reflect.Value{
-		"FileContentDisposition": reflect.ValueOf(std_mime_multipart.FileContentDisposition),
-	}
-	Symbols["net/net"] = map[string]reflect.Value{
-		"KeepAliveConfig": reflect.ValueOf((*std_net.KeepAliveConfig)(nil)),
-	}
-	Symbols["net/http/http"] = map[string]reflect.Value{
-		"ClientConn":               reflect.ValueOf((*std_net_http.ClientConn)(nil)),
-		"CrossOriginProtection":    reflect.ValueOf((*std_net_http.CrossOriginProtection)(nil)),
-		"HTTP2Config":              reflect.ValueOf((*std_net_http.HTTP2Config)(nil)),
-		"NewCrossOriginProtection": reflect.ValueOf(std_net_http.NewCrossOriginProtection),
-		"ParseCookie":              reflect.ValueOf(std_net_http.ParseCookie),
-		"ParseSetCookie":           reflect.ValueOf(std_net_http.ParseSetCookie),
-		"Protocols":                reflect.ValueOf((*std_net_http.Protocols)(nil)),
-	}
-	Symbols["net/http/httptest/httptest"] = map[string]reflect.Value{
-		"NewRequestWithContext": reflect.ValueOf(std_net_http_httptest.NewRequestWithContext),
-	}
-	Symbols["os/os"] = map[string]reflect.Value{
-		"CopyFS":      reflect.ValueOf(std_os.CopyFS),
-		"ErrNoHandle": reflect.ValueOf(&std_os.ErrNoHandle).Elem(),
-		"OpenInRoot":  reflect.ValueOf(std_os.OpenInRoot),
-		"OpenRoot":    reflect.ValueOf(std_os.OpenRoot),
-		"Root":        reflect.ValueOf((*std_os.Root)(nil)),
-	}
-	Symbols["path/filepath/filepath"] = map[string]reflect.Value{
-		"Localize": reflect.ValueOf(std_path_filepath.Localize),
-	}
-	Symbols["reflect/reflect"] = map[string]reflect.Value{
-		"SliceAt": reflect.ValueOf(std_reflect.SliceAt),
-	}
-	Symbols["runtime/runtime"] = map[string]reflect.Value{
-		"Cleanup":              reflect.ValueOf((*std_runtime.Cleanup)(nil)),
-		"SetDefaultGOMAXPROCS": reflect.ValueOf(std_runtime.SetDefaultGOMAXPROCS),
-	}
-	Symbols["runtime/debug/debug"] = map[string]reflect.Value{
-		"CrashOptions":   reflect.ValueOf((*std_runtime_debug.CrashOptions)(nil)),
-		"SetCrashOutput": reflect.ValueOf(std_runtime_debug.SetCrashOutput),
-	}
-	Symbols["runtime/trace/trace"] = map[string]reflect.Value{
-		"FlightRecorder":       reflect.ValueOf((*std_runtime_trace.FlightRecorder)(nil)),
-		"FlightRecorderConfig": reflect.ValueOf((*std_runtime_trace.FlightRecorderConfig)(nil)),
-		"NewFlightRecorder":    reflect.ValueOf(std_runtime_trace.NewFlightRecorder),
-	}
-	Symbols["strings/strings"] = map[string]reflect.Value{
-		"FieldsFuncSeq": reflect.ValueOf(std_strings.FieldsFuncSeq),
-		"FieldsSeq":     reflect.ValueOf(std_strings.FieldsSeq),
-		"Lines":         reflect.ValueOf(std_strings.Lines),
-		"SplitAfterSeq": reflect.ValueOf(std_strings.SplitAfterSeq),
-		"SplitSeq":      reflect.ValueOf(std_strings.SplitSeq),
-	}
-	Symbols["structs/structs"] = map[string]reflect.Value{
-		"HostLayout": reflect.ValueOf((*std_structs.HostLayout)(nil)),
-	}
-	Symbols["sync/atomic/atomic"] = map[string]reflect.Value{
-		"AndInt32":   reflect.ValueOf(std_sync_atomic.AndInt32),
-		"AndInt64":   reflect.ValueOf(std_sync_atomic.AndInt64),
-		"AndUint32":  reflect.ValueOf(std_sync_atomic.AndUint32),
-		"AndUint64":  reflect.ValueOf(std_sync_atomic.AndUint64),
-		"AndUintptr": reflect.ValueOf(std_sync_atomic.AndUintptr),
-		"OrInt32":    reflect.ValueOf(std_sync_atomic.OrInt32),
-		"OrInt64":    reflect.ValueOf(std_sync_atomic.OrInt64),
-		"OrUint32":   reflect.ValueOf(std_sync_atomic.OrUint32),
-		"OrUint64":   reflect.ValueOf(std_sync_atomic.OrUint64),
-		"OrUintptr":  reflect.ValueOf(std_sync_atomic.OrUintptr),
-	}
-	Symbols["testing/synctest/synctest"] = map[string]reflect.Value{
-		"Test": reflect.ValueOf(std_testing_synctest.Test),
-		"Wait": reflect.ValueOf(std_testing_synctest.Wait),
-	}
-	Symbols["unicode/unicode"] = map[string]reflect.Value{
-		"CategoryAliases": reflect.ValueOf(&std_unicode.CategoryAliases).Elem(),
-		"Cn":              reflect.ValueOf(&std_unicode.Cn).Elem(),
-		"LC":              reflect.ValueOf(&std_unicode.LC).Elem(),
-	}
-	Symbols["unicode/utf16/utf16"] = map[string]reflect.Value{
-		"RuneLen": reflect.ValueOf(std_unicode_utf16.RuneLen),
-	}
+	newer.Set("archive/tar/tar", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"FileInfoNames": reflect.ValueOf((*std_archive_tar.FileInfoNames)(nil)),
+		}
+	})
+	newer.Set("bytes/bytes", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"FieldsFuncSeq": reflect.ValueOf(std_bytes.FieldsFuncSeq),
+			"FieldsSeq":     reflect.ValueOf(std_bytes.FieldsSeq),
+			"Lines":         reflect.ValueOf(std_bytes.Lines),
+			"SplitAfterSeq": reflect.ValueOf(std_bytes.SplitAfterSeq),
+			"SplitSeq":      reflect.ValueOf(std_bytes.SplitSeq),
+		}
+	})
+	newer.Set("crypto/crypto", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"Decapsulator":  reflect.ValueOf((*std_crypto.Decapsulator)(nil)),
+			"Encapsulator":  reflect.ValueOf((*std_crypto.Encapsulator)(nil)),
+			"MessageSigner": reflect.ValueOf((*std_crypto.MessageSigner)(nil)),
+			"SignMessage":   reflect.ValueOf(std_crypto.SignMessage),
+		}
+	})
+	newer.Set("crypto/cipher/cipher", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"NewGCMWithRandomNonce": reflect.ValueOf(std_crypto_cipher.NewGCMWithRandomNonce),
+		}
+	})
+	newer.Set("crypto/ecdh/ecdh", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"KeyExchanger": reflect.ValueOf((*std_crypto_ecdh.KeyExchanger)(nil)),
+		}
+	})
+	newer.Set("crypto/ecdsa/ecdsa", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"ParseRawPrivateKey":         reflect.ValueOf(std_crypto_ecdsa.ParseRawPrivateKey),
+			"ParseUncompressedPublicKey": reflect.ValueOf(std_crypto_ecdsa.ParseUncompressedPublicKey),
+		}
+	})
+	newer.Set("crypto/mlkem/mlkem", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"CiphertextSize1024":       reflect.ValueOf(constant.MakeFromLiteral("1568", token.INT, 0)),
+			"CiphertextSize768":        reflect.ValueOf(constant.MakeFromLiteral("1088", token.INT, 0)),
+			"DecapsulationKey1024":     reflect.ValueOf((*std_crypto_mlkem.DecapsulationKey1024)(nil)),
+			"DecapsulationKey768":      reflect.ValueOf((*std_crypto_mlkem.DecapsulationKey768)(nil)),
+			"EncapsulationKey1024":     reflect.ValueOf((*std_crypto_mlkem.EncapsulationKey1024)(nil)),
+			"EncapsulationKey768":      reflect.ValueOf((*std_crypto_mlkem.EncapsulationKey768)(nil)),
+			"EncapsulationKeySize1024": reflect.ValueOf(constant.MakeFromLiteral("1568", token.INT, 0)),
+			"EncapsulationKeySize768":  reflect.ValueOf(constant.MakeFromLiteral("1184", token.INT, 0)),
+			"GenerateKey1024":          reflect.ValueOf(std_crypto_mlkem.GenerateKey1024),
+			"GenerateKey768":           reflect.ValueOf(std_crypto_mlkem.GenerateKey768),
+			"NewDecapsulationKey1024":  reflect.ValueOf(std_crypto_mlkem.NewDecapsulationKey1024),
+			"NewDecapsulationKey768":   reflect.ValueOf(std_crypto_mlkem.NewDecapsulationKey768),
+			"NewEncapsulationKey1024":  reflect.ValueOf(std_crypto_mlkem.NewEncapsulationKey1024),
+			"NewEncapsulationKey768":   reflect.ValueOf(std_crypto_mlkem.NewEncapsulationKey768),
+			"SeedSize":                 reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
+			"SharedKeySize":            reflect.ValueOf(constant.MakeFromLiteral("32", token.INT, 0)),
+		}
+	})
+	newer.Set("crypto/rand/rand", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"Text": reflect.ValueOf(std_crypto_rand.Text),
+		}
+	})
+	newer.Set("crypto/rsa/rsa", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"EncryptOAEPWithOptions": reflect.ValueOf(std_crypto_rsa.EncryptOAEPWithOptions),
+		}
+	})
+	newer.Set("crypto/sha3/sha3", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"New224":       reflect.ValueOf(std_crypto_sha3.New224),
+			"New256":       reflect.ValueOf(std_crypto_sha3.New256),
+			"New384":       reflect.ValueOf(std_crypto_sha3.New384),
+			"New512":       reflect.ValueOf(std_crypto_sha3.New512),
+			"NewCSHAKE128": reflect.ValueOf(std_crypto_sha3.NewCSHAKE128),
+			"NewCSHAKE256": reflect.ValueOf(std_crypto_sha3.NewCSHAKE256),
+			"NewSHAKE128":  reflect.ValueOf(std_crypto_sha3.NewSHAKE128),
+			"NewSHAKE256":  reflect.ValueOf(std_crypto_sha3.NewSHAKE256),
+			"SHA3":         reflect.ValueOf((*std_crypto_sha3.SHA3)(nil)),
+			"SHAKE":        reflect.ValueOf((*std_crypto_sha3.SHAKE)(nil)),
+			"Sum224":       reflect.ValueOf(std_crypto_sha3.Sum224),
+			"Sum256":       reflect.ValueOf(std_crypto_sha3.Sum256),
+			"Sum384":       reflect.ValueOf(std_crypto_sha3.Sum384),
+			"Sum512":       reflect.ValueOf(std_crypto_sha3.Sum512),
+			"SumSHAKE128":  reflect.ValueOf(std_crypto_sha3.SumSHAKE128),
+			"SumSHAKE256":  reflect.ValueOf(std_crypto_sha3.SumSHAKE256),
+		}
+	})
+	newer.Set("crypto/subtle/subtle", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"WithDataIndependentTiming": reflect.ValueOf(std_crypto_subtle.WithDataIndependentTiming),
+		}
+	})
+	newer.Set("crypto/tls/tls", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"ECHRejectionError":       reflect.ValueOf((*std_crypto_tls.ECHRejectionError)(nil)),
+			"EncryptedClientHelloKey": reflect.ValueOf((*std_crypto_tls.EncryptedClientHelloKey)(nil)),
+			"QUICErrorEvent":          reflect.ValueOf(std_crypto_tls.QUICErrorEvent),
+			"QUICResumeSession":       reflect.ValueOf(std_crypto_tls.QUICResumeSession),
+			"QUICStoreSession":        reflect.ValueOf(std_crypto_tls.QUICStoreSession),
+			"SecP256r1MLKEM768":       reflect.ValueOf(std_crypto_tls.SecP256r1MLKEM768),
+			"SecP384r1MLKEM1024":      reflect.ValueOf(std_crypto_tls.SecP384r1MLKEM1024),
+			"X25519MLKEM768":          reflect.ValueOf(std_crypto_tls.X25519MLKEM768),
+		}
+	})
+	newer.Set("crypto/x509/x509", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"NoValidChains":  reflect.ValueOf(std_crypto_x509.NoValidChains),
+			"OIDFromASN1OID": reflect.ValueOf(std_crypto_x509.OIDFromASN1OID),
+			"ParseOID":       reflect.ValueOf(std_crypto_x509.ParseOID),
+			"PolicyMapping":  reflect.ValueOf((*std_crypto_x509.PolicyMapping)(nil)),
+		}
+	})
+	newer.Set("debug/elf/elf", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"DynamicVersion":              reflect.ValueOf((*std_debug_elf.DynamicVersion)(nil)),
+			"DynamicVersionDep":           reflect.ValueOf((*std_debug_elf.DynamicVersionDep)(nil)),
+			"DynamicVersionFlag":          reflect.ValueOf((*std_debug_elf.DynamicVersionFlag)(nil)),
+			"DynamicVersionNeed":          reflect.ValueOf((*std_debug_elf.DynamicVersionNeed)(nil)),
+			"PT_OPENBSD_NOBTCFI":          reflect.ValueOf(std_debug_elf.PT_OPENBSD_NOBTCFI),
+			"PT_RISCV_ATTRIBUTES":         reflect.ValueOf(std_debug_elf.PT_RISCV_ATTRIBUTES),
+			"R_LARCH_CALL36":              reflect.ValueOf(std_debug_elf.R_LARCH_CALL36),
+			"R_LARCH_TLS_DESC32":          reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC32),
+			"R_LARCH_TLS_DESC64":          reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC64),
+			"R_LARCH_TLS_DESC64_HI12":     reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC64_HI12),
+			"R_LARCH_TLS_DESC64_LO20":     reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC64_LO20),
+			"R_LARCH_TLS_DESC64_PC_HI12":  reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC64_PC_HI12),
+			"R_LARCH_TLS_DESC64_PC_LO20":  reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC64_PC_LO20),
+			"R_LARCH_TLS_DESC_CALL":       reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_CALL),
+			"R_LARCH_TLS_DESC_HI20":       reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_HI20),
+			"R_LARCH_TLS_DESC_LD":         reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_LD),
+			"R_LARCH_TLS_DESC_LO12":       reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_LO12),
+			"R_LARCH_TLS_DESC_PCREL20_S2": reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_PCREL20_S2),
+			"R_LARCH_TLS_DESC_PC_HI20":    reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_PC_HI20),
+			"R_LARCH_TLS_DESC_PC_LO12":    reflect.ValueOf(std_debug_elf.R_LARCH_TLS_DESC_PC_LO12),
+			"R_LARCH_TLS_GD_PCREL20_S2":   reflect.ValueOf(std_debug_elf.R_LARCH_TLS_GD_PCREL20_S2),
+			"R_LARCH_TLS_LD_PCREL20_S2":   reflect.ValueOf(std_debug_elf.R_LARCH_TLS_LD_PCREL20_S2),
+			"R_LARCH_TLS_LE_ADD_R":        reflect.ValueOf(std_debug_elf.R_LARCH_TLS_LE_ADD_R),
+			"R_LARCH_TLS_LE_HI20_R":       reflect.ValueOf(std_debug_elf.R_LARCH_TLS_LE_HI20_R),
+			"R_LARCH_TLS_LE_LO12_R":       reflect.ValueOf(std_debug_elf.R_LARCH_TLS_LE_LO12_R),
+			"SHT_RISCV_ATTRIBUTES":        reflect.ValueOf(std_debug_elf.SHT_RISCV_ATTRIBUTES),
+			"STT_GNU_IFUNC":               reflect.ValueOf(std_debug_elf.STT_GNU_IFUNC),
+			"STT_RELC":                    reflect.ValueOf(std_debug_elf.STT_RELC),
+			"STT_SRELC":                   reflect.ValueOf(std_debug_elf.STT_SRELC),
+			"VER_FLG_BASE":                reflect.ValueOf(std_debug_elf.VER_FLG_BASE),
+			"VER_FLG_INFO":                reflect.ValueOf(std_debug_elf.VER_FLG_INFO),
+			"VER_FLG_WEAK":                reflect.ValueOf(std_debug_elf.VER_FLG_WEAK),
+			"VersionIndex":                reflect.ValueOf((*std_debug_elf.VersionIndex)(nil)),
+		}
+	})
+	newer.Set("encoding/encoding", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"BinaryAppender": reflect.ValueOf((*std_encoding.BinaryAppender)(nil)),
+			"TextAppender":   reflect.ValueOf((*std_encoding.TextAppender)(nil)),
+		}
+	})
+	newer.Set("encoding/binary/binary", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"Append": reflect.ValueOf(std_encoding_binary.Append),
+			"Decode": reflect.ValueOf(std_encoding_binary.Decode),
+			"Encode": reflect.ValueOf(std_encoding_binary.Encode),
+		}
+	})
+	newer.Set("go/ast/ast", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"Directive":      reflect.ValueOf((*std_go_ast.Directive)(nil)),
+			"DirectiveArg":   reflect.ValueOf((*std_go_ast.DirectiveArg)(nil)),
+			"ParseDirective": reflect.ValueOf(std_go_ast.ParseDirective),
+			"Preorder":       reflect.ValueOf(std_go_ast.Preorder),
+			"PreorderStack":  reflect.ValueOf(std_go_ast.PreorderStack),
+		}
+	})
+	newer.Set("go/types/types", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"FieldVar":        reflect.ValueOf(std_go_types.FieldVar),
+			"LocalVar":        reflect.ValueOf(std_go_types.LocalVar),
+			"LookupSelection": reflect.ValueOf(std_go_types.LookupSelection),
+			"PackageVar":      reflect.ValueOf(std_go_types.PackageVar),
+			"ParamVar":        reflect.ValueOf(std_go_types.ParamVar),
+			"RecvVar":         reflect.ValueOf(std_go_types.RecvVar),
+			"ResultVar":       reflect.ValueOf(std_go_types.ResultVar),
+			"VarKind":         reflect.ValueOf((*std_go_types.VarKind)(nil)),
+		}
+	})
+	newer.Set("hash/hash", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"Cloner": reflect.ValueOf((*std_hash.Cloner)(nil)),
+			"XOF":    reflect.ValueOf((*std_hash.XOF)(nil)),
+		}
+	})
+	newer.Set("io/fs/fs", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"Lstat":      reflect.ValueOf(std_io_fs.Lstat),
+			"ReadLink":   reflect.ValueOf(std_io_fs.ReadLink),
+			"ReadLinkFS": reflect.ValueOf((*std_io_fs.ReadLinkFS)(nil)),
+		}
+	})
+	newer.Set("log/slog/slog", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"DiscardHandler":  reflect.ValueOf(&std_log_slog.DiscardHandler).Elem(),
+			"GroupAttrs":      reflect.ValueOf(std_log_slog.GroupAttrs),
+			"MultiHandler":    reflect.ValueOf((*std_log_slog.MultiHandler)(nil)),
+			"NewMultiHandler": reflect.ValueOf(std_log_slog.NewMultiHandler),
+		}
+	})
+	newer.Set("math/rand/v2/rand", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"Uint": reflect.ValueOf(std_math_rand_v2.Uint),
+		}
+	})
+	newer.Set("mime/multipart/multipart", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"FileContentDisposition": reflect.ValueOf(std_mime_multipart.FileContentDisposition),
+		}
+	})
+	newer.Set("net/net", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"KeepAliveConfig": reflect.ValueOf((*std_net.KeepAliveConfig)(nil)),
+		}
+	})
+	newer.Set("net/http/http", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"ClientConn":               reflect.ValueOf((*std_net_http.ClientConn)(nil)),
+			"CrossOriginProtection":    reflect.ValueOf((*std_net_http.CrossOriginProtection)(nil)),
+			"HTTP2Config":              reflect.ValueOf((*std_net_http.HTTP2Config)(nil)),
+			"NewCrossOriginProtection": reflect.ValueOf(std_net_http.NewCrossOriginProtection),
+			"ParseCookie":              reflect.ValueOf(std_net_http.ParseCookie),
+			"ParseSetCookie":           reflect.ValueOf(std_net_http.ParseSetCookie),
+			"Protocols":                reflect.ValueOf((*std_net_http.Protocols)(nil)),
+		}
+	})
+	newer.Set("net/http/httptest/httptest", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"NewRequestWithContext": reflect.ValueOf(std_net_http_httptest.NewRequestWithContext),
+		}
+	})
+	newer.Set("os/os", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"CopyFS":      reflect.ValueOf(std_os.CopyFS),
+			"ErrNoHandle": reflect.ValueOf(&std_os.ErrNoHandle).Elem(),
+			"OpenInRoot":  reflect.ValueOf(std_os.OpenInRoot),
+			"OpenRoot":    reflect.ValueOf(std_os.OpenRoot),
+			"Root":        reflect.ValueOf((*std_os.Root)(nil)),
+		}
+	})
+	newer.Set("path/filepath/filepath", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"Localize": reflect.ValueOf(std_path_filepath.Localize),
+		}
+	})
+	newer.Set("reflect/reflect", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"SliceAt": reflect.ValueOf(std_reflect.SliceAt),
+		}
+	})
+	newer.Set("runtime/runtime", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"Cleanup":              reflect.ValueOf((*std_runtime.Cleanup)(nil)),
+			"SetDefaultGOMAXPROCS": reflect.ValueOf(std_runtime.SetDefaultGOMAXPROCS),
+		}
+	})
+	newer.Set("runtime/debug/debug", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"CrashOptions":   reflect.ValueOf((*std_runtime_debug.CrashOptions)(nil)),
+			"SetCrashOutput": reflect.ValueOf(std_runtime_debug.SetCrashOutput),
+		}
+	})
+	newer.Set("runtime/trace/trace", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"FlightRecorder":       reflect.ValueOf((*std_runtime_trace.FlightRecorder)(nil)),
+			"FlightRecorderConfig": reflect.ValueOf((*std_runtime_trace.FlightRecorderConfig)(nil)),
+			"NewFlightRecorder":    reflect.ValueOf(std_runtime_trace.NewFlightRecorder),
+		}
+	})
+	newer.Set("strings/strings", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"FieldsFuncSeq": reflect.ValueOf(std_strings.FieldsFuncSeq),
+			"FieldsSeq":     reflect.ValueOf(std_strings.FieldsSeq),
+			"Lines":         reflect.ValueOf(std_strings.Lines),
+			"SplitAfterSeq": reflect.ValueOf(std_strings.SplitAfterSeq),
+			"SplitSeq":      reflect.ValueOf(std_strings.SplitSeq),
+		}
+	})
+	newer.Set("structs/structs", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"HostLayout": reflect.ValueOf((*std_structs.HostLayout)(nil)),
+		}
+	})
+	newer.Set("sync/atomic/atomic", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"AndInt32":   reflect.ValueOf(std_sync_atomic.AndInt32),
+			"AndInt64":   reflect.ValueOf(std_sync_atomic.AndInt64),
+			"AndUint32":  reflect.ValueOf(std_sync_atomic.AndUint32),
+			"AndUint64":  reflect.ValueOf(std_sync_atomic.AndUint64),
+			"AndUintptr": reflect.ValueOf(std_sync_atomic.AndUintptr),
+			"OrInt32":    reflect.ValueOf(std_sync_atomic.OrInt32),
+			"OrInt64":    reflect.ValueOf(std_sync_atomic.OrInt64),
+			"OrUint32":   reflect.ValueOf(std_sync_atomic.OrUint32),
+			"OrUint64":   reflect.ValueOf(std_sync_atomic.OrUint64),
+			"OrUintptr":  reflect.ValueOf(std_sync_atomic.OrUintptr),
+		}
+	})
+	newer.Set("testing/synctest/synctest", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"Test": reflect.ValueOf(std_testing_synctest.Test),
+			"Wait": reflect.ValueOf(std_testing_synctest.Wait),
+		}
+	})
+	newer.Set("unicode/unicode", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"CategoryAliases": reflect.ValueOf(&std_unicode.CategoryAliases).Elem(),
+			"Cn":              reflect.ValueOf(&std_unicode.Cn).Elem(),
+			"LC":              reflect.ValueOf(&std_unicode.LC).Elem(),
+		}
+	})
+	newer.Set("unicode/utf16/utf16", func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			"RuneLen": reflect.ValueOf(std_unicode_utf16.RuneLen),
+		}
+	})
 }

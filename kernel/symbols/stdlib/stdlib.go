@@ -12,88 +12,42 @@
 package stdlib
 
 import (
-	"path"
 	"reflect"
-	"sort"
-	"sync"
 
 	"github.com/traefik/yaegi/interp"
 )
 
 //go:generate go run ./internal/gen
 
-// lazy holds the function building each package's symbols, by key: the
-// import path and the package name ("math/rand/v2/rand"). The generated
-// files fill it from their init functions.
-var lazy = map[string]func() map[string]reflect.Value{}
+// std holds the standard library's packages; the generated files fill it
+// from their init functions.
+var std Table
 
 // MapTypes maps functions taking an interface{} to the interfaces they
 // treat specially (fmt.Println and fmt.Stringer), as yaegi's
-// stdlib.MapTypes; Use gives it to the interpreter under the key ".".
+// stdlib.MapTypes; Exports and Symbols give it to the interpreter under
+// the key ".".
 var MapTypes = map[reflect.Value][]reflect.Type{}
-
-var built struct {
-	sync.Mutex
-	m map[string]map[string]reflect.Value
-}
 
 // Keys returns the key of every package, sorted: its import path, a slash
 // and its name ("fmt/fmt", "math/rand/v2/rand").
-func Keys() []string {
-	keys := make([]string, 0, len(lazy))
-	for k := range lazy {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func Keys() []string { return std.Keys() }
 
 // Package returns the symbols of the package with key, building them on
 // the first call; nil if there is no such package. The map is shared:
 // callers must not modify it. It is safe for concurrent use.
-func Package(key string) map[string]reflect.Value {
-	build := lazy[key]
-	if build == nil {
-		return nil
-	}
-	built.Lock()
-	defer built.Unlock()
-	if m := built.m[key]; m != nil {
-		return m
-	}
-	if built.m == nil {
-		built.m = make(map[string]map[string]reflect.Value, len(lazy))
-	}
-	m := build()
-	built.m[key] = m
-	return m
-}
+func Package(key string) map[string]reflect.Value { return std.Package(key) }
 
 // KeyOf returns the key of the package with import path p, or "" if there
 // is none.
-func KeyOf(p string) string {
-	if k := p + "/" + path.Base(p); lazy[k] != nil {
-		return k
-	}
-	for k := range lazy {
-		if path.Dir(k) == p {
-			return k
-		}
-	}
-	return ""
-}
+func KeyOf(p string) string { return std.KeyOf(p) }
 
 // Exports returns the symbols of the packages with the import paths
 // given (unknown ones are left out), keyed as yaegi expects them, and
 // MapTypes under ".".
 func Exports(paths ...string) interp.Exports {
-	exports := make(interp.Exports, len(paths)+1)
-	for _, p := range paths {
-		if k := KeyOf(p); k != "" {
-			exports[k] = Package(k)
-		}
-	}
-	exports["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(MapTypes)}
+	exports := std.Exports(paths...)
+	exports["."] = mapTypes()
 	return exports
 }
 
@@ -103,9 +57,11 @@ func Exports(paths ...string) interp.Exports {
 // including the generic packages yaegi interprets from source (Use does
 // that when it sees the key "fmt/fmt").
 func Symbols() interp.Exports {
-	paths := make([]string, 0, len(lazy))
-	for k := range lazy {
-		paths = append(paths, path.Dir(k))
-	}
-	return Exports(paths...)
+	exports := std.All()
+	exports["."] = mapTypes()
+	return exports
+}
+
+func mapTypes() map[string]reflect.Value {
+	return map[string]reflect.Value{"MapTypes": reflect.ValueOf(MapTypes)}
 }

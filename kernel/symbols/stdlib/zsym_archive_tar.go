@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["archive/tar/tar"] = func() map[string]reflect.Value {
+	std.Set("archive/tar/tar", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ErrFieldTooLong":    reflect.ValueOf(&tar.ErrFieldTooLong).Elem(),
@@ -48,5 +48,5 @@ func init() {
 			"Reader": reflect.ValueOf((*tar.Reader)(nil)),
 			"Writer": reflect.ValueOf((*tar.Writer)(nil)),
 		}
-	}
+	})
 }

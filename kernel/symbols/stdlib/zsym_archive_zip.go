@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["archive/zip/zip"] = func() map[string]reflect.Value {
+	std.Set("archive/zip/zip", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Deflate":              reflect.ValueOf(zip.Deflate),
@@ -35,5 +35,5 @@ func init() {
 			"Reader":       reflect.ValueOf((*zip.Reader)(nil)),
 			"Writer":       reflect.ValueOf((*zip.Writer)(nil)),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["bufio/bufio"] = func() map[string]reflect.Value {
+	std.Set("bufio/bufio", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ErrAdvanceTooFar":     reflect.ValueOf(&bufio.ErrAdvanceTooFar).Elem(),
@@ -43,5 +43,5 @@ func init() {
 			"SplitFunc":  reflect.ValueOf((*bufio.SplitFunc)(nil)),
 			"Writer":     reflect.ValueOf((*bufio.Writer)(nil)),
 		}
-	}
+	})
 }

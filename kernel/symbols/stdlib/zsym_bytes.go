@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["bytes/bytes"] = func() map[string]reflect.Value {
+	std.Set("bytes/bytes", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Clone":           reflect.ValueOf(bytes.Clone),
@@ -77,5 +77,5 @@ func init() {
 			"Buffer": reflect.ValueOf((*bytes.Buffer)(nil)),
 			"Reader": reflect.ValueOf((*bytes.Reader)(nil)),
 		}
-	}
+	})
 }

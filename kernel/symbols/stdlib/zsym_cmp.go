@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	lazy["cmp/cmp"] = func() map[string]reflect.Value {
+	std.Set("cmp/cmp", func() map[string]reflect.Value {
 		return map[string]reflect.Value{}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["compress/bzip2/bzip2"] = func() map[string]reflect.Value {
+	std.Set("compress/bzip2/bzip2", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"NewReader": reflect.ValueOf(bzip2.NewReader),
@@ -18,5 +18,5 @@ func init() {
 			// type definitions
 			"StructuralError": reflect.ValueOf((*bzip2.StructuralError)(nil)),
 		}
-	}
+	})
 }

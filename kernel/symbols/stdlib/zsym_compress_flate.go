@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	lazy["compress/flate/flate"] = func() map[string]reflect.Value {
+	std.Set("compress/flate/flate", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"BestCompression":    reflect.ValueOf(constant.MakeFromLiteral("9", token.INT, 0)),
@@ -39,7 +39,7 @@ func init() {
 			"_Reader":   reflect.ValueOf((*_compress_flate_Reader)(nil)),
 			"_Resetter": reflect.ValueOf((*_compress_flate_Resetter)(nil)),
 		}
-	}
+	})
 }
 
 // _compress_flate_Reader is an interface wrapper for Reader type

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["compress/gzip/gzip"] = func() map[string]reflect.Value {
+	std.Set("compress/gzip/gzip", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"BestCompression":    reflect.ValueOf(constant.MakeFromLiteral("9", token.INT, 0)),
@@ -31,5 +31,5 @@ func init() {
 			"Reader": reflect.ValueOf((*gzip.Reader)(nil)),
 			"Writer": reflect.ValueOf((*gzip.Writer)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["compress/lzw/lzw"] = func() map[string]reflect.Value {
+	std.Set("compress/lzw/lzw", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"LSB":       reflect.ValueOf(lzw.LSB),
@@ -23,5 +23,5 @@ func init() {
 			"Reader": reflect.ValueOf((*lzw.Reader)(nil)),
 			"Writer": reflect.ValueOf((*lzw.Writer)(nil)),
 		}
-	}
+	})
 }

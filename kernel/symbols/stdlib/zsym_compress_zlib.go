@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	lazy["compress/zlib/zlib"] = func() map[string]reflect.Value {
+	std.Set("compress/zlib/zlib", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"BestCompression":    reflect.ValueOf(constant.MakeFromLiteral("9", token.INT, 0)),
@@ -37,7 +37,7 @@ func init() {
 			// interface wrapper definitions
 			"_Resetter": reflect.ValueOf((*_compress_zlib_Resetter)(nil)),
 		}
-	}
+	})
 }
 
 // _compress_zlib_Resetter is an interface wrapper for Resetter type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["container/heap/heap"] = func() map[string]reflect.Value {
+	std.Set("container/heap/heap", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Fix":    reflect.ValueOf(heap.Fix),
@@ -25,7 +25,7 @@ func init() {
 			// interface wrapper definitions
 			"_Interface": reflect.ValueOf((*_container_heap_Interface)(nil)),
 		}
-	}
+	})
 }
 
 // _container_heap_Interface is an interface wrapper for Interface type

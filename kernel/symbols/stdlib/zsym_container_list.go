@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["container/list/list"] = func() map[string]reflect.Value {
+	std.Set("container/list/list", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"New": reflect.ValueOf(list.New),
@@ -19,5 +19,5 @@ func init() {
 			"Element": reflect.ValueOf((*list.Element)(nil)),
 			"List":    reflect.ValueOf((*list.List)(nil)),
 		}
-	}
+	})
 }

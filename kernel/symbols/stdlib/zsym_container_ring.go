@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["container/ring/ring"] = func() map[string]reflect.Value {
+	std.Set("container/ring/ring", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"New": reflect.ValueOf(ring.New),
@@ -18,5 +18,5 @@ func init() {
 			// type definitions
 			"Ring": reflect.ValueOf((*ring.Ring)(nil)),
 		}
-	}
+	})
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	lazy["context/context"] = func() map[string]reflect.Value {
+	std.Set("context/context", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AfterFunc":         reflect.ValueOf(context.AfterFunc),
@@ -37,7 +37,7 @@ func init() {
 			// interface wrapper definitions
 			"_Context": reflect.ValueOf((*_context_Context)(nil)),
 		}
-	}
+	})
 }
 
 // _context_Context is an interface wrapper for Context type

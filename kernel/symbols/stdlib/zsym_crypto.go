@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/crypto"] = func() map[string]reflect.Value {
+	std.Set("crypto/crypto", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"BLAKE2b_256":  reflect.ValueOf(crypto.BLAKE2b_256),
@@ -52,7 +52,7 @@ func init() {
 			"_Signer":        reflect.ValueOf((*_crypto_Signer)(nil)),
 			"_SignerOpts":    reflect.ValueOf((*_crypto_SignerOpts)(nil)),
 		}
-	}
+	})
 }
 
 // _crypto_Decrypter is an interface wrapper for Decrypter type

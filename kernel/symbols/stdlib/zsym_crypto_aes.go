@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/aes/aes"] = func() map[string]reflect.Value {
+	std.Set("crypto/aes/aes", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"BlockSize": reflect.ValueOf(constant.MakeFromLiteral("16", token.INT, 0)),
@@ -21,5 +21,5 @@ func init() {
 			// type definitions
 			"KeySizeError": reflect.ValueOf((*aes.KeySizeError)(nil)),
 		}
-	}
+	})
 }

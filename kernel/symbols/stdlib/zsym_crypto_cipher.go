@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/cipher/cipher"] = func() map[string]reflect.Value {
+	std.Set("crypto/cipher/cipher", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"NewCBCDecrypter":     reflect.ValueOf(cipher.NewCBCDecrypter),
@@ -37,7 +37,7 @@ func init() {
 			"_BlockMode": reflect.ValueOf((*_crypto_cipher_BlockMode)(nil)),
 			"_Stream":    reflect.ValueOf((*_crypto_cipher_Stream)(nil)),
 		}
-	}
+	})
 }
 
 // _crypto_cipher_AEAD is an interface wrapper for AEAD type

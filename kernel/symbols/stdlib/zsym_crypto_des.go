@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/des/des"] = func() map[string]reflect.Value {
+	std.Set("crypto/des/des", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"BlockSize":          reflect.ValueOf(constant.MakeFromLiteral("8", token.INT, 0)),
@@ -22,5 +22,5 @@ func init() {
 			// type definitions
 			"KeySizeError": reflect.ValueOf((*des.KeySizeError)(nil)),
 		}
-	}
+	})
 }

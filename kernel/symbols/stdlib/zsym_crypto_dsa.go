@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/dsa/dsa"] = func() map[string]reflect.Value {
+	std.Set("crypto/dsa/dsa", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ErrInvalidPublicKey": reflect.ValueOf(&dsa.ErrInvalidPublicKey).Elem(),
@@ -29,5 +29,5 @@ func init() {
 			"PrivateKey":     reflect.ValueOf((*dsa.PrivateKey)(nil)),
 			"PublicKey":      reflect.ValueOf((*dsa.PublicKey)(nil)),
 		}
-	}
+	})
 }

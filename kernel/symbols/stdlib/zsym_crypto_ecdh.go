@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/ecdh/ecdh"] = func() map[string]reflect.Value {
+	std.Set("crypto/ecdh/ecdh", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"P256":   reflect.ValueOf(ecdh.P256),
@@ -27,7 +27,7 @@ func init() {
 			// interface wrapper definitions
 			"_Curve": reflect.ValueOf((*_crypto_ecdh_Curve)(nil)),
 		}
-	}
+	})
 }
 
 // _crypto_ecdh_Curve is an interface wrapper for Curve type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/ecdsa/ecdsa"] = func() map[string]reflect.Value {
+	std.Set("crypto/ecdsa/ecdsa", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"GenerateKey": reflect.ValueOf(ecdsa.GenerateKey),
@@ -23,5 +23,5 @@ func init() {
 			"PrivateKey": reflect.ValueOf((*ecdsa.PrivateKey)(nil)),
 			"PublicKey":  reflect.ValueOf((*ecdsa.PublicKey)(nil)),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/ed25519/ed25519"] = func() map[string]reflect.Value {
+	std.Set("crypto/ed25519/ed25519", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"GenerateKey":       reflect.ValueOf(ed25519.GenerateKey),
@@ -30,5 +30,5 @@ func init() {
 			"PrivateKey": reflect.ValueOf((*ed25519.PrivateKey)(nil)),
 			"PublicKey":  reflect.ValueOf((*ed25519.PublicKey)(nil)),
 		}
-	}
+	})
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/elliptic/elliptic"] = func() map[string]reflect.Value {
+	std.Set("crypto/elliptic/elliptic", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"GenerateKey":         reflect.ValueOf(elliptic.GenerateKey),
@@ -31,7 +31,7 @@ func init() {
 			// interface wrapper definitions
 			"_Curve": reflect.ValueOf((*_crypto_elliptic_Curve)(nil)),
 		}
-	}
+	})
 }
 
 // _crypto_elliptic_Curve is an interface wrapper for Curve type

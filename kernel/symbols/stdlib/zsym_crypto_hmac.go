@@ -10,11 +10,11 @@ import (
 )
 
 func init() {
-	lazy["crypto/hmac/hmac"] = func() map[string]reflect.Value {
+	std.Set("crypto/hmac/hmac", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Equal": reflect.ValueOf(hmac.Equal),
 			"New":   reflect.ValueOf(hmac.New),
 		}
-	}
+	})
 }

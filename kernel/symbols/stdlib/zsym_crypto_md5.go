@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/md5/md5"] = func() map[string]reflect.Value {
+	std.Set("crypto/md5/md5", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"BlockSize": reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
@@ -20,5 +20,5 @@ func init() {
 			"Size":      reflect.ValueOf(constant.MakeFromLiteral("16", token.INT, 0)),
 			"Sum":       reflect.ValueOf(md5.Sum),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/rand/rand"] = func() map[string]reflect.Value {
+	std.Set("crypto/rand/rand", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Int":    reflect.ValueOf(rand.Int),
@@ -18,5 +18,5 @@ func init() {
 			"Read":   reflect.ValueOf(rand.Read),
 			"Reader": reflect.ValueOf(&rand.Reader).Elem(),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/rc4/rc4"] = func() map[string]reflect.Value {
+	std.Set("crypto/rc4/rc4", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"NewCipher": reflect.ValueOf(rc4.NewCipher),
@@ -19,5 +19,5 @@ func init() {
 			"Cipher":       reflect.ValueOf((*rc4.Cipher)(nil)),
 			"KeySizeError": reflect.ValueOf((*rc4.KeySizeError)(nil)),
 		}
-	}
+	})
 }

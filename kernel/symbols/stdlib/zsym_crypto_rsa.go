@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/rsa/rsa"] = func() map[string]reflect.Value {
+	std.Set("crypto/rsa/rsa", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"DecryptOAEP":               reflect.ValueOf(rsa.DecryptOAEP),
@@ -41,5 +41,5 @@ func init() {
 			"PrivateKey":             reflect.ValueOf((*rsa.PrivateKey)(nil)),
 			"PublicKey":              reflect.ValueOf((*rsa.PublicKey)(nil)),
 		}
-	}
+	})
 }

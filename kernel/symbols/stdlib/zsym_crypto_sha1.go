@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/sha1/sha1"] = func() map[string]reflect.Value {
+	std.Set("crypto/sha1/sha1", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"BlockSize": reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
@@ -20,5 +20,5 @@ func init() {
 			"Size":      reflect.ValueOf(constant.MakeFromLiteral("20", token.INT, 0)),
 			"Sum":       reflect.ValueOf(sha1.Sum),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/sha256/sha256"] = func() map[string]reflect.Value {
+	std.Set("crypto/sha256/sha256", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"BlockSize": reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
@@ -23,5 +23,5 @@ func init() {
 			"Sum224":    reflect.ValueOf(sha256.Sum224),
 			"Sum256":    reflect.ValueOf(sha256.Sum256),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/sha512/sha512"] = func() map[string]reflect.Value {
+	std.Set("crypto/sha512/sha512", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"BlockSize":  reflect.ValueOf(constant.MakeFromLiteral("128", token.INT, 0)),
@@ -29,5 +29,5 @@ func init() {
 			"Sum512_224": reflect.ValueOf(sha512.Sum512_224),
 			"Sum512_256": reflect.ValueOf(sha512.Sum512_256),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/subtle/subtle"] = func() map[string]reflect.Value {
+	std.Set("crypto/subtle/subtle", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ConstantTimeByteEq":   reflect.ValueOf(subtle.ConstantTimeByteEq),
@@ -21,5 +21,5 @@ func init() {
 			"ConstantTimeSelect":   reflect.ValueOf(subtle.ConstantTimeSelect),
 			"XORBytes":             reflect.ValueOf(subtle.XORBytes),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/tls/tls"] = func() map[string]reflect.Value {
+	std.Set("crypto/tls/tls", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"CipherSuiteName":                               reflect.ValueOf(tls.CipherSuiteName),
@@ -131,7 +131,7 @@ func init() {
 			// interface wrapper definitions
 			"_ClientSessionCache": reflect.ValueOf((*_crypto_tls_ClientSessionCache)(nil)),
 		}
-	}
+	})
 }
 
 // _crypto_tls_ClientSessionCache is an interface wrapper for ClientSessionCache type

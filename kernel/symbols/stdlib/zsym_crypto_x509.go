@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/x509/x509"] = func() map[string]reflect.Value {
+	std.Set("crypto/x509/x509", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"CANotAuthorizedForExtKeyUsage":             reflect.ValueOf(x509.CANotAuthorizedForExtKeyUsage),
@@ -124,5 +124,5 @@ func init() {
 			"UnknownAuthorityError":      reflect.ValueOf((*x509.UnknownAuthorityError)(nil)),
 			"VerifyOptions":              reflect.ValueOf((*x509.VerifyOptions)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["crypto/x509/pkix/pkix"] = func() map[string]reflect.Value {
+	std.Set("crypto/x509/pkix/pkix", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// type definitions
 			"AlgorithmIdentifier":          reflect.ValueOf((*pkix.AlgorithmIdentifier)(nil)),
@@ -24,5 +24,5 @@ func init() {
 			"RevokedCertificate":           reflect.ValueOf((*pkix.RevokedCertificate)(nil)),
 			"TBSCertificateList":           reflect.ValueOf((*pkix.TBSCertificateList)(nil)),
 		}
-	}
+	})
 }

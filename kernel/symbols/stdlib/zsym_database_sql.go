@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["database/sql/sql"] = func() map[string]reflect.Value {
+	std.Set("database/sql/sql", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Drivers":              reflect.ValueOf(sql.Drivers),
@@ -59,7 +59,7 @@ func init() {
 			"_Result":  reflect.ValueOf((*_database_sql_Result)(nil)),
 			"_Scanner": reflect.ValueOf((*_database_sql_Scanner)(nil)),
 		}
-	}
+	})
 }
 
 // _database_sql_Result is an interface wrapper for Result type

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	lazy["database/sql/driver/driver"] = func() map[string]reflect.Value {
+	std.Set("database/sql/driver/driver", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Bool":                      reflect.ValueOf(&driver.Bool).Elem(),
@@ -95,7 +95,7 @@ func init() {
 			"_ValueConverter":                 reflect.ValueOf((*_database_sql_driver_ValueConverter)(nil)),
 			"_Valuer":                         reflect.ValueOf((*_database_sql_driver_Valuer)(nil)),
 		}
-	}
+	})
 }
 
 // _database_sql_driver_ColumnConverter is an interface wrapper for ColumnConverter type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["debug/buildinfo/buildinfo"] = func() map[string]reflect.Value {
+	std.Set("debug/buildinfo/buildinfo", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Read":     reflect.ValueOf(buildinfo.Read),
@@ -19,5 +19,5 @@ func init() {
 			// type definitions
 			"BuildInfo": reflect.ValueOf((*buildinfo.BuildInfo)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["debug/dwarf/dwarf"] = func() map[string]reflect.Value {
+	std.Set("debug/dwarf/dwarf", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AttrAbstractOrigin":        reflect.ValueOf(dwarf.AttrAbstractOrigin),
@@ -268,7 +268,7 @@ func init() {
 			// interface wrapper definitions
 			"_Type": reflect.ValueOf((*_debug_dwarf_Type)(nil)),
 		}
-	}
+	})
 }
 
 // _debug_dwarf_Type is an interface wrapper for Type type

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["debug/elf/elf"] = func() map[string]reflect.Value {
+	std.Set("debug/elf/elf", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ARM_MAGIC_TRAMP_NUMBER":             reflect.ValueOf(constant.MakeFromLiteral("1543503875", token.INT, 0)),
@@ -1552,5 +1552,5 @@ func init() {
 			"Type":            reflect.ValueOf((*elf.Type)(nil)),
 			"Version":         reflect.ValueOf((*elf.Version)(nil)),
 		}
-	}
+	})
 }

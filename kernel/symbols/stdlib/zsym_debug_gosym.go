@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["debug/gosym/gosym"] = func() map[string]reflect.Value {
+	std.Set("debug/gosym/gosym", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"NewLineTable": reflect.ValueOf(gosym.NewLineTable),
@@ -26,5 +26,5 @@ func init() {
 			"UnknownFileError": reflect.ValueOf((*gosym.UnknownFileError)(nil)),
 			"UnknownLineError": reflect.ValueOf((*gosym.UnknownLineError)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["debug/macho/macho"] = func() map[string]reflect.Value {
+	std.Set("debug/macho/macho", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ARM64_RELOC_ADDEND":              reflect.ValueOf(macho.ARM64_RELOC_ADDEND),
@@ -147,7 +147,7 @@ func init() {
 			// interface wrapper definitions
 			"_Load": reflect.ValueOf((*_debug_macho_Load)(nil)),
 		}
-	}
+	})
 }
 
 // _debug_macho_Load is an interface wrapper for Load type

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["debug/pe/pe"] = func() map[string]reflect.Value {
+	std.Set("debug/pe/pe", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"COFFSymbolSize":                                 reflect.ValueOf(constant.MakeFromLiteral("18", token.INT, 0)),
@@ -132,5 +132,5 @@ func init() {
 			"StringTable":          reflect.ValueOf((*pe.StringTable)(nil)),
 			"Symbol":               reflect.ValueOf((*pe.Symbol)(nil)),
 		}
-	}
+	})
 }

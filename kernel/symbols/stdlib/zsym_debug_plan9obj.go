@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["debug/plan9obj/plan9obj"] = func() map[string]reflect.Value {
+	std.Set("debug/plan9obj/plan9obj", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ErrNoSymbols": reflect.ValueOf(&plan9obj.ErrNoSymbols).Elem(),
@@ -30,5 +30,5 @@ func init() {
 			"SectionHeader": reflect.ValueOf((*plan9obj.SectionHeader)(nil)),
 			"Sym":           reflect.ValueOf((*plan9obj.Sym)(nil)),
 		}
-	}
+	})
 }

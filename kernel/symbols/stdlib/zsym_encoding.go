@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["encoding/encoding"] = func() map[string]reflect.Value {
+	std.Set("encoding/encoding", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// type definitions
 			"BinaryMarshaler":   reflect.ValueOf((*encoding.BinaryMarshaler)(nil)),
@@ -24,7 +24,7 @@ func init() {
 			"_TextMarshaler":     reflect.ValueOf((*_encoding_TextMarshaler)(nil)),
 			"_TextUnmarshaler":   reflect.ValueOf((*_encoding_TextUnmarshaler)(nil)),
 		}
-	}
+	})
 }
 
 // _encoding_BinaryMarshaler is an interface wrapper for BinaryMarshaler type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["encoding/ascii85/ascii85"] = func() map[string]reflect.Value {
+	std.Set("encoding/ascii85/ascii85", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Decode":        reflect.ValueOf(ascii85.Decode),
@@ -22,5 +22,5 @@ func init() {
 			// type definitions
 			"CorruptInputError": reflect.ValueOf((*ascii85.CorruptInputError)(nil)),
 		}
-	}
+	})
 }

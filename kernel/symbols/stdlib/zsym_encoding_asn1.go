@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["encoding/asn1/asn1"] = func() map[string]reflect.Value {
+	std.Set("encoding/asn1/asn1", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ClassApplication":     reflect.ValueOf(constant.MakeFromLiteral("1", token.INT, 0)),
@@ -54,5 +54,5 @@ func init() {
 			"StructuralError":  reflect.ValueOf((*asn1.StructuralError)(nil)),
 			"SyntaxError":      reflect.ValueOf((*asn1.SyntaxError)(nil)),
 		}
-	}
+	})
 }

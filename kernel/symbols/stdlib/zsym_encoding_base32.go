@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["encoding/base32/base32"] = func() map[string]reflect.Value {
+	std.Set("encoding/base32/base32", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"HexEncoding": reflect.ValueOf(&base32.HexEncoding).Elem(),
@@ -25,5 +25,5 @@ func init() {
 			"CorruptInputError": reflect.ValueOf((*base32.CorruptInputError)(nil)),
 			"Encoding":          reflect.ValueOf((*base32.Encoding)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["encoding/base64/base64"] = func() map[string]reflect.Value {
+	std.Set("encoding/base64/base64", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"NewDecoder":     reflect.ValueOf(base64.NewDecoder),
@@ -27,5 +27,5 @@ func init() {
 			"CorruptInputError": reflect.ValueOf((*base64.CorruptInputError)(nil)),
 			"Encoding":          reflect.ValueOf((*base64.Encoding)(nil)),
 		}
-	}
+	})
 }

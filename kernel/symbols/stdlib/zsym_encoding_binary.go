@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["encoding/binary/binary"] = func() map[string]reflect.Value {
+	std.Set("encoding/binary/binary", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AppendUvarint":  reflect.ValueOf(binary.AppendUvarint),
@@ -41,7 +41,7 @@ func init() {
 			"_AppendByteOrder": reflect.ValueOf((*_encoding_binary_AppendByteOrder)(nil)),
 			"_ByteOrder":       reflect.ValueOf((*_encoding_binary_ByteOrder)(nil)),
 		}
-	}
+	})
 }
 
 // _encoding_binary_AppendByteOrder is an interface wrapper for AppendByteOrder type

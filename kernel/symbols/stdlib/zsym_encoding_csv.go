@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["encoding/csv/csv"] = func() map[string]reflect.Value {
+	std.Set("encoding/csv/csv", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ErrBareQuote":     reflect.ValueOf(&csv.ErrBareQuote).Elem(),
@@ -25,5 +25,5 @@ func init() {
 			"Reader":     reflect.ValueOf((*csv.Reader)(nil)),
 			"Writer":     reflect.ValueOf((*csv.Writer)(nil)),
 		}
-	}
+	})
 }

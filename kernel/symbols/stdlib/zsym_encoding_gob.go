@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["encoding/gob/gob"] = func() map[string]reflect.Value {
+	std.Set("encoding/gob/gob", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"NewDecoder":   reflect.ValueOf(gob.NewDecoder),
@@ -29,7 +29,7 @@ func init() {
 			"_GobDecoder": reflect.ValueOf((*_encoding_gob_GobDecoder)(nil)),
 			"_GobEncoder": reflect.ValueOf((*_encoding_gob_GobEncoder)(nil)),
 		}
-	}
+	})
 }
 
 // _encoding_gob_GobDecoder is an interface wrapper for GobDecoder type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["encoding/hex/hex"] = func() map[string]reflect.Value {
+	std.Set("encoding/hex/hex", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AppendDecode":   reflect.ValueOf(hex.AppendDecode),
@@ -30,5 +30,5 @@ func init() {
 			// type definitions
 			"InvalidByteError": reflect.ValueOf((*hex.InvalidByteError)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["encoding/json/json"] = func() map[string]reflect.Value {
+	std.Set("encoding/json/json", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Compact":       reflect.ValueOf(json.Compact),
@@ -46,7 +46,7 @@ func init() {
 			"_Token":       reflect.ValueOf((*_encoding_json_Token)(nil)),
 			"_Unmarshaler": reflect.ValueOf((*_encoding_json_Unmarshaler)(nil)),
 		}
-	}
+	})
 }
 
 // _encoding_json_Marshaler is an interface wrapper for Marshaler type

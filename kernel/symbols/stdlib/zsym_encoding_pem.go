@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["encoding/pem/pem"] = func() map[string]reflect.Value {
+	std.Set("encoding/pem/pem", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Decode":         reflect.ValueOf(pem.Decode),
@@ -20,5 +20,5 @@ func init() {
 			// type definitions
 			"Block": reflect.ValueOf((*pem.Block)(nil)),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["encoding/xml/xml"] = func() map[string]reflect.Value {
+	std.Set("encoding/xml/xml", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"CopyToken":       reflect.ValueOf(xml.CopyToken),
@@ -58,7 +58,7 @@ func init() {
 			"_Unmarshaler":     reflect.ValueOf((*_encoding_xml_Unmarshaler)(nil)),
 			"_UnmarshalerAttr": reflect.ValueOf((*_encoding_xml_UnmarshalerAttr)(nil)),
 		}
-	}
+	})
 }
 
 // _encoding_xml_Marshaler is an interface wrapper for Marshaler type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["errors/errors"] = func() map[string]reflect.Value {
+	std.Set("errors/errors", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"As":             reflect.ValueOf(errors.As),
@@ -20,5 +20,5 @@ func init() {
 			"New":            reflect.ValueOf(errors.New),
 			"Unwrap":         reflect.ValueOf(errors.Unwrap),
 		}
-	}
+	})
 }

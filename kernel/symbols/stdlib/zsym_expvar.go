@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["expvar/expvar"] = func() map[string]reflect.Value {
+	std.Set("expvar/expvar", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Do":        reflect.ValueOf(expvar.Do),
@@ -34,7 +34,7 @@ func init() {
 			// interface wrapper definitions
 			"_Var": reflect.ValueOf((*_expvar_Var)(nil)),
 		}
-	}
+	})
 }
 
 // _expvar_Var is an interface wrapper for Var type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["flag/flag"] = func() map[string]reflect.Value {
+	std.Set("flag/flag", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Arg":             reflect.ValueOf(flag.Arg),
@@ -64,7 +64,7 @@ func init() {
 			"_Getter": reflect.ValueOf((*_flag_Getter)(nil)),
 			"_Value":  reflect.ValueOf((*_flag_Value)(nil)),
 		}
-	}
+	})
 }
 
 // _flag_Getter is an interface wrapper for Getter type

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	lazy["go/ast/ast"] = func() map[string]reflect.Value {
+	std.Set("go/ast/ast", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Bad":                        reflect.ValueOf(ast.Bad),
@@ -128,7 +128,7 @@ func init() {
 			"_Stmt":    reflect.ValueOf((*_go_ast_Stmt)(nil)),
 			"_Visitor": reflect.ValueOf((*_go_ast_Visitor)(nil)),
 		}
-	}
+	})
 }
 
 // _go_ast_Decl is an interface wrapper for Decl type

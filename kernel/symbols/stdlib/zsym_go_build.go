@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["go/build/build"] = func() map[string]reflect.Value {
+	std.Set("go/build/build", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AllowBinary":   reflect.ValueOf(build.AllowBinary),
@@ -32,5 +32,5 @@ func init() {
 			"NoGoError":            reflect.ValueOf((*build.NoGoError)(nil)),
 			"Package":              reflect.ValueOf((*build.Package)(nil)),
 		}
-	}
+	})
 }

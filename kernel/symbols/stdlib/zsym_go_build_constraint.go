@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["go/build/constraint/constraint"] = func() map[string]reflect.Value {
+	std.Set("go/build/constraint/constraint", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"GoVersion":      reflect.ValueOf(constraint.GoVersion),
@@ -30,7 +30,7 @@ func init() {
 			// interface wrapper definitions
 			"_Expr": reflect.ValueOf((*_go_build_constraint_Expr)(nil)),
 		}
-	}
+	})
 }
 
 // _go_build_constraint_Expr is an interface wrapper for Expr type

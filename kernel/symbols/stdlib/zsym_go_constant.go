@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["go/constant/constant"] = func() map[string]reflect.Value {
+	std.Set("go/constant/constant", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"BinaryOp":        reflect.ValueOf(constant.BinaryOp),
@@ -58,7 +58,7 @@ func init() {
 			// interface wrapper definitions
 			"_Value": reflect.ValueOf((*_go_constant_Value)(nil)),
 		}
-	}
+	})
 }
 
 // _go_constant_Value is an interface wrapper for Value type

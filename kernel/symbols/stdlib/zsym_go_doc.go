@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["go/doc/doc"] = func() map[string]reflect.Value {
+	std.Set("go/doc/doc", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AllDecls":        reflect.ValueOf(doc.AllDecls),
@@ -35,5 +35,5 @@ func init() {
 			"Type":    reflect.ValueOf((*doc.Type)(nil)),
 			"Value":   reflect.ValueOf((*doc.Value)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["go/doc/comment/comment"] = func() map[string]reflect.Value {
+	std.Set("go/doc/comment/comment", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"DefaultLookupPackage": reflect.ValueOf(comment.DefaultLookupPackage),
@@ -36,7 +36,7 @@ func init() {
 			"_Block": reflect.ValueOf((*_go_doc_comment_Block)(nil)),
 			"_Text":  reflect.ValueOf((*_go_doc_comment_Text)(nil)),
 		}
-	}
+	})
 }
 
 // _go_doc_comment_Block is an interface wrapper for Block type

@@ -10,11 +10,11 @@ import (
 )
 
 func init() {
-	lazy["go/format/format"] = func() map[string]reflect.Value {
+	std.Set("go/format/format", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Node":   reflect.ValueOf(format.Node),
 			"Source": reflect.ValueOf(format.Source),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["go/importer/importer"] = func() map[string]reflect.Value {
+	std.Set("go/importer/importer", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Default":     reflect.ValueOf(importer.Default),
@@ -20,5 +20,5 @@ func init() {
 			// type definitions
 			"Lookup": reflect.ValueOf((*importer.Lookup)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["go/parser/parser"] = func() map[string]reflect.Value {
+	std.Set("go/parser/parser", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AllErrors":            reflect.ValueOf(parser.AllErrors),
@@ -29,5 +29,5 @@ func init() {
 			// type definitions
 			"Mode": reflect.ValueOf((*parser.Mode)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["go/printer/printer"] = func() map[string]reflect.Value {
+	std.Set("go/printer/printer", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Fprint":    reflect.ValueOf(printer.Fprint),
@@ -24,5 +24,5 @@ func init() {
 			"Config":        reflect.ValueOf((*printer.Config)(nil)),
 			"Mode":          reflect.ValueOf((*printer.Mode)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["go/scanner/scanner"] = func() map[string]reflect.Value {
+	std.Set("go/scanner/scanner", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"PrintError":   reflect.ValueOf(scanner.PrintError),
@@ -23,5 +23,5 @@ func init() {
 			"Mode":         reflect.ValueOf((*scanner.Mode)(nil)),
 			"Scanner":      reflect.ValueOf((*scanner.Scanner)(nil)),
 		}
-	}
+	})
 }

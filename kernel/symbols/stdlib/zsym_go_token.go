@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	lazy["go/token/token"] = func() map[string]reflect.Value {
+	std.Set("go/token/token", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ADD":            reflect.ValueOf(token.ADD),
@@ -113,5 +113,5 @@ func init() {
 			"Position": reflect.ValueOf((*token.Position)(nil)),
 			"Token":    reflect.ValueOf((*token.Token)(nil)),
 		}
-	}
+	})
 }

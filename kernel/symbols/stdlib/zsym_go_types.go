@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	lazy["go/types/types"] = func() map[string]reflect.Value {
+	std.Set("go/types/types", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AssertableTo":            reflect.ValueOf(types.AssertableTo),
@@ -177,7 +177,7 @@ func init() {
 			"_Sizes":        reflect.ValueOf((*_go_types_Sizes)(nil)),
 			"_Type":         reflect.ValueOf((*_go_types_Type)(nil)),
 		}
-	}
+	})
 }
 
 // _go_types_Importer is an interface wrapper for Importer type

@@ -10,12 +10,12 @@ import (
 )
 
 func init() {
-	lazy["go/version/version"] = func() map[string]reflect.Value {
+	std.Set("go/version/version", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Compare": reflect.ValueOf(version.Compare),
 			"IsValid": reflect.ValueOf(version.IsValid),
 			"Lang":    reflect.ValueOf(version.Lang),
 		}
-	}
+	})
 }

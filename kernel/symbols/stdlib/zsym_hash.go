@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["hash/hash"] = func() map[string]reflect.Value {
+	std.Set("hash/hash", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// type definitions
 			"Hash":   reflect.ValueOf((*hash.Hash)(nil)),
@@ -22,7 +22,7 @@ func init() {
 			"_Hash32": reflect.ValueOf((*_hash_Hash32)(nil)),
 			"_Hash64": reflect.ValueOf((*_hash_Hash64)(nil)),
 		}
-	}
+	})
 }
 
 // _hash_Hash is an interface wrapper for Hash type

@@ -12,12 +12,12 @@ import (
 )
 
 func init() {
-	lazy["hash/adler32/adler32"] = func() map[string]reflect.Value {
+	std.Set("hash/adler32/adler32", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Checksum": reflect.ValueOf(adler32.Checksum),
 			"New":      reflect.ValueOf(adler32.New),
 			"Size":     reflect.ValueOf(constant.MakeFromLiteral("4", token.INT, 0)),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["hash/crc32/crc32"] = func() map[string]reflect.Value {
+	std.Set("hash/crc32/crc32", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Castagnoli":   reflect.ValueOf(constant.MakeFromLiteral("2197175160", token.INT, 0)),
@@ -30,5 +30,5 @@ func init() {
 			// type definitions
 			"Table": reflect.ValueOf((*crc32.Table)(nil)),
 		}
-	}
+	})
 }

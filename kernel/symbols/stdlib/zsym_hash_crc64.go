@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["hash/crc64/crc64"] = func() map[string]reflect.Value {
+	std.Set("hash/crc64/crc64", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Checksum":  reflect.ValueOf(crc64.Checksum),
@@ -26,5 +26,5 @@ func init() {
 			// type definitions
 			"Table": reflect.ValueOf((*crc64.Table)(nil)),
 		}
-	}
+	})
 }

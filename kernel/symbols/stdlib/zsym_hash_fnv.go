@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["hash/fnv/fnv"] = func() map[string]reflect.Value {
+	std.Set("hash/fnv/fnv", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"New128":  reflect.ValueOf(fnv.New128),
@@ -20,5 +20,5 @@ func init() {
 			"New64":   reflect.ValueOf(fnv.New64),
 			"New64a":  reflect.ValueOf(fnv.New64a),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["hash/maphash/maphash"] = func() map[string]reflect.Value {
+	std.Set("hash/maphash/maphash", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Bytes":    reflect.ValueOf(maphash.Bytes),
@@ -21,5 +21,5 @@ func init() {
 			"Hash": reflect.ValueOf((*maphash.Hash)(nil)),
 			"Seed": reflect.ValueOf((*maphash.Seed)(nil)),
 		}
-	}
+	})
 }

@@ -10,11 +10,11 @@ import (
 )
 
 func init() {
-	lazy["html/html"] = func() map[string]reflect.Value {
+	std.Set("html/html", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"EscapeString":   reflect.ValueOf(html.EscapeString),
 			"UnescapeString": reflect.ValueOf(html.UnescapeString),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["html/template/template"] = func() map[string]reflect.Value {
+	std.Set("html/template/template", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ErrAmbigContext":      reflect.ValueOf(template.ErrAmbigContext),
@@ -53,5 +53,5 @@ func init() {
 			"Template":  reflect.ValueOf((*template.Template)(nil)),
 			"URL":       reflect.ValueOf((*template.URL)(nil)),
 		}
-	}
+	})
 }

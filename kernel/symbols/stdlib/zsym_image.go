@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	lazy["image/image"] = func() map[string]reflect.Value {
+	std.Set("image/image", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Black":                  reflect.ValueOf(&image.Black).Elem(),
@@ -73,7 +73,7 @@ func init() {
 			"_PalettedImage": reflect.ValueOf((*_image_PalettedImage)(nil)),
 			"_RGBA64Image":   reflect.ValueOf((*_image_RGBA64Image)(nil)),
 		}
-	}
+	})
 }
 
 // _image_Image is an interface wrapper for Image type

@@ -10,11 +10,11 @@ import (
 )
 
 func init() {
-	lazy["image/color/palette/palette"] = func() map[string]reflect.Value {
+	std.Set("image/color/palette/palette", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Plan9":   reflect.ValueOf(&palette.Plan9).Elem(),
 			"WebSafe": reflect.ValueOf(&palette.WebSafe).Elem(),
 		}
-	}
+	})
 }

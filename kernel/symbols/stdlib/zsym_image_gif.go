@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["image/gif/gif"] = func() map[string]reflect.Value {
+	std.Set("image/gif/gif", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Decode":             reflect.ValueOf(gif.Decode),
@@ -28,5 +28,5 @@ func init() {
 			"GIF":     reflect.ValueOf((*gif.GIF)(nil)),
 			"Options": reflect.ValueOf((*gif.Options)(nil)),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["image/jpeg/jpeg"] = func() map[string]reflect.Value {
+	std.Set("image/jpeg/jpeg", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Decode":         reflect.ValueOf(jpeg.Decode),
@@ -29,7 +29,7 @@ func init() {
 			// interface wrapper definitions
 			"_Reader": reflect.ValueOf((*_image_jpeg_Reader)(nil)),
 		}
-	}
+	})
 }
 
 // _image_jpeg_Reader is an interface wrapper for Reader type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["image/png/png"] = func() map[string]reflect.Value {
+	std.Set("image/png/png", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"BestCompression":    reflect.ValueOf(png.BestCompression),
@@ -32,7 +32,7 @@ func init() {
 			// interface wrapper definitions
 			"_EncoderBufferPool": reflect.ValueOf((*_image_png_EncoderBufferPool)(nil)),
 		}
-	}
+	})
 }
 
 // _image_png_EncoderBufferPool is an interface wrapper for EncoderBufferPool type

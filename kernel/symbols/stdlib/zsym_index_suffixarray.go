@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["index/suffixarray/suffixarray"] = func() map[string]reflect.Value {
+	std.Set("index/suffixarray/suffixarray", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"New": reflect.ValueOf(suffixarray.New),
@@ -18,5 +18,5 @@ func init() {
 			// type definitions
 			"Index": reflect.ValueOf((*suffixarray.Index)(nil)),
 		}
-	}
+	})
 }

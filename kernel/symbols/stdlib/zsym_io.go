@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["io/io"] = func() map[string]reflect.Value {
+	std.Set("io/io", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Copy":             reflect.ValueOf(io.Copy),
@@ -94,7 +94,7 @@ func init() {
 			"_WriterAt":        reflect.ValueOf((*_io_WriterAt)(nil)),
 			"_WriterTo":        reflect.ValueOf((*_io_WriterTo)(nil)),
 		}
-	}
+	})
 }
 
 // _io_ByteReader is an interface wrapper for ByteReader type

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	lazy["io/fs/fs"] = func() map[string]reflect.Value {
+	std.Set("io/fs/fs", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ErrClosed":          reflect.ValueOf(&fs.ErrClosed).Elem(),
@@ -74,7 +74,7 @@ func init() {
 			"_StatFS":      reflect.ValueOf((*_io_fs_StatFS)(nil)),
 			"_SubFS":       reflect.ValueOf((*_io_fs_SubFS)(nil)),
 		}
-	}
+	})
 }
 
 // _io_fs_DirEntry is an interface wrapper for DirEntry type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["io/ioutil/ioutil"] = func() map[string]reflect.Value {
+	std.Set("io/ioutil/ioutil", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Discard":   reflect.ValueOf(&ioutil.Discard).Elem(),
@@ -22,5 +22,5 @@ func init() {
 			"TempFile":  reflect.ValueOf(ioutil.TempFile),
 			"WriteFile": reflect.ValueOf(ioutil.WriteFile),
 		}
-	}
+	})
 }

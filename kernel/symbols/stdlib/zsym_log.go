@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["log/log"] = func() map[string]reflect.Value {
+	std.Set("log/log", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Default":       reflect.ValueOf(log.Default),
@@ -45,5 +45,5 @@ func init() {
 			// type definitions
 			"Logger": reflect.ValueOf((*logLogger)(nil)),
 		}
-	}
+	})
 }

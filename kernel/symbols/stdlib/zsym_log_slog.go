@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	lazy["log/slog/slog"] = func() map[string]reflect.Value {
+	std.Set("log/slog/slog", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Any":               reflect.ValueOf(slog.Any),
@@ -95,7 +95,7 @@ func init() {
 			"_Leveler":   reflect.ValueOf((*_log_slog_Leveler)(nil)),
 			"_LogValuer": reflect.ValueOf((*_log_slog_LogValuer)(nil)),
 		}
-	}
+	})
 }
 
 // _log_slog_Handler is an interface wrapper for Handler type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["log/syslog/syslog"] = func() map[string]reflect.Value {
+	std.Set("log/syslog/syslog", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Dial":         reflect.ValueOf(syslog.Dial),
@@ -49,5 +49,5 @@ func init() {
 			"Priority": reflect.ValueOf((*syslog.Priority)(nil)),
 			"Writer":   reflect.ValueOf((*syslog.Writer)(nil)),
 		}
-	}
+	})
 }

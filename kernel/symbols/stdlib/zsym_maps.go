@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	lazy["maps/maps"] = func() map[string]reflect.Value {
+	std.Set("maps/maps", func() map[string]reflect.Value {
 		return map[string]reflect.Value{}
-	}
+	})
 }

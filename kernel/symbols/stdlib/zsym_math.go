@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["math/math"] = func() map[string]reflect.Value {
+	std.Set("math/math", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Abs":                    reflect.ValueOf(math.Abs),
@@ -113,5 +113,5 @@ func init() {
 			"Y1":                     reflect.ValueOf(math.Y1),
 			"Yn":                     reflect.ValueOf(math.Yn),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["math/big/big"] = func() map[string]reflect.Value {
+	std.Set("math/big/big", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Above":         reflect.ValueOf(big.Above),
@@ -43,5 +43,5 @@ func init() {
 			"RoundingMode": reflect.ValueOf((*big.RoundingMode)(nil)),
 			"Word":         reflect.ValueOf((*big.Word)(nil)),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["math/bits/bits"] = func() map[string]reflect.Value {
+	std.Set("math/bits/bits", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Add":             reflect.ValueOf(bits.Add),
@@ -66,5 +66,5 @@ func init() {
 			"TrailingZeros8":  reflect.ValueOf(bits.TrailingZeros8),
 			"UintSize":        reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
 		}
-	}
+	})
 }

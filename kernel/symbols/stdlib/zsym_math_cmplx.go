@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["math/cmplx/cmplx"] = func() map[string]reflect.Value {
+	std.Set("math/cmplx/cmplx", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Abs":   reflect.ValueOf(cmplx.Abs),
@@ -41,5 +41,5 @@ func init() {
 			"Tan":   reflect.ValueOf(cmplx.Tan),
 			"Tanh":  reflect.ValueOf(cmplx.Tanh),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["math/rand/rand"] = func() map[string]reflect.Value {
+	std.Set("math/rand/rand", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ExpFloat64":  reflect.ValueOf(rand.ExpFloat64),
@@ -43,7 +43,7 @@ func init() {
 			"_Source":   reflect.ValueOf((*_math_rand_Source)(nil)),
 			"_Source64": reflect.ValueOf((*_math_rand_Source64)(nil)),
 		}
-	}
+	})
 }
 
 // _math_rand_Source is an interface wrapper for Source type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["math/rand/v2/rand"] = func() map[string]reflect.Value {
+	std.Set("math/rand/v2/rand", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ExpFloat64":  reflect.ValueOf(rand.ExpFloat64),
@@ -45,7 +45,7 @@ func init() {
 			// interface wrapper definitions
 			"_Source": reflect.ValueOf((*_math_rand_v2_Source)(nil)),
 		}
-	}
+	})
 }
 
 // _math_rand_v2_Source is an interface wrapper for Source type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["mime/mime"] = func() map[string]reflect.Value {
+	std.Set("mime/mime", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AddExtensionType":         reflect.ValueOf(mime.AddExtensionType),
@@ -26,5 +26,5 @@ func init() {
 			"WordDecoder": reflect.ValueOf((*mime.WordDecoder)(nil)),
 			"WordEncoder": reflect.ValueOf((*mime.WordEncoder)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["mime/multipart/multipart"] = func() map[string]reflect.Value {
+	std.Set("mime/multipart/multipart", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ErrMessageTooLarge": reflect.ValueOf(&multipart.ErrMessageTooLarge).Elem(),
@@ -28,7 +28,7 @@ func init() {
 			// interface wrapper definitions
 			"_File": reflect.ValueOf((*_mime_multipart_File)(nil)),
 		}
-	}
+	})
 }
 
 // _mime_multipart_File is an interface wrapper for File type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["mime/quotedprintable/quotedprintable"] = func() map[string]reflect.Value {
+	std.Set("mime/quotedprintable/quotedprintable", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"NewReader": reflect.ValueOf(quotedprintable.NewReader),
@@ -20,5 +20,5 @@ func init() {
 			"Reader": reflect.ValueOf((*quotedprintable.Reader)(nil)),
 			"Writer": reflect.ValueOf((*quotedprintable.Writer)(nil)),
 		}
-	}
+	})
 }

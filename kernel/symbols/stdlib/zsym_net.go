@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	lazy["net/net"] = func() map[string]reflect.Value {
+	std.Set("net/net", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"CIDRMask":                   reflect.ValueOf(net.CIDRMask),
@@ -127,7 +127,7 @@ func init() {
 			"_Listener":   reflect.ValueOf((*_net_Listener)(nil)),
 			"_PacketConn": reflect.ValueOf((*_net_PacketConn)(nil)),
 		}
-	}
+	})
 }
 
 // _net_Addr is an interface wrapper for Addr type

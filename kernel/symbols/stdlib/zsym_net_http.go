@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	lazy["net/http/http"] = func() map[string]reflect.Value {
+	std.Set("net/http/http", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AllowQuerySemicolons":                reflect.ValueOf(http.AllowQuerySemicolons),
@@ -214,7 +214,7 @@ func init() {
 			"_ResponseWriter": reflect.ValueOf((*_net_http_ResponseWriter)(nil)),
 			"_RoundTripper":   reflect.ValueOf((*_net_http_RoundTripper)(nil)),
 		}
-	}
+	})
 }
 
 // _net_http_CloseNotifier is an interface wrapper for CloseNotifier type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["net/http/cgi/cgi"] = func() map[string]reflect.Value {
+	std.Set("net/http/cgi/cgi", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Request":        reflect.ValueOf(cgi.Request),
@@ -20,5 +20,5 @@ func init() {
 			// type definitions
 			"Handler": reflect.ValueOf((*cgi.Handler)(nil)),
 		}
-	}
+	})
 }

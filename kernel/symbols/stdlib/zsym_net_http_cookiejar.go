@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["net/http/cookiejar/cookiejar"] = func() map[string]reflect.Value {
+	std.Set("net/http/cookiejar/cookiejar", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"New": reflect.ValueOf(cookiejar.New),
@@ -23,7 +23,7 @@ func init() {
 			// interface wrapper definitions
 			"_PublicSuffixList": reflect.ValueOf((*_net_http_cookiejar_PublicSuffixList)(nil)),
 		}
-	}
+	})
 }
 
 // _net_http_cookiejar_PublicSuffixList is an interface wrapper for PublicSuffixList type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["net/http/fcgi/fcgi"] = func() map[string]reflect.Value {
+	std.Set("net/http/fcgi/fcgi", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ErrConnClosed":     reflect.ValueOf(&fcgi.ErrConnClosed).Elem(),
@@ -18,5 +18,5 @@ func init() {
 			"ProcessEnv":        reflect.ValueOf(fcgi.ProcessEnv),
 			"Serve":             reflect.ValueOf(fcgi.Serve),
 		}
-	}
+	})
 }

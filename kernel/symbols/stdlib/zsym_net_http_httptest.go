@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["net/http/httptest/httptest"] = func() map[string]reflect.Value {
+	std.Set("net/http/httptest/httptest", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"DefaultRemoteAddr":  reflect.ValueOf(constant.MakeFromLiteral("\"1.2.3.4\"", token.STRING, 0)),
@@ -26,5 +26,5 @@ func init() {
 			"ResponseRecorder": reflect.ValueOf((*httptest.ResponseRecorder)(nil)),
 			"Server":           reflect.ValueOf((*httptest.Server)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["net/http/httptrace/httptrace"] = func() map[string]reflect.Value {
+	std.Set("net/http/httptrace/httptrace", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ContextClientTrace": reflect.ValueOf(httptrace.ContextClientTrace),
@@ -23,5 +23,5 @@ func init() {
 			"GotConnInfo":      reflect.ValueOf((*httptrace.GotConnInfo)(nil)),
 			"WroteRequestInfo": reflect.ValueOf((*httptrace.WroteRequestInfo)(nil)),
 		}
-	}
+	})
 }

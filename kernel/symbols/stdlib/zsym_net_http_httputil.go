@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["net/http/httputil/httputil"] = func() map[string]reflect.Value {
+	std.Set("net/http/httputil/httputil", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"DumpRequest":               reflect.ValueOf(httputil.DumpRequest),
@@ -37,7 +37,7 @@ func init() {
 			// interface wrapper definitions
 			"_BufferPool": reflect.ValueOf((*_net_http_httputil_BufferPool)(nil)),
 		}
-	}
+	})
 }
 
 // _net_http_httputil_BufferPool is an interface wrapper for BufferPool type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["net/http/pprof/pprof"] = func() map[string]reflect.Value {
+	std.Set("net/http/pprof/pprof", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Cmdline": reflect.ValueOf(pprof.Cmdline),
@@ -20,5 +20,5 @@ func init() {
 			"Symbol":  reflect.ValueOf(pprof.Symbol),
 			"Trace":   reflect.ValueOf(pprof.Trace),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["net/mail/mail"] = func() map[string]reflect.Value {
+	std.Set("net/mail/mail", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ErrHeaderNotPresent": reflect.ValueOf(&mail.ErrHeaderNotPresent).Elem(),
@@ -25,5 +25,5 @@ func init() {
 			"Header":        reflect.ValueOf((*mail.Header)(nil)),
 			"Message":       reflect.ValueOf((*mail.Message)(nil)),
 		}
-	}
+	})
 }

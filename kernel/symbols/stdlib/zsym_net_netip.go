@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["net/netip/netip"] = func() map[string]reflect.Value {
+	std.Set("net/netip/netip", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AddrFrom16":              reflect.ValueOf(netip.AddrFrom16),
@@ -35,5 +35,5 @@ func init() {
 			"AddrPort": reflect.ValueOf((*netip.AddrPort)(nil)),
 			"Prefix":   reflect.ValueOf((*netip.Prefix)(nil)),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["net/rpc/rpc"] = func() map[string]reflect.Value {
+	std.Set("net/rpc/rpc", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Accept":             reflect.ValueOf(rpc.Accept),
@@ -47,7 +47,7 @@ func init() {
 			"_ClientCodec": reflect.ValueOf((*_net_rpc_ClientCodec)(nil)),
 			"_ServerCodec": reflect.ValueOf((*_net_rpc_ServerCodec)(nil)),
 		}
-	}
+	})
 }
 
 // _net_rpc_ClientCodec is an interface wrapper for ClientCodec type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["net/rpc/jsonrpc/jsonrpc"] = func() map[string]reflect.Value {
+	std.Set("net/rpc/jsonrpc/jsonrpc", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Dial":           reflect.ValueOf(jsonrpc.Dial),
@@ -19,5 +19,5 @@ func init() {
 			"NewServerCodec": reflect.ValueOf(jsonrpc.NewServerCodec),
 			"ServeConn":      reflect.ValueOf(jsonrpc.ServeConn),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["net/smtp/smtp"] = func() map[string]reflect.Value {
+	std.Set("net/smtp/smtp", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"CRAMMD5Auth": reflect.ValueOf(smtp.CRAMMD5Auth),
@@ -27,7 +27,7 @@ func init() {
 			// interface wrapper definitions
 			"_Auth": reflect.ValueOf((*_net_smtp_Auth)(nil)),
 		}
-	}
+	})
 }
 
 // _net_smtp_Auth is an interface wrapper for Auth type

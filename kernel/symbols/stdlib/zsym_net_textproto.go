@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["net/textproto/textproto"] = func() map[string]reflect.Value {
+	std.Set("net/textproto/textproto", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"CanonicalMIMEHeaderKey": reflect.ValueOf(textproto.CanonicalMIMEHeaderKey),
@@ -30,5 +30,5 @@ func init() {
 			"Reader":        reflect.ValueOf((*textproto.Reader)(nil)),
 			"Writer":        reflect.ValueOf((*textproto.Writer)(nil)),
 		}
-	}
+	})
 }

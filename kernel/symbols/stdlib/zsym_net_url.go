@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["net/url/url"] = func() map[string]reflect.Value {
+	std.Set("net/url/url", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"JoinPath":        reflect.ValueOf(url.JoinPath),
@@ -32,5 +32,5 @@ func init() {
 			"Userinfo":         reflect.ValueOf((*url.Userinfo)(nil)),
 			"Values":           reflect.ValueOf((*url.Values)(nil)),
 		}
-	}
+	})
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	lazy["os/os"] = func() map[string]reflect.Value {
+	std.Set("os/os", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Args":                reflect.ValueOf(&os.Args).Elem(),
@@ -139,7 +139,7 @@ func init() {
 			"_FileInfo": reflect.ValueOf((*_os_FileInfo)(nil)),
 			"_Signal":   reflect.ValueOf((*_os_Signal)(nil)),
 		}
-	}
+	})
 }
 
 // _os_DirEntry is an interface wrapper for DirEntry type

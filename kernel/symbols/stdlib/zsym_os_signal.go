@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["os/signal/signal"] = func() map[string]reflect.Value {
+	std.Set("os/signal/signal", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Ignore":        reflect.ValueOf(signal.Ignore),
@@ -20,5 +20,5 @@ func init() {
 			"Reset":         reflect.ValueOf(signal.Reset),
 			"Stop":          reflect.ValueOf(signal.Stop),
 		}
-	}
+	})
 }

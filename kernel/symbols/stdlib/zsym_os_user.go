@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["os/user/user"] = func() map[string]reflect.Value {
+	std.Set("os/user/user", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Current":       reflect.ValueOf(user.Current),
@@ -27,5 +27,5 @@ func init() {
 			"UnknownUserIdError":  reflect.ValueOf((*user.UnknownUserIdError)(nil)),
 			"User":                reflect.ValueOf((*user.User)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["path/path"] = func() map[string]reflect.Value {
+	std.Set("path/path", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Base":          reflect.ValueOf(path.Base),
@@ -23,5 +23,5 @@ func init() {
 			"Match":         reflect.ValueOf(path.Match),
 			"Split":         reflect.ValueOf(path.Split),
 		}
-	}
+	})
 }

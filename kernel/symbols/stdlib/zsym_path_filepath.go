@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["path/filepath/filepath"] = func() map[string]reflect.Value {
+	std.Set("path/filepath/filepath", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Abs":           reflect.ValueOf(filepath.Abs),
@@ -44,5 +44,5 @@ func init() {
 			// type definitions
 			"WalkFunc": reflect.ValueOf((*filepath.WalkFunc)(nil)),
 		}
-	}
+	})
 }

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	lazy["reflect/reflect"] = func() map[string]reflect.Value {
+	std.Set("reflect/reflect", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Append":          reflect.ValueOf(reflect.Append),
@@ -91,7 +91,7 @@ func init() {
 			// interface wrapper definitions
 			"_Type": reflect.ValueOf((*_reflect_Type)(nil)),
 		}
-	}
+	})
 }
 
 // _reflect_Type is an interface wrapper for Type type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["regexp/regexp"] = func() map[string]reflect.Value {
+	std.Set("regexp/regexp", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Compile":          reflect.ValueOf(regexp.Compile),
@@ -25,5 +25,5 @@ func init() {
 			// type definitions
 			"Regexp": reflect.ValueOf((*regexp.Regexp)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["regexp/syntax/syntax"] = func() map[string]reflect.Value {
+	std.Set("regexp/syntax/syntax", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ClassNL":                  reflect.ValueOf(syntax.ClassNL),
@@ -94,5 +94,5 @@ func init() {
 			"Prog":      reflect.ValueOf((*syntax.Prog)(nil)),
 			"Regexp":    reflect.ValueOf((*syntax.Regexp)(nil)),
 		}
-	}
+	})
 }

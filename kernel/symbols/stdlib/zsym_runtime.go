@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["runtime/runtime"] = func() map[string]reflect.Value {
+	std.Set("runtime/runtime", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"BlockProfile":            reflect.ValueOf(runtime.BlockProfile),
@@ -69,7 +69,7 @@ func init() {
 			// interface wrapper definitions
 			"_Error": reflect.ValueOf((*_runtime_Error)(nil)),
 		}
-	}
+	})
 }
 
 // _runtime_Error is an interface wrapper for Error type

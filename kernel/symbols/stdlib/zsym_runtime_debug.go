@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["runtime/debug/debug"] = func() map[string]reflect.Value {
+	std.Set("runtime/debug/debug", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"FreeOSMemory":    reflect.ValueOf(debug.FreeOSMemory),
@@ -33,5 +33,5 @@ func init() {
 			"GCStats":      reflect.ValueOf((*debug.GCStats)(nil)),
 			"Module":       reflect.ValueOf((*debug.Module)(nil)),
 		}
-	}
+	})
 }

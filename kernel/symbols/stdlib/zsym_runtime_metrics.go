@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["runtime/metrics/metrics"] = func() map[string]reflect.Value {
+	std.Set("runtime/metrics/metrics", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"All":                  reflect.ValueOf(metrics.All),
@@ -27,5 +27,5 @@ func init() {
 			"Value":            reflect.ValueOf((*metrics.Value)(nil)),
 			"ValueKind":        reflect.ValueOf((*metrics.ValueKind)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["runtime/pprof/pprof"] = func() map[string]reflect.Value {
+	std.Set("runtime/pprof/pprof", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Do":                 reflect.ValueOf(pprof.Do),
@@ -30,5 +30,5 @@ func init() {
 			"LabelSet": reflect.ValueOf((*pprof.LabelSet)(nil)),
 			"Profile":  reflect.ValueOf((*pprof.Profile)(nil)),
 		}
-	}
+	})
 }

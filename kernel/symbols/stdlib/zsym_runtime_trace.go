@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["runtime/trace/trace"] = func() map[string]reflect.Value {
+	std.Set("runtime/trace/trace", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"IsEnabled":   reflect.ValueOf(trace.IsEnabled),
@@ -26,5 +26,5 @@ func init() {
 			"Region": reflect.ValueOf((*trace.Region)(nil)),
 			"Task":   reflect.ValueOf((*trace.Task)(nil)),
 		}
-	}
+	})
 }

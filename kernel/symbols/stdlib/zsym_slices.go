@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	lazy["slices/slices"] = func() map[string]reflect.Value {
+	std.Set("slices/slices", func() map[string]reflect.Value {
 		return map[string]reflect.Value{}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["sort/sort"] = func() map[string]reflect.Value {
+	std.Set("sort/sort", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Find":              reflect.ValueOf(sort.Find),
@@ -41,7 +41,7 @@ func init() {
 			// interface wrapper definitions
 			"_Interface": reflect.ValueOf((*_sort_Interface)(nil)),
 		}
-	}
+	})
 }
 
 // _sort_Interface is an interface wrapper for Interface type

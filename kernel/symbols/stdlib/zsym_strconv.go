@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["strconv/strconv"] = func() map[string]reflect.Value {
+	std.Set("strconv/strconv", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AppendBool":               reflect.ValueOf(strconv.AppendBool),
@@ -56,5 +56,5 @@ func init() {
 			// type definitions
 			"NumError": reflect.ValueOf((*strconv.NumError)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["strings/strings"] = func() map[string]reflect.Value {
+	std.Set("strings/strings", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Clone":          reflect.ValueOf(strings.Clone),
@@ -71,5 +71,5 @@ func init() {
 			"Reader":   reflect.ValueOf((*strings.Reader)(nil)),
 			"Replacer": reflect.ValueOf((*strings.Replacer)(nil)),
 		}
-	}
+	})
 }

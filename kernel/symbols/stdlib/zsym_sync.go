@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["sync/sync"] = func() map[string]reflect.Value {
+	std.Set("sync/sync", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"NewCond":  reflect.ValueOf(sync.NewCond),
@@ -29,7 +29,7 @@ func init() {
 			// interface wrapper definitions
 			"_Locker": reflect.ValueOf((*_sync_Locker)(nil)),
 		}
-	}
+	})
 }
 
 // _sync_Locker is an interface wrapper for Locker type

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["sync/atomic/atomic"] = func() map[string]reflect.Value {
+	std.Set("sync/atomic/atomic", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AddInt32":              reflect.ValueOf(atomic.AddInt32),
@@ -52,5 +52,5 @@ func init() {
 			"Uintptr": reflect.ValueOf((*atomic.Uintptr)(nil)),
 			"Value":   reflect.ValueOf((*atomic.Value)(nil)),
 		}
-	}
+	})
 }

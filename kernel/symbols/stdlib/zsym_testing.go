@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["testing/testing"] = func() map[string]reflect.Value {
+	std.Set("testing/testing", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AllocsPerRun":  reflect.ValueOf(testing.AllocsPerRun),
@@ -46,7 +46,7 @@ func init() {
 			// interface wrapper definitions
 			"_TB": reflect.ValueOf((*_testing_TB)(nil)),
 		}
-	}
+	})
 }
 
 // _testing_TB is an interface wrapper for TB type

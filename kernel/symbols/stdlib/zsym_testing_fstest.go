@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["testing/fstest/fstest"] = func() map[string]reflect.Value {
+	std.Set("testing/fstest/fstest", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"TestFS": reflect.ValueOf(fstest.TestFS),
@@ -19,5 +19,5 @@ func init() {
 			"MapFS":   reflect.ValueOf((*fstest.MapFS)(nil)),
 			"MapFile": reflect.ValueOf((*fstest.MapFile)(nil)),
 		}
-	}
+	})
 }

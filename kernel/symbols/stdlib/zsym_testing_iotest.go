@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["testing/iotest/iotest"] = func() map[string]reflect.Value {
+	std.Set("testing/iotest/iotest", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"DataErrReader":  reflect.ValueOf(iotest.DataErrReader),
@@ -24,5 +24,5 @@ func init() {
 			"TimeoutReader":  reflect.ValueOf(iotest.TimeoutReader),
 			"TruncateWriter": reflect.ValueOf(iotest.TruncateWriter),
 		}
-	}
+	})
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	lazy["testing/quick/quick"] = func() map[string]reflect.Value {
+	std.Set("testing/quick/quick", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Check":      reflect.ValueOf(quick.Check),
@@ -28,7 +28,7 @@ func init() {
 			// interface wrapper definitions
 			"_Generator": reflect.ValueOf((*_testing_quick_Generator)(nil)),
 		}
-	}
+	})
 }
 
 // _testing_quick_Generator is an interface wrapper for Generator type

@@ -10,11 +10,11 @@ import (
 )
 
 func init() {
-	lazy["testing/slogtest/slogtest"] = func() map[string]reflect.Value {
+	std.Set("testing/slogtest/slogtest", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Run":         reflect.ValueOf(slogtest.Run),
 			"TestHandler": reflect.ValueOf(slogtest.TestHandler),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["text/scanner/scanner"] = func() map[string]reflect.Value {
+	std.Set("text/scanner/scanner", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"Char":           reflect.ValueOf(constant.MakeFromLiteral("-5", token.INT, 0)),
@@ -39,5 +39,5 @@ func init() {
 			"Position": reflect.ValueOf((*scanner.Position)(nil)),
 			"Scanner":  reflect.ValueOf((*scanner.Scanner)(nil)),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["text/tabwriter/tabwriter"] = func() map[string]reflect.Value {
+	std.Set("text/tabwriter/tabwriter", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AlignRight":          reflect.ValueOf(tabwriter.AlignRight),
@@ -27,5 +27,5 @@ func init() {
 			// type definitions
 			"Writer": reflect.ValueOf((*tabwriter.Writer)(nil)),
 		}
-	}
+	})
 }

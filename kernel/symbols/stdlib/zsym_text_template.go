@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["text/template/template"] = func() map[string]reflect.Value {
+	std.Set("text/template/template", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"HTMLEscape":       reflect.ValueOf(template.HTMLEscape),
@@ -32,5 +32,5 @@ func init() {
 			"FuncMap":   reflect.ValueOf((*template.FuncMap)(nil)),
 			"Template":  reflect.ValueOf((*template.Template)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["text/template/parse/parse"] = func() map[string]reflect.Value {
+	std.Set("text/template/parse/parse", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"IsEmptyTree":    reflect.ValueOf(parse.IsEmptyTree),
@@ -73,7 +73,7 @@ func init() {
 			// interface wrapper definitions
 			"_Node": reflect.ValueOf((*_text_template_parse_Node)(nil)),
 		}
-	}
+	})
 }
 
 // _text_template_parse_Node is an interface wrapper for Node type

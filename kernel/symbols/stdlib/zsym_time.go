@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["time/time"] = func() map[string]reflect.Value {
+	std.Set("time/time", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ANSIC":                  reflect.ValueOf(constant.MakeFromLiteral("\"Mon Jan _2 15:04:05 2006\"", token.STRING, 0)),
@@ -91,5 +91,5 @@ func init() {
 			"Timer":      reflect.ValueOf((*time.Timer)(nil)),
 			"Weekday":    reflect.ValueOf((*time.Weekday)(nil)),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["unicode/unicode"] = func() map[string]reflect.Value {
+	std.Set("unicode/unicode", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"ASCII_Hex_Digit":                    reflect.ValueOf(&unicode.ASCII_Hex_Digit).Elem(),
@@ -309,5 +309,5 @@ func init() {
 			"RangeTable":  reflect.ValueOf((*unicode.RangeTable)(nil)),
 			"SpecialCase": reflect.ValueOf((*unicode.SpecialCase)(nil)),
 		}
-	}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	lazy["unicode/utf16/utf16"] = func() map[string]reflect.Value {
+	std.Set("unicode/utf16/utf16", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AppendRune":  reflect.ValueOf(utf16.AppendRune),
@@ -20,5 +20,5 @@ func init() {
 			"EncodeRune":  reflect.ValueOf(utf16.EncodeRune),
 			"IsSurrogate": reflect.ValueOf(utf16.IsSurrogate),
 		}
-	}
+	})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	lazy["unicode/utf8/utf8"] = func() map[string]reflect.Value {
+	std.Set("unicode/utf8/utf8", func() map[string]reflect.Value {
 		return map[string]reflect.Value{
 			// function, constant and variable definitions
 			"AppendRune":             reflect.ValueOf(utf8.AppendRune),
@@ -35,5 +35,5 @@ func init() {
 			"ValidRune":              reflect.ValueOf(utf8.ValidRune),
 			"ValidString":            reflect.ValueOf(utf8.ValidString),
 		}
-	}
+	})
 }

@@ -73,7 +73,7 @@ func main() {
 //
 // into
 //
-//	lazy[KEY] = func() map[string]reflect.Value { return map[string]reflect.Value{...} }
+//	std.Set(KEY, func() map[string]reflect.Value { return map[string]reflect.Value{...} })
 //
 // and drops the generated-file header, which the caller replaces.
 func lazify(name string, b []byte) ([]byte, error) {
@@ -109,9 +109,11 @@ func lazify(name string, b []byte) ([]byte, error) {
 				return nil, fmt.Errorf("%s: Symbols assigned something other than a map literal", fset.Position(as.Pos()))
 			}
 			edits = append(edits,
-				edit{at: fset.Position(ix.X.Pos()).Offset, drop: len("Symbols"), text: "lazy"},
+				// Symbols[KEY] = LIT  ->  std.Set(KEY, func() ... { return LIT })
+				edit{at: fset.Position(ix.X.Pos()).Offset, drop: len("Symbols["), text: "std.Set("},
+				edit{at: fset.Position(ix.Rbrack).Offset, drop: len("] = "), text: ", "},
 				edit{at: fset.Position(as.Rhs[0].Pos()).Offset, text: "func() map[string]reflect.Value {\nreturn "},
-				edit{at: fset.Position(as.Rhs[0].End()).Offset, text: "\n}"})
+				edit{at: fset.Position(as.Rhs[0].End()).Offset, text: "\n})"})
 		}
 	}
 	if len(edits) == 0 && strings.HasPrefix(name, "go1_22_") {
