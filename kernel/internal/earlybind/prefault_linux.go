@@ -21,7 +21,7 @@ var heapProbe *[16]byte
 
 // The second init of the package (after the one binding a kernel's
 // sockets, which must listen as early as possible) maps, in three system
-// calls, the memory the rest of the program's start would otherwise fault
+// calls on another thread, the memory the rest of the program's start would otherwise fault
 // in page by page. Go's runtime and the inits of the ~150 packages the
 // interpreter links touch code and type data all over a 20 MB binary, a
 // page fault each time they reach a new 64 KB window, and some 280 fresh
@@ -33,15 +33,28 @@ var heapProbe *[16]byte
 // (BenchmarkStart in kernel/worker).
 func init() {
 	heapProbe = new([16]byte)
-	if b, ok := readFile("/proc/self/maps", 1<<16); ok {
-		for _, r := range codeRanges(b, funcPC(codeRanges)) {
-			sysMadviseRange(r[0], r[1], madvPopulateRead)
-		}
+	b, ok := readFile("/proc/self/maps", 1<<16)
+	if !ok {
+		return
 	}
+	ranges := codeRanges(b, funcPC(codeRanges))
 	// The heap is mapped read-write well beyond what is in use; should
 	// the range reach past it, the call fails there and changes nothing.
 	start := uintptr(unsafe.Pointer(heapProbe)) &^ (64<<10 - 1)
-	sysMadviseRange(start, start+heapAhead, madvPopulateWrite)
+	if prefaultAsync {
+		go prefault(ranges, start)
+	} else {
+		prefault(ranges, start)
+	}
+}
+
+var prefaultAsync = false
+
+func prefault(ranges [][2]uintptr, heap uintptr) {
+	sysMadviseRange(heap, heap+heapAhead, madvPopulateWrite)
+	for _, r := range ranges {
+		sysMadviseRange(r[0], r[1], madvPopulateRead)
+	}
 }
 
 // funcPC returns the entry address of the function f.
