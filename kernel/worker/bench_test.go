@@ -23,7 +23,8 @@ import (
 // starts and rebuilds the declarations, as Python's spawn), and right after
 // the declarations changed, so that the workers kept ready are stale and
 // the spare gets the new ones ("changed"). The workers are `gopherlab
-// worker`, built as install.sh builds it (kerneltest.Binary). The
+// worker`, built as install.sh builds it (kerneltest.Binary), or
+// $GOPHERLAB_BENCH_BIN when set. The
 // python-* sub-benchmarks measure the same for Python's start methods in
 // the same run (testdata/bench_start.py, /usr/bin/python3); each reports
 // the median as ns/op. exec-to-main is the part of a cold start that comes
@@ -32,7 +33,10 @@ import (
 //
 //	go test -run '^$' -bench Start -benchtime 20x ./kernel/worker/
 func BenchmarkStart(b *testing.B) {
-	exe := kerneltest.Binary(b)
+	exe := os.Getenv("GOPHERLAB_BENCH_BIN") // another build to measure (an older one, say)
+	if exe == "" {
+		exe = kerneltest.Binary(b)
+	}
 	b.Run("exec-to-main", func(b *testing.B) {
 		times := make([]time.Duration, 0, b.N)
 		for i := 0; i < b.N; i++ {

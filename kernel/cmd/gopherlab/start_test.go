@@ -289,7 +289,7 @@ func TestEarlybindInitOrder(t *testing.T) {
 }
 
 // TestWorkerMemoryMapped checks that package earlybind maps all of the
-// binary's code before main, and 1.5 MB of heap: a worker waiting for its
+// binary's code before main, and 4 MB of heap: a worker waiting for its
 // declarations (a spare, which says when it has started) has the whole of
 // its text mapping resident, where its start alone touches a fraction of
 // it, and more heap than its start alone touches (about 1.1 MB).
@@ -330,7 +330,7 @@ func TestWorkerMemoryMapped(t *testing.T) {
 			t.Skip(err)
 		}
 		textSize, textRss, heapRss = residentKB(string(smaps), bin)
-		if (textSize > 0 && textRss >= textSize*95/100 && heapRss >= 1536) || time.Now().After(deadline) {
+		if (textSize > 0 && textRss >= textSize*95/100 && heapRss >= 2048) || time.Now().After(deadline) {
 			break
 		}
 	}
@@ -340,8 +340,9 @@ func TestWorkerMemoryMapped(t *testing.T) {
 	if textRss < textSize*95/100 {
 		t.Errorf("%d of the worker's %d KB of code are mapped; earlybind should have mapped them all", textRss, textSize)
 	}
-	if heapRss < 1536 {
-		t.Errorf("the worker's largest anonymous mapping has %d KB resident; earlybind should have mapped 1.5 MB of heap", heapRss)
+	// Up to 4 MB: less when the heap's mapping ends sooner (seen: 2.2 MB).
+	if heapRss < 2048 {
+		t.Errorf("the worker's largest anonymous mapping has %d KB resident; earlybind should have mapped up to 4 MB of heap", heapRss)
 	}
 	t.Logf("%d of %d KB of code mapped, %d KB of heap", textRss, textSize, heapRss)
 }
