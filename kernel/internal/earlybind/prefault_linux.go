@@ -40,40 +40,40 @@ func init() {
 	if !ok {
 		return
 	}
-	ranges := codeRanges(b, funcPC(codeRanges))
-	// The heap is mapped read-write well beyond what is in use; should
-	// the range reach past it, the call fails there and changes nothing.
-	start := uintptr(unsafe.Pointer(heapProbe)) &^ (64<<10 - 1)
+	all := parseMaps(b)
+	heapStart, heapEnd := heapRange(all, uintptr(unsafe.Pointer(heapProbe)))
 	// On another thread: the inits go on meanwhile, and find most of
 	// what they touch mapped (about 1 ms sooner to main than mapping
 	// first and then going on; the calls take 2-3 ms here).
-	go prefault(ranges, start)
+	go prefault(codeRanges(all, funcPC(codeRanges)), heapStart, heapEnd)
 }
 
-// prefault maps heapAhead bytes of heap from heap, then the code ranges.
-func prefault(ranges [][2]uintptr, heap uintptr) {
-	sysMadviseRange(heap, heap+heapAhead, madvPopulateWrite)
+// prefault maps the heap range for writing, then the code ranges.
+func prefault(ranges [][2]uintptr, heapStart, heapEnd uintptr) {
+	if heapStart < heapEnd {
+		sysMadviseRange(heapStart, heapEnd, madvPopulateWrite)
+	}
 	for _, r := range ranges {
 		sysMadviseRange(r[0], r[1], madvPopulateRead)
 	}
 }
 
 // funcPC returns the entry address of the function f.
-func funcPC(f func([]byte, uintptr) [][2]uintptr) uintptr {
+func funcPC(f func([]mapping, uintptr) [][2]uintptr) uintptr {
 	return **(**uintptr)(unsafe.Pointer(&f))
 }
 
-// codeRanges returns the read-only mappings ("r-xp", "r--p") of the file
-// mapped at address pc, from the text of a /proc/PID/maps: the program's
-// code and read-only data when pc is one of its functions.
-func codeRanges(maps []byte, pc uintptr) [][2]uintptr {
-	type mapping struct {
-		start, end uintptr
-		perms      string
-		path       string
-	}
+// A mapping is a line of /proc/PID/maps.
+type mapping struct {
+	start, end uintptr
+	perms      string // "r-xp"
+	path       string // "" for anonymous memory
+}
+
+// parseMaps parses the text of a /proc/PID/maps, skipping lines it does
+// not understand.
+func parseMaps(maps []byte) []mapping {
 	var all []mapping
-	exe := ""
 	for len(maps) > 0 {
 		line := maps
 		if i := indexByte(maps, '\n'); i >= 0 {
@@ -81,21 +81,29 @@ func codeRanges(maps []byte, pc uintptr) [][2]uintptr {
 		} else {
 			maps = nil
 		}
-		// START-END PERMS OFFSET DEV INODE PATH
+		// START-END PERMS OFFSET DEV INODE [PATH]
 		f := fields(line, 6)
-		if len(f) < 6 {
+		if len(f) < 5 {
 			continue
 		}
 		start, end, ok := parseRange(f[0])
 		if !ok {
 			continue
 		}
-		m := mapping{start, end, string(f[1]), string(f[5])}
-		all = append(all, m)
-		if start <= pc && pc < end {
-			exe = m.path
+		m := mapping{start: start, end: end, perms: string(f[1])}
+		if len(f) == 6 {
+			m.path = string(f[5])
 		}
+		all = append(all, m)
 	}
+	return all
+}
+
+// codeRanges returns the read-only mappings ("r-xp", "r--p") of the file
+// mapped at address pc: the program's code and read-only data when pc is
+// one of its functions.
+func codeRanges(all []mapping, pc uintptr) [][2]uintptr {
+	exe := mappingAt(all, pc).path
 	if exe == "" || exe[0] != '/' {
 		return nil
 	}
@@ -106,6 +114,29 @@ func codeRanges(maps []byte, pc uintptr) [][2]uintptr {
 		}
 	}
 	return out
+}
+
+// heapRange returns the range to map for writing from the heap address
+// p: heapAhead bytes from the 64 KB boundary below p, cut at the end of
+// p's mapping (the runtime maps its heap 4 MB at a time, from a random
+// place) if it is anonymous and writable, else nothing.
+func heapRange(all []mapping, p uintptr) (start, end uintptr) {
+	m := mappingAt(all, p)
+	if m.path != "" || m.perms != "rw-p" {
+		return 0, 0
+	}
+	start, end = p&^(64<<10-1), p&^(64<<10-1)+heapAhead
+	return max(start, m.start), min(end, m.end)
+}
+
+// mappingAt returns the mapping holding address p, or a zero mapping.
+func mappingAt(all []mapping, p uintptr) mapping {
+	for _, m := range all {
+		if m.start <= p && p < m.end {
+			return m
+		}
+	}
+	return mapping{}
 }
 
 // fields splits line at runs of spaces into at most n fields, the last
