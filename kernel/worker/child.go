@@ -47,11 +47,19 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 	}
 	helpers, out, _ := strings.Cut(strings.TrimPrefix(src, loweredMark), helpersEnd)
 	in := interp.New(interp.Options{})
-	if err := useStdlib(in, helpers, out); err != nil {
+	paths := imports(helpers, out)
+	if err := useStdlib(in, paths, helpers, out); err != nil {
 		return nil, fmt.Errorf("worker: load standard library: %w", err)
 	}
 	for _, s := range symbols {
-		if err := in.Use(s); err != nil {
+		// Only the imported packages: yaegi copies every symbol it is given.
+		use := interp.Exports{}
+		for k, v := range s {
+			if paths[path.Dir(k)] != nil {
+				use[k] = v
+			}
+		}
+		if err := in.Use(use); err != nil {
 			return nil, fmt.Errorf("worker: load symbols: %w", err)
 		}
 	}
@@ -160,9 +168,9 @@ func dropUnusedImports(src string) string {
 	return string(b)
 }
 
-// useStdlib loads into in the packages of the standard library that the
-// sources import, with the names kernel/session/lower adds to yaegi's
-// (lower.Symbols), as the session's interpreter has them.
+// useStdlib loads into in the packages of the standard library in paths
+// (those the sources srcs import), with the names kernel/session/lower
+// adds to yaegi's (lower.Symbols), as the session's interpreter has them.
 //
 // Loading all of stdlib.Symbols copies some 150 packages' symbol
 // maps into the interpreter, and the "fmt/fmt" key triggers compiling
@@ -172,8 +180,7 @@ func dropUnusedImports(src string) string {
 // packages or names after lowering; otherwise it loads the packages they
 // import, fmt under an equivalent key that does not trigger the generic
 // sources (a child's output is its own standard output anyway).
-func useStdlib(in *interp.Interpreter, srcs ...string) error {
-	paths := imports(srcs...)
+func useStdlib(in *interp.Interpreter, paths map[string][]string, srcs ...string) error {
 	generic := false
 	for p, names := range paths {
 		generic = generic || sourcePackages[p]

@@ -372,6 +372,38 @@ func (T) Work(who string) {}`)
 	}
 }
 
+// TestGrandchild checks that a target can start processes of its own:
+// they run in workers the worker starts (re-executing its own binary),
+// with the same declarations and a Value shared by all three processes,
+// and their output reaches the cell.
+func TestGrandchild(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(tutorialDecls)
+	nb.declare(`func leaf(v *mp.Value, n int) {
+	v.Store(v.Load() + n)
+	fmt.Println("leaf", n)
+}
+
+func mid(v *mp.Value) {
+	p := mp.NewProcess(leaf, v, 10)
+	if err := p.Start(); err != nil {
+		panic(err)
+	}
+	if err := p.Join(); err != nil {
+		panic(err)
+	}
+	fmt.Println("mid saw", v.Load())
+}`)
+	out, err := nb.run(context.Background(), `v := mp.NewValue("i", 1)
+p := mp.NewProcess(mid, v)
+if err := p.Start(); err != nil { panic(err) }
+if err := p.Join(); err != nil { panic(err) }
+fmt.Println("cell saw", v.Load())`)
+	if want := "leaf 10\nmid saw 11\ncell saw 11\n"; err != nil || out != want {
+		t.Errorf("output %q, error %v; want %q", out, err, want)
+	}
+}
+
 // TestPanickingChild checks that a panic in a child shows in the cell,
 // Join reports exit code 1, and a lock the child held is not left locked
 // for the others.

@@ -44,13 +44,15 @@ func Main(symbols ...interp.Exports) int {
 	if err == nil {
 		// Processes started by the target run in workers of their own,
 		// which rebuild the same declarations.
-		exe, exeErr := os.Executable()
-		if exeErr == nil {
-			l := NewLauncher(func() *exec.Cmd { return exec.Command(exe, os.Args[1:]...) },
-				func() string { return string(src) })
-			l.inherit = true
-			mp.SetLauncher(l)
-		}
+		// /proc/self/exe is this very binary even if the file was
+		// replaced since, and needs no readlink on the way to the target.
+		l := NewLauncher(func() *exec.Cmd {
+			cmd := exec.Command("/proc/self/exe", os.Args[1:]...)
+			cmd.Args[0] = os.Args[0]
+			return cmd
+		}, func() string { return string(src) })
+		l.inherit = true
+		mp.SetLauncher(l)
 	}
 	mp.RunChild(func(name string) (reflect.Value, error) {
 		if err != nil {
