@@ -408,25 +408,36 @@ func lookupExport(path string) (io.ReadCloser, error) {
 	if f := exportFiles[path]; f != "" {
 		return os.Open(f)
 	}
+	if err := listExports(path); err != nil {
+		return nil, err
+	}
+	if f := exportFiles[path]; f != "" {
+		return os.Open(f)
+	}
+	return nil, fmt.Errorf("lower: no export data for %s", path)
+}
+
+// listExports records in exportFiles the export data of the standard
+// library packages paths and their dependencies, with one run of the go
+// command. srcImporter's lock is held.
+func listExports(paths ...string) error {
 	goCmd, root := goroot.GoCommand(), goroot.Dir()
 	if goCmd == "" || root == "" {
-		return nil, errors.New("lower: no go command")
+		return errors.New("lower: no go command")
 	}
-	cmd := exec.Command(goCmd, "list", "-deps", "-export", "-f", "{{.ImportPath}}\t{{.Export}}", path)
+	args := append([]string{"list", "-e", "-deps", "-export", "-f", "{{.ImportPath}}\t{{.Export}}"}, paths...)
+	cmd := exec.Command(goCmd, args...)
 	cmd.Dir = filepath.Join(root, "src")
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("lower: go list %s: %w", path, err)
+		return fmt.Errorf("lower: go list %s: %w", strings.Join(paths, " "), err)
 	}
 	for _, line := range strings.Split(string(out), "\n") {
 		if p, f, ok := strings.Cut(line, "\t"); ok && f != "" {
 			exportFiles[p] = f
 		}
 	}
-	if f := exportFiles[path]; f != "" {
-		return os.Open(f)
-	}
-	return nil, fmt.Errorf("lower: no export data for %s", path)
+	return nil
 }
 
 // isStd reports whether path names a package of the standard library.
@@ -446,6 +457,19 @@ func isStd(path string) bool {
 // first cell importing them is checked quickly. It is safe to call in a
 // goroutine; unknown paths are ignored.
 func Preload(paths ...string) {
+	// One go list for all of them, rather than one per package whose
+	// export data the previous ones did not bring.
+	var std []string
+	for _, p := range paths {
+		if isStd(p) {
+			std = append(std, p)
+		}
+	}
+	srcImporter.Lock()
+	if len(std) > 0 && srcImporter.imp == nil {
+		listExports(std...)
+	}
+	srcImporter.Unlock()
 	for _, p := range paths {
 		stdImporter{}.ImportFrom(p, "", 0)
 	}
