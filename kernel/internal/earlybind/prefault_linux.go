@@ -48,13 +48,15 @@ func init() {
 	go prefault(codeRanges(all, funcPC(codeRanges)), heapStart, heapEnd)
 }
 
-// prefault maps the heap range for writing, then the code ranges.
+// prefault maps the code ranges, then the heap range for writing. Code
+// first: every init runs code not run before, and allocates less often
+// (1.3 ms sooner to main than heap first, builds alternated).
 func prefault(ranges [][2]uintptr, heapStart, heapEnd uintptr) {
-	if heapStart < heapEnd {
-		sysMadviseRange(heapStart, heapEnd, madvPopulateWrite)
-	}
 	for _, r := range ranges {
 		sysMadviseRange(r[0], r[1], madvPopulateRead)
+	}
+	if heapStart < heapEnd {
+		sysMadviseRange(heapStart, heapEnd, madvPopulateWrite)
 	}
 }
 
