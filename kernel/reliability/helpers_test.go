@@ -14,13 +14,10 @@ import (
 
 func TestMain(m *testing.M) { kerneltest.Main(m) }
 
-// gopherlab returns the gopherlab binary, built once for the package. It
-// skips the test under -short.
+// gopherlab returns the gopherlab binary, built once for the package
+// (kerneltest.Binary, which skips the test under -short).
 func gopherlab(t testing.TB) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds and starts the gopherlab binary; skipped under -short")
-	}
 	return kerneltest.Binary(t)
 }
 

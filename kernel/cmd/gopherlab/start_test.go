@@ -29,14 +29,12 @@ import (
 
 func TestMain(m *testing.M) { kerneltest.Main(m) }
 
-// gopherlabBinary returns the gopherlab binary (kerneltest.Binary); the
+// gopherlabBinary returns the gopherlab binary (kerneltest.Binary, which
+// skips the test under -short); the
 // benchmark uses $GOPHERLAB_BENCH_BIN instead when it is set, to measure
 // another build (an older one, say).
 func gopherlabBinary(t testing.TB) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds and starts the gopherlab binary; skipped under -short")
-	}
 	if _, ok := t.(*testing.B); ok {
 		if bin := os.Getenv("GOPHERLAB_BENCH_BIN"); bin != "" {
 			return bin

@@ -87,10 +87,13 @@ func install(bin, prefix string) error {
 }
 
 // Binary returns the gopherlab binary of this test binary, building it on
-// first use. Packages that call it (or [Prefix]) remove it in TestMain with
-// [Main].
+// first use; it skips the test under -short. Packages that call it (or
+// [Prefix]) remove it in TestMain with [Main].
 func Binary(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and starts the gopherlab binary; skipped under -short")
+	}
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	if err := sharedBuild(); err != nil {
