@@ -24,16 +24,18 @@ var heapProbe *[16]byte
 
 // The second init of the package (after the one binding a kernel's
 // sockets, which must listen as early as possible) maps, in three system
-// calls on another thread, the memory the rest of the program's start would otherwise fault
-// in page by page. Go's runtime and the inits of the ~150 packages the
-// interpreter links touch code and type data all over a 20 MB binary, a
-// page fault each time they reach a new 64 KB window, and some 280 fresh
-// pages of heap: several hundred faults before main, at tens of
-// microseconds each on a virtual machine. Mapping the code and read-only
-// data (shared with every process running the binary, through the page
-// cache) and 4 MB of heap ahead costs a fraction of that: a worker
-// started by a notebook cell reaches main 5-6 ms sooner here
-// (BenchmarkStart in kernel/worker).
+// calls on another thread, memory the rest of the program's start would
+// otherwise fault in page by page. Go's runtime and the inits of the ~150
+// packages the interpreter links touch code and type data all over the
+// binary's 20 MB of them, a page fault each time they reach a new 64 KB
+// window, and a few hundred fresh pages of heap: several hundred faults
+// before main, at 10-19 microseconds each on this virtual machine. Mapping
+// the code and read-only data (shared with every process running the
+// binary, through the page cache) and up to 4 MB of heap costs a fraction
+// of that: a worker started by a notebook cell reaches main 5-6 ms sooner
+// (BenchmarkStart in kernel/worker). The calls are raw system calls: the
+// goroutine making them keeps its P for their 2-3 ms, while the inits run
+// on the other ones (with GOMAXPROCS=1 they run after, as if inline).
 func init() {
 	heapProbe = new([16]byte)
 	b, ok := readFile("/proc/self/maps", 1<<16)
