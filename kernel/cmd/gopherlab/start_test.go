@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"debug/buildinfo"
 	"fmt"
 	"net"
 	"os"
@@ -362,4 +363,20 @@ func codeResidentKB(smaps, bin string) (size, rss int) {
 		}
 	}
 	return size, rss
+}
+
+// TestNoMaxProcsUpdates checks that the binary is built without the
+// runtime's goroutine following CPU-limit changes (//go:debug in main.go),
+// which costs every worker's start.
+func TestNoMaxProcsUpdates(t *testing.T) {
+	info, err := buildinfo.ReadFile(gopherlabBinary(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range info.Settings {
+		if s.Key == "DefaultGODEBUG" && strings.Contains(","+s.Value+",", ",updatemaxprocs=0,") {
+			return
+		}
+	}
+	t.Errorf("the binary's build settings have no DefaultGODEBUG with updatemaxprocs=0: %v", info.Settings)
 }
