@@ -4,22 +4,9 @@ import (
 	"encoding/json"
 	"net"
 	"testing"
-)
 
-// connectionInfo mirrors kernel.ConnectionInfo (which this package may not
-// import): parse must agree with encoding/json on it.
-type connectionInfo struct {
-	Transport       string `json:"transport"`
-	IP              string `json:"ip"`
-	ShellPort       int    `json:"shell_port"`
-	IOPubPort       int    `json:"iopub_port"`
-	StdinPort       int    `json:"stdin_port"`
-	ControlPort     int    `json:"control_port"`
-	HBPort          int    `json:"hb_port"`
-	Key             string `json:"key"`
-	SignatureScheme string `json:"signature_scheme"`
-	KernelName      string `json:"kernel_name,omitempty"`
-}
+	"github.com/gopherlab/gopherlab/kernel"
+)
 
 const jupyterFile = `{
   "shell_port": 53794,
@@ -82,7 +69,9 @@ func TestParse(t *testing.T) {
 				return
 			}
 			// What parse accepts, encoding/json decodes alike.
-			var ci connectionInfo
+			// The kernel's own type: the package must not import it (it
+			// would be initialised later), but its test may.
+			var ci kernel.ConnectionInfo
 			if err := json.Unmarshal([]byte(tt.json), &ci); err != nil {
 				t.Fatalf("parse accepted what encoding/json rejects: %v", err)
 			}
