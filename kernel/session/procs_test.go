@@ -7,12 +7,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
 )
 
 // procsRecorder records a cell's streams in the order they arrive.
@@ -40,41 +41,11 @@ func (r *procsRecorder) String() string {
 	return r.all.String()
 }
 
-var (
-	gopherlabOnce sync.Once
-	gopherlabBin  string
-	gopherlabErr  error
-)
-
-// gopherlabBinary builds the gopherlab command once per test run: its
-// worker subcommand runs the processes cells start.
-func gopherlabBinary(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the gopherlab binary and starts processes; skipped with -short")
-	}
-	gopherlabOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "gopherlab-procs-test")
-		if err != nil {
-			gopherlabErr = err
-			return
-		}
-		gopherlabBin = filepath.Join(dir, "gopherlab")
-		_, file, _, _ := runtime.Caller(0)
-		out, err := exec.Command("go", "build", "-o", gopherlabBin, filepath.Join(filepath.Dir(file), "..", "cmd", "gopherlab")).CombinedOutput()
-		if err != nil {
-			gopherlabErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if gopherlabErr != nil {
-		t.Fatal(gopherlabErr)
-	}
-	return gopherlabBin
-}
+func TestMain(m *testing.M) { kerneltest.Main(m) }
 
 func newProcsSession(t *testing.T) *Session {
 	t.Helper()
-	bin := gopherlabBinary(t)
+	bin := kerneltest.Binary(t) // its worker subcommand runs the processes cells start
 	s, err := New(Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -33,10 +33,7 @@ import (
 //
 //	go test -run '^$' -bench Start -benchtime 20x ./kernel/worker/
 func BenchmarkStart(b *testing.B) {
-	exe := os.Getenv("GOPHERLAB_BENCH_BIN") // another build to measure (an older one, say)
-	if exe == "" {
-		exe = kerneltest.Binary(b)
-	}
+	exe := kerneltest.Binary(b)
 	b.Run("exec-to-main", func(b *testing.B) {
 		times := make([]time.Duration, 0, b.N)
 		for i := 0; i < b.N; i++ {

@@ -30,20 +30,6 @@ import (
 
 func TestMain(m *testing.M) { kerneltest.Main(m) }
 
-// gopherlabBinary returns the gopherlab binary (kerneltest.Binary, which
-// skips the test under -short); the
-// benchmark uses $GOPHERLAB_BENCH_BIN instead when it is set, to measure
-// another build (an older one, say).
-func gopherlabBinary(t testing.TB) string {
-	t.Helper()
-	if _, ok := t.(*testing.B); ok {
-		if bin := os.Getenv("GOPHERLAB_BENCH_BIN"); bin != "" {
-			return bin
-		}
-	}
-	return kerneltest.Binary(t)
-}
-
 // writeConn writes a connection file for transport into dir.
 func writeConn(t testing.TB, dir, transport string) (kernel.ConnectionInfo, string) {
 	t.Helper()
@@ -135,7 +121,7 @@ func kernelInfo(t testing.TB, c kernel.ConnectionInfo, timeout time.Duration) er
 // checks that it answers on sockets it bound while initialising, and that
 // it removes its ipc socket files when it ends.
 func TestKernelBindsEarly(t *testing.T) {
-	bin := gopherlabBinary(t)
+	bin := kerneltest.Binary(t)
 	for _, transport := range []string{"tcp", "ipc"} {
 		t.Run(transport, func(t *testing.T) {
 			dir := t.TempDir()
@@ -166,7 +152,7 @@ func TestKernelBindsEarly(t *testing.T) {
 // TestKernelStartErrors checks that what earlybind cannot bind the kernel
 // binds or reports as it would without it.
 func TestKernelStartErrors(t *testing.T) {
-	bin := gopherlabBinary(t)
+	bin := kerneltest.Binary(t)
 	t.Run("port taken", func(t *testing.T) {
 		c, name := writeConn(t, t.TempDir(), "tcp")
 		taken, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", c.StdinPort))
@@ -215,7 +201,7 @@ func TestKernelStartErrors(t *testing.T) {
 //
 //	go test -run '^$' -bench KernelStart -benchtime 20x ./kernel/cmd/gopherlab/
 func BenchmarkKernelStart(b *testing.B) {
-	bin := gopherlabBinary(b)
+	bin := kerneltest.Binary(b)
 	dir := b.TempDir()
 	var listen, info []float64
 	for i := 0; i < b.N; i++ {
@@ -262,7 +248,7 @@ func median(x []float64) float64 {
 // earlybind is initialised ahead of the heavy packages: an import added to
 // it would move it after them, and the sockets would listen later.
 func TestEarlybindInitOrder(t *testing.T) {
-	bin := gopherlabBinary(t)
+	bin := kerneltest.Binary(t)
 	cmd := exec.Command(bin, "kernel", filepath.Join(t.TempDir(), "missing.json"))
 	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
 	out, _ := cmd.CombinedOutput()
@@ -293,7 +279,7 @@ func TestEarlybindInitOrder(t *testing.T) {
 // where its start alone touches a fraction of it. (earlybind's own tests
 // check the heap it maps.)
 func TestWorkerCodeMapped(t *testing.T) {
-	bin := gopherlabBinary(t)
+	bin := kerneltest.Binary(t)
 	ctrlR, ctrlW, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -369,7 +355,7 @@ func codeResidentKB(smaps, bin string) (size, rss int) {
 // runtime's goroutine following CPU-limit changes (//go:debug in main.go),
 // which costs every worker's start.
 func TestNoMaxProcsUpdates(t *testing.T) {
-	info, err := buildinfo.ReadFile(gopherlabBinary(t))
+	info, err := buildinfo.ReadFile(kerneltest.Binary(t))
 	if err != nil {
 		t.Fatal(err)
 	}

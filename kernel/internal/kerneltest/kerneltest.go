@@ -87,12 +87,19 @@ func install(bin, prefix string) error {
 }
 
 // Binary returns the gopherlab binary of this test binary, building it on
-// first use; it skips the test under -short. Packages that call it (or
-// [Prefix]) remove it in TestMain with [Main].
+// first use; it skips the test under -short. A benchmark gets
+// $GOPHERLAB_BENCH_BIN instead when it is set, to measure another build
+// (an older one, say). Packages that call it (or [Prefix]) remove it in
+// TestMain with [Main].
 func Binary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and starts the gopherlab binary; skipped under -short")
+	}
+	if _, ok := t.(*testing.B); ok {
+		if bin := os.Getenv("GOPHERLAB_BENCH_BIN"); bin != "" {
+			return bin
+		}
 	}
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
