@@ -71,17 +71,6 @@ func (g *liveGoroutines) wait(d time.Duration) {
 	}
 }
 
-// deferCall keeps f(args...), evaluated now, to run when the cell ends.
-func (s *Session) deferCall(where string, spread bool, f any, args ...any) {
-	call, err := prepareCall(f, args, spread)
-	if err != nil {
-		call = func() { panic(err) }
-	}
-	s.resMu.Lock()
-	s.deferred = append(s.deferred, deferred{where, call})
-	s.resMu.Unlock()
-}
-
 // prepareCall checks f and its arguments and returns the call. Arguments
 // are converted to the parameter types where Go would have done it (an
 // untyped constant 1 for a float64 parameter arrives as an int).

@@ -13,76 +13,86 @@ import (
 	"github.com/gopherlab/gopherlab/kernel/session/lower"
 )
 
-// evalDecls evaluates a group of declarations. A func main (in a whole
-// program, or declared alone) is renamed so that it runs once, at the end of
-// the cell, and not after every later evaluation (yaegi calls main after
-// each Eval once it exists); it is not kept in Source.
-func (s *Session) evalDecls(ctx context.Context, src []byte, segs []segment, program bool) (hasMain bool, err error) {
-	body := blankExcept(src, segs)
-	// Parse the group with the comments that start a line, so that each
-	// declaration keeps its doc comment for Source (Shift-Tab shows it);
-	// yaegi gets body, whose offsets are the same.
-	text := declPrefix + string(withLineComments(src, body))
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", text, parser.ParseComments)
-	if err != nil {
-		return false, s.compileError(src, err, nil)
-	}
+// evalDecls evaluates all the declarations of a cell in one evaluation,
+// with the variables planCell hoisted from its statements (on the first
+// line, before the cell's own lines). A func main is renamed so that yaegi
+// does not run it after every later evaluation (yaegi calls main after
+// each Eval once it exists): the cell's statements call it when it should
+// run. init functions are renamed too, and not kept: they run once, with
+// their cell, as Go runs them once.
+func (s *Session) evalDecls(ctx context.Context, c *cell) error {
+	src := c.src
+	body := blankExcept(src, c.decls)
 	base := len(declPrefix)
 	var edits []edit
 	var decls []*decl
 	names := map[string]bool{}
 	cell := s.cellNumber()
-	add := func(d *decl, n ast.Node) {
-		d.line = fset.Position(n.Pos()).Line - 1
-		d.cell = cell
-		d.refs = refsOf(n)
+	if f := c.declFile; f != nil {
+		fset := c.declFset
+		add := func(d *decl, n ast.Node) {
+			d.line = fset.Position(n.Pos()).Line - 1
+			d.cell = cell
+			d.refs = refsOf(n)
+			decls = append(decls, d)
+			for _, nm := range d.names {
+				names[nm] = true
+			}
+		}
+		inits := 0
+		for _, dl := range f.Decls {
+			switch dl := dl.(type) {
+			case *ast.FuncDecl:
+				d := &decl{kind: kFunc, names: []string{dl.Name.Name}}
+				if dl.Recv != nil && len(dl.Recv.List) == 1 {
+					d.kind = kMethod
+					d.recv = recvName(dl.Recv.List[0].Type)
+					d.names = []string{d.recv + "." + dl.Name.Name}
+				} else if dl.Name.Name == "init" {
+					edits = append(edits, edit{start: fset.Position(dl.Name.Pos()).Offset - base, end: fset.Position(dl.Name.End()).Offset - base, text: c.inits[inits]})
+					inits++
+					edits = append(edits, s.goEdits(fset, base, dl, "func init")...)
+					continue
+				} else if dl.Name.Name == "main" {
+					edits = append(edits, edit{start: fset.Position(dl.Name.Pos()).Offset - base, end: fset.Position(dl.Name.End()).Offset - base, text: mainName})
+				}
+				d.text = string(src[fset.Position(dl.Pos()).Offset-base : fset.Position(dl.End()).Offset-base])
+				d.doc = docComment(dl.Doc)
+				add(d, dl)
+				edits = append(edits, s.goEdits(fset, base, dl, "func "+dl.Name.Name)...)
+			case *ast.GenDecl:
+				kind := map[token.Token]declKind{token.TYPE: kType, token.CONST: kConst, token.VAR: kVar}[dl.Tok]
+				whole := string(src[fset.Position(dl.Pos()).Offset-base : fset.Position(dl.End()).Offset-base])
+				if dl.Tok == token.CONST && dl.Lparen.IsValid() && implicitConsts(dl) {
+					d := &decl{kind: kind, text: whole, doc: docComment(dl.Doc)}
+					for _, sp := range dl.Specs {
+						d.names = append(d.names, specNames(sp)...)
+					}
+					add(d, dl)
+					continue
+				}
+				for _, sp := range dl.Specs {
+					d := &decl{kind: kind, names: specNames(sp)}
+					d.text = dl.Tok.String() + " " + string(src[fset.Position(sp.Pos()).Offset-base:fset.Position(sp.End()).Offset-base])
+					d.doc = docComment(specDoc(sp))
+					if d.doc == "" {
+						d.doc = docComment(dl.Doc) // the group's comment, as go doc shows it for each name
+					}
+					add(d, sp)
+					edits = append(edits, s.goEdits(fset, base, sp, "")...)
+				}
+			}
+		}
+	}
+	// The hoisted variables, on the first line.
+	var hoisted strings.Builder
+	for _, d := range c.declare {
 		decls = append(decls, d)
 		for _, nm := range d.names {
 			names[nm] = true
 		}
-	}
-	for _, dl := range f.Decls {
-		switch dl := dl.(type) {
-		case *ast.FuncDecl:
-			d := &decl{kind: kFunc, names: []string{dl.Name.Name}}
-			if dl.Recv != nil && len(dl.Recv.List) == 1 {
-				d.kind = kMethod
-				d.recv = recvName(dl.Recv.List[0].Type)
-				d.names = []string{d.recv + "." + dl.Name.Name}
-			} else if dl.Name.Name == "main" {
-				hasMain = true
-				edits = append(edits, edit{start: fset.Position(dl.Name.Pos()).Offset - base, end: fset.Position(dl.Name.End()).Offset - base, text: mainName})
-				continue
-			} else if dl.Name.Name == "init" {
-				continue
-			}
-			d.text = string(src[fset.Position(dl.Pos()).Offset-base : fset.Position(dl.End()).Offset-base])
-			d.doc = docComment(dl.Doc)
-			add(d, dl)
-			edits = append(edits, s.goEdits(fset, base, dl, "func "+dl.Name.Name)...)
-		case *ast.GenDecl:
-			kind := map[token.Token]declKind{token.TYPE: kType, token.CONST: kConst, token.VAR: kVar}[dl.Tok]
-			whole := string(src[fset.Position(dl.Pos()).Offset-base : fset.Position(dl.End()).Offset-base])
-			if dl.Tok == token.CONST && dl.Lparen.IsValid() && implicitConsts(dl) {
-				d := &decl{kind: kind, text: whole, doc: docComment(dl.Doc)}
-				for _, sp := range dl.Specs {
-					d.names = append(d.names, specNames(sp)...)
-				}
-				add(d, dl)
-				continue
-			}
-			for _, sp := range dl.Specs {
-				d := &decl{kind: kind, names: specNames(sp)}
-				d.text = dl.Tok.String() + " " + string(src[fset.Position(sp.Pos()).Offset-base:fset.Position(sp.End()).Offset-base])
-				d.doc = docComment(specDoc(sp))
-				if d.doc == "" {
-					d.doc = docComment(dl.Doc) // the group's comment, as go doc shows it for each name
-				}
-				add(d, sp)
-				edits = append(edits, s.goEdits(fset, base, sp, "")...)
-			}
-		}
+		hoisted.WriteString(d.text)
+		hoisted.WriteString(";")
 	}
 
 	// Redefinitions: forget the old symbols; a method added to an existing
@@ -143,13 +153,13 @@ func (s *Session) evalDecls(ctx context.Context, src []byte, segs []segment, pro
 	}
 
 	code := applyEdits(body, edits)
-	out, err := s.lower(ctx, src, code, "", names)
+	out, err := s.lower(ctx, src, code, hoisted.String(), "", names)
 	if err != nil {
-		return false, err
+		return err
 	}
-	if _, err := s.eval(ctx, declPrefix+string(out)); err != nil {
-		return false, s.yaegiError(ctx, src, err, func() []error {
-			return lower.Check([]byte(declPrefix[:len(declPrefix)-1]+s.importLine()+"\n"+string(body)), s.context(names))
+	if _, err := s.eval(ctx, declPrefix[:len(declPrefix)-1]+hoisted.String()+"\n"+string(out)); err != nil {
+		return s.yaegiError(ctx, src, err, func() []error {
+			return lower.Check([]byte(declPrefix[:len(declPrefix)-1]+s.importLine()+hoisted.String()+"\n"+string(body)), s.context(names))
 		})
 	}
 	s.stMu.Lock()
@@ -162,7 +172,7 @@ func (s *Session) evalDecls(ctx context.Context, src []byte, segs []segment, pro
 			s.note(fmt.Sprintf("note: %s, declared in an earlier cell, uses what this cell changed and no longer compiles: %s\n(it keeps its old version; run its cell again after fixing it)\n", strings.Join(d.names, ", "), shiftPos(err)))
 		}
 	}
-	return hasMain, nil
+	return nil
 }
 
 // evalStored evaluates a declaration kept from an earlier cell again.
@@ -178,6 +188,10 @@ func (s *Session) evalStored(ctx context.Context, d *decl) error {
 		where := ""
 		if fd, ok := dl.(*ast.FuncDecl); ok {
 			where = "func " + fd.Name.Name
+			if fd.Recv == nil && fd.Name.Name == "main" {
+				p := fset.Position(fd.Name.Pos()).Offset - len(declPrefix)
+				edits = append(edits, edit{start: p, end: p + 4, text: mainName})
+			}
 		}
 		edits = append(edits, s.goEdits(fset, len(declPrefix), dl, where)...)
 	}

@@ -9,13 +9,24 @@
 //
 // A cell is what a learner writes: imports, declarations and statements in
 // any mix and order. The session cuts the cell into top-level pieces with
-// the Go scanner, evaluates all its imports first, then each run of
-// declarations and each run of statements in the order written, so that a
-// function can be declared and called in the same cell. A cell starting
-// with "package main" is a whole program: its declarations are kept and its
-// main function runs once. Unused imports and variables are not errors.
-// Every source given to the interpreter keeps the cell's line numbers, so
-// errors point at the line the learner sees ("cell line 3: undefined: x").
+// the Go scanner and runs it as Go runs a package and its main function:
+// the imports first, then all the declarations together, then all the
+// statements, in the order written, as the body of one function — so they
+// are Go statements with Go's scopes: comma-ok forms, blocks whose :=
+// shadows, defer and recover, return. The variables the statements declare
+// at the top of the cell (x := ..., var x = ...) are the notebook's: the
+// session declares each at package level with the type the Go type
+// checker gives it, and the declaration assigns it (see vars.go). A cell is
+// type-checked before it runs when it declares something or needs
+// lowering, and its compile errors are reported before anything runs, as
+// the compiler does. A cell starting with "package main" is a whole
+// program: its package-level variables are initialised in order, then its
+// init functions and its main function run. A func main declared without
+// a package clause runs at the end of its cell unless the cell calls it,
+// and later cells may call main() again. Unused imports and variables are
+// not errors. Every source given to the interpreter keeps the cell's line
+// numbers, so errors point at the line the learner sees ("cell line 3:
+// undefined: x").
 //
 // # Results
 //
@@ -76,7 +87,7 @@
 // # Other engineers' hooks
 //
 // [Session.Source] gives the notebook's live declarations as one Go file
-// (for child processes and completion), [Session.Interp] the interpreter,
+// (for child processes and completion), variables without initialisers, [Session.Interp] the interpreter,
 // [Session.OnCellStart] and [Session.OnCellEnd] hooks around each cell.
 //
 // # Tests

@@ -60,60 +60,33 @@ func applyEdits(src []byte, edits []edit) []byte {
 }
 
 // goEdits rewrites the go statements in n so that a panic in the new
-// goroutine is recovered and reported instead of ending the kernel, and the
-// defer statements of a cell's own statements (outside function literals)
-// so that they run when the cell ends:
+// goroutine is recovered and reported instead of ending the kernel:
 //
 //	go f(a, b)     ->  {__glrt.Go("cell line 3", false, f, a, b)}
-//	defer f(a...)  ->  {__glrt.Defer("cell line 4", true, f, a)}
 //
 // The function and arguments are evaluated where the statement stood, as Go
 // does, and handed to compiled code, which calls the function in a new
 // goroutine under a recover (a recover in interpreted code would not run
-// once the cell is stopped), or keeps it for the end of the cell. Lines are
-// kept.
+// once the cell is stopped). Lines are kept. where names the function the
+// statements are in, "" for the cell's statements.
 func (s *Session) goEdits(fset *token.FileSet, base int, n ast.Node, where string) []edit {
 	var edits []edit
 	off := func(p token.Pos) int { return fset.Position(p).Offset - base }
-	topDefers := map[ast.Stmt]bool{}
-	if b, ok := n.(*ast.BlockStmt); ok && where == "" {
-		// The statements of a cell: a defer there (outside function
-		// literals) runs when the cell ends; yaegi would keep it in its
-		// global frame for ever.
-		ast.Inspect(b, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.DeferStmt:
-				topDefers[n] = true
-			}
-			return true
-		})
-	}
 	ast.Inspect(n, func(n ast.Node) bool {
 		if fl, ok := n.(*ast.FuncDecl); ok && where == "" {
 			where = "func " + fl.Name.Name
 		}
-		var call *ast.CallExpr
-		var stmt ast.Stmt
-		switch st := n.(type) {
-		case *ast.GoStmt:
-			call, stmt = st.Call, st
-		case *ast.DeferStmt:
-			if !topDefers[st] {
-				return true
-			}
-			call, stmt = st.Call, st
-		default:
+		st, ok := n.(*ast.GoStmt)
+		if !ok {
 			return true
 		}
-		isDefer := topDefers[stmt]
-		line := fset.Position(stmt.Pos()).Line - 1
+		call := st.Call
+		line := fset.Position(st.Pos()).Line - 1
 		at := fmt.Sprintf("cell line %d", line)
 		if where != "" {
 			at = fmt.Sprintf("line %d (in %s)", line, where)
 		}
-		start, end := off(stmt.Pos()), off(stmt.End())
+		start, end := off(st.Pos()), off(st.End())
 		funStart, funEnd := off(call.Fun.Pos()), off(call.Fun.End())
 		type arg struct{ start, end int }
 		var args []arg
@@ -121,12 +94,8 @@ func (s *Session) goEdits(fset *token.FileSet, base int, n ast.Node, where strin
 			args = append(args, arg{off(a.Pos()), off(a.End())})
 		}
 		ellipsis := call.Ellipsis.IsValid()
-		builtin := false
 		if id, ok := call.Fun.(*ast.Ident); ok && builtins[id.Name] {
-			if !isDefer {
-				return true // go println(...): nothing of the cell's can panic
-			}
-			builtin = true
+			return true // go println(...): nothing of the cell's can panic
 		}
 		edits = append(edits, edit{start: start, end: end, gen: func(cur []byte, pos func(int) int) string {
 			piece := func(s, e int) string {
@@ -137,23 +106,12 @@ func (s *Session) goEdits(fset *token.FileSet, base int, n ast.Node, where strin
 				return string(cur[a:b])
 			}
 			var b strings.Builder
-			switch {
-			case builtin:
-				// defer close(ch): a builtin is no value; its arguments
-				// are evaluated when the cell ends.
-				fmt.Fprintf(&b, "__glrt.Defer(%q, false, func() { %s })", at, piece(off(call.Pos()), off(call.End())))
-			default:
-				name := "Go"
-				if isDefer {
-					name = "Defer"
-				}
-				fmt.Fprintf(&b, "__glrt.%s(%q, %v, %s", name, at, ellipsis, piece(funStart, funEnd))
-				for _, a := range args {
-					b.WriteString(", ")
-					b.WriteString(piece(a.start, a.end))
-				}
-				b.WriteString(")")
+			fmt.Fprintf(&b, "__glrt.Go(%q, %v, %s", at, ellipsis, piece(funStart, funEnd))
+			for _, a := range args {
+				b.WriteString(", ")
+				b.WriteString(piece(a.start, a.end))
 			}
+			b.WriteString(")")
 			orig := piece(start, end)
 			text := b.String()
 			for i := strings.Count(text, "\n"); i < strings.Count(orig, "\n"); i++ {

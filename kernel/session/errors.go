@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/gopherlab/gopherlab/kernel/session/lower"
+	"github.com/gopherlab/gopherlab/kernel/worker"
 	"github.com/traefik/yaegi/interp"
 )
 
@@ -73,9 +74,14 @@ func (s *Session) yaegiError(ctx context.Context, src []byte, err error, check f
 		}
 		tb := []string{"panic: " + panicText(p.Value), "", "goroutine running the cell:"}
 		for _, f := range frames {
-			if f.fn == "main" {
+			switch f.fn {
+			case "main":
+				continue // the call of the cell's function
+			case "main." + cellFunc:
 				tb = append(tb, "the cell's statements", "\tnear cell line "+strconv.Itoa(f.line-1))
 				continue
+			case "main." + mainName:
+				f.fn = "main.main"
 			}
 			tb = append(tb, funcName(f.fn)+"(...)", "\t"+s.frameWhere(f))
 		}
@@ -141,8 +147,9 @@ func (s *Session) checkError(src []byte, errs []error) *Error {
 	return first
 }
 
-// notebookErrors drops the errors a notebook allows: unused variables and
-// imports.
+// notebookErrors drops the errors a notebook allows, unused variables and
+// imports, and those about the session's own marks of process targets
+// (worker.Rewrite), which the checker does not know.
 func notebookErrors(errs []error) []error {
 	var out []error
 	for _, err := range errs {
@@ -152,7 +159,8 @@ func notebookErrors(errs []error) []error {
 			continue // go/types' "\tother declaration of x" follows its error
 		}
 		if strings.Contains(msg, "declared and not used") || strings.Contains(msg, "imported and not used") ||
-			(strings.Contains(msg, " imported as ") && strings.HasSuffix(msg, "not used")) {
+			(strings.Contains(msg, " imported as ") && strings.HasSuffix(msg, "not used")) ||
+			strings.HasSuffix(msg, "."+worker.TagFunc) {
 			continue
 		}
 		out = append(out, err)

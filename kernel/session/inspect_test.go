@@ -86,7 +86,7 @@ p := Point{1, 2}`)
 		{"Point.Norm", "func (p Point) Norm() int\n    Norm returns the Manhattan norm of p.\n"},
 		{"p.Norm", "func (p Point) Norm() int\n    Norm returns the Manhattan norm of p.\n"},
 		{"Limit", "const Limit = 10\n    Limit is the largest norm shown.\n"},
-		{"origin", "var origin = Point{}\n    origin is where the walk starts.\n"},
+		{"origin", "var origin Point\n    origin is where the walk starts.\n"},
 		{"Small", "const Small = 1\n    Small is a small size.\n"},
 		{"Large", "const Large = 100\n    Sizes of things.\n"},
 		{"undocumented", "func undocumented()\n"},

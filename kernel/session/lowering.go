@@ -12,15 +12,17 @@ import (
 	"github.com/gopherlab/gopherlab/kernel/session/lower"
 )
 
-// lower passes code (a cell group, blanked to its own lines) through
-// package lower. open is what precedes the group on the first line of the
-// file lower sees ("func __cell() {" for statements). The result is what
-// yaegi gets after its own first line.
-func (s *Session) lower(ctx context.Context, src, code []byte, open string, names map[string]bool) ([]byte, error) {
+// lower passes code (a cell's statements or declarations, blanked to
+// their own lines) through package lower. open is what precedes code on the
+// first line of the file lower sees ("func __cell() {" for statements, the
+// hoisted variables for declarations), close what follows it on a line of
+// its own ("}" for statements). The result is what yaegi gets after its
+// own first line, without close.
+func (s *Session) lower(ctx context.Context, src, code []byte, open, close string, names map[string]bool) ([]byte, error) {
 	head := "package main;" + s.importLine() + open
 	file := []byte(head + "\n" + string(code))
-	if open != "" {
-		file = append(file, "\n}"...)
+	if close != "" {
+		file = append(file, "\n"+close...)
 	}
 	type rewritten struct {
 		out, helpers []byte
@@ -68,8 +70,8 @@ func (s *Session) lower(ctx context.Context, src, code []byte, open string, name
 		return code, nil
 	}
 	out = out[nl+1:]
-	if open != "" {
-		if i := bytes.LastIndexByte(out, '}'); i >= 0 {
+	if close != "" {
+		if i := bytes.LastIndex(out, []byte(close)); i >= 0 {
 			out = out[:i]
 		}
 	}

@@ -105,9 +105,8 @@ type Session struct {
 	inputs atomic.Int64 // reads waiting for input
 	timers timers
 
-	resMu    sync.Mutex
-	result   *Result
-	deferred []deferred // defer statements of the running cell
+	resMu  sync.Mutex
+	result *Result
 
 	slot      int // slot of the session's sync types, -1 for none
 	stopper   stopper
@@ -280,39 +279,7 @@ func (s *Session) safeRun(ctx context.Context, code []byte) (err error) {
 				Traceback: []string{fmt.Sprintf("%s: gopherlab failed on this cell: %v", ErrInternal, r)}}
 		}
 	}()
-	err = s.run(ctx, []byte(s.processCell(string(code))))
-	if derr := s.runDeferred(); err == nil {
-		err = derr
-	}
-	return err
-}
-
-// deferred is a defer statement of a cell, run when the cell ends.
-type deferred struct {
-	where string
-	f     func()
-}
-
-// runDeferred runs the cell's defer statements, last first; a panic in one
-// is the cell's error.
-func (s *Session) runDeferred() (err error) {
-	s.resMu.Lock()
-	list := s.deferred
-	s.deferred = nil
-	s.resMu.Unlock()
-	for i := len(list) - 1; i >= 0; i-- {
-		func() {
-			defer func() {
-				if r := recover(); r != nil && err == nil {
-					s.errw.take()
-					msg := panicText(r)
-					err = &Error{Name: ErrPanic, Value: msg, Traceback: []string{"panic: " + msg, "", "in the call deferred at " + list[i].where}}
-				}
-			}()
-			list[i].f()
-		}()
-	}
-	return err
+	return s.run(ctx, []byte(s.processCell(string(code))))
 }
 
 func asCellError(err error) *Error {
@@ -376,8 +343,7 @@ func (s *Session) runtimeSymbols() interp.Exports {
 				data[mime] = content
 				s.setResult(&Result{Data: data})
 			}),
-			"Go":    reflect.ValueOf(s.goCall),
-			"Defer": reflect.ValueOf(s.deferCall),
+			"Go": reflect.ValueOf(s.goCall),
 		},
 	}
 }

@@ -106,7 +106,10 @@ func tokenLen(t token.Token, lit string) int {
 	return len(t.String())
 }
 
-// classify decides what a piece is from its first tokens. A func keyword
+// classify decides what a piece is from its first tokens. A var
+// declaration is a statement: the variables a cell declares are declared
+// by its statements (see vars.go), as a program's package-level variables
+// are initialised in order before main runs. A func keyword
 // starts a declaration when a name follows it, or a receiver and then a
 // name; otherwise it is a function literal in a statement.
 func classify(first token.Token, at func(int) token.Token) segKind {
@@ -115,7 +118,7 @@ func classify(first token.Token, at func(int) token.Token) segKind {
 		return segPackage
 	case token.IMPORT:
 		return segImport
-	case token.CONST, token.TYPE, token.VAR:
+	case token.CONST, token.TYPE:
 		return segDecl
 	case token.FUNC:
 		if at(1) == token.IDENT {

@@ -20,7 +20,7 @@ const (
 	kFunc
 	kMethod
 	kVar
-	kDefine // a top-level x := ... in a cell, kept as a package-level var
+	kDefine // a top-level x := ... in a cell, kept as a package-level var (vars.go)
 )
 
 // decl is the latest version of one declaration of the notebook.
@@ -30,6 +30,7 @@ type decl struct {
 	recv  string   // receiver type name of a method
 	text  string   // source text as written, or a var declaration for kDefine
 	doc   string   // doc comment as written ("// ..." lines), or ""
+	vtype string   // type of a variable (kVar, kDefine), "" when unknown
 	line  int      // cell line where text starts
 	cell  int      // number of the cell that declared it
 	seq   int      // order of (re)definition

@@ -5,33 +5,38 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"reflect"
-	"strconv"
 	"strings"
 
 	"github.com/gopherlab/gopherlab/kernel/session/lower"
 	"github.com/traefik/yaegi/interp"
 )
 
-// evalStmts runs a group of statements. When last is set and the group
-// ends in an expression, its value becomes the cell's Result.
-func (s *Session) evalStmts(ctx context.Context, src []byte, segs []segment, last bool, where string) error {
-	body := blankExcept(src, segs)
-	const stmtPrefix = "package main;func _() {\n"
-	text := stmtPrefix + string(body) + "\n}"
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", text, 0)
-	if err != nil {
-		return s.compileError(src, err, nil)
+// evalStmts runs the cell's statements as the body of one function
+// literal, called at once: Go statements with Go's scopes, whose defers
+// run, and may recover, when the statements end. Their top-level variable
+// declarations assign the variables planCell declared; a whole program's
+// init functions and main are called after them. When the cell ends in an
+// expression, its value becomes the cell's Result.
+func (s *Session) evalStmts(ctx context.Context, c *cell) error {
+	src, fset, base := c.src, c.fset, c.stmtBase
+	var edits []edit
+	fallback := map[ast.Stmt]bool{}
+	for _, v := range c.vars {
+		if v.fallback {
+			fallback[v.stmt] = true
+		}
 	}
-	base := len(stmtPrefix)
-	fn := f.Decls[0].(*ast.FuncDecl)
-	edits := s.goEdits(fset, base, fn.Body, where)
+	for _, st := range c.body.List {
+		edits = append(edits, assignEdits(c, st, fallback[st])...)
+	}
+	if c.hasMain {
+		edits = append(edits, mainEdits(c)...)
+	}
+	edits = append(edits, s.goEdits(fset, base, c.body, "")...)
 	var shows [][]edit
-	if n := len(fn.Body.List); last && n > 0 {
-		if es, ok := fn.Body.List[n-1].(*ast.ExprStmt); ok {
+	if n := len(c.body.List); c.endsInStmt && !c.callMain && len(c.inits) == 0 && n > 0 {
+		if es, ok := c.body.List[n-1].(*ast.ExprStmt); ok {
 			start, end := fset.Position(es.Pos()).Offset-base, fset.Position(es.End()).Offset-base
 			for _, m := range s.richMethods() {
 				shows = append(shows, []edit{{start: start, end: start, text: "{ __glv := ("},
@@ -40,24 +45,36 @@ func (s *Session) evalStmts(ctx context.Context, src []byte, segs []segment, las
 			shows = append(shows, []edit{{start: start, end: start, text: "__glshow("}, {start: end, end: end, text: ")"}})
 		}
 	}
-	defines := definesOf(fset, []byte(text), base, fn.Body.List)
-	names := map[string]bool{}
-	for _, d := range defines {
-		for _, n := range d.names {
-			names[n] = true
-		}
+	// After the statements, on a line of their own: a whole program's
+	// init functions, then main.
+	var tail strings.Builder
+	for _, n := range c.inits {
+		tail.WriteString(";" + n + "()")
+	}
+	if c.callMain {
+		tail.WriteString(";" + mainName + "()")
 	}
 
 	try := func(edits []edit) error {
-		code := applyEdits(body, edits)
-		out, err := s.lower(ctx, src, code, "func __cell() {", names)
+		code := applyEdits(c.stmtText, edits)
+		if tail.Len() > 0 {
+			code = append(append(code, '\n'), tail.String()...)
+		}
+		out, err := s.lower(ctx, src, code, "func "+lower.StmtsFunc+"() {", "}", nil)
 		if err != nil {
 			return err
 		}
-		_, err = s.eval(ctx, "\n"+string(out))
+		// A named function: yaegi clones the whole global frame for a
+		// function literal evaluated at the top level, and grows the
+		// frame for its value, at every cell.
+		forget(s.in, cellFunc)
+		if _, err := s.eval(ctx, "package main;func "+cellFunc+"() {\n"+string(out)+"\n}"); err != nil {
+			return err
+		}
+		_, err = s.eval(ctx, cellFunc+"()")
 		return err
 	}
-	err = nil
+	var err error
 	for _, show := range shows {
 		err = try(append(append([]edit{}, edits...), show...))
 		if err == nil || !isCompileError(err) {
@@ -72,13 +89,123 @@ func (s *Session) evalStmts(ctx context.Context, src []byte, segs []segment, las
 			return e
 		}
 		return s.yaegiError(ctx, src, err, func() []error {
-			return lower.Check([]byte("package main;"+s.importLine()+"func __cell() {\n"+string(body)+"\n}"), s.context(names))
+			return lower.Check([]byte(s.stmtsHead()+"\n"+string(c.stmtText)+"\n}"), s.context(nil))
 		})
 	}
-	if len(defines) > 0 {
-		s.recordDefines(defines)
+	s.settleFallbacks(c)
+	return nil
+}
+
+// assignEdits turns a top-level declaration of the cell's statements into
+// an assignment of the variables planCell declared at package level,
+// keeping lines:
+//
+//	a, err := f()      ->  a, err = f()
+//	var n int = 5      ->  n = 5
+//	var buf []byte     ->  buf = *new([]byte)
+//	var (x = 1; y int) ->  {x = 1; y = *new(int)}
+//
+// A declaration whose variables were declared with their initialisers
+// (their type cannot be written) is blanked: it ran with the declarations.
+func assignEdits(c *cell, st ast.Stmt, fallback bool) []edit {
+	off := func(p token.Pos) int { return c.fset.Position(p).Offset - c.stmtBase }
+	text := func(n ast.Node) string { return nodeText(c.fset, []byte(c.parsed), 0, n) }
+	switch st := st.(type) {
+	case *ast.AssignStmt:
+		if st.Tok != token.DEFINE {
+			return nil
+		}
+		if fallback {
+			return []edit{blankEdit(c, off(st.Pos()), off(st.End()))}
+		}
+		return []edit{{start: off(st.TokPos), end: off(st.TokPos) + 2, text: "= "}}
+	case *ast.DeclStmt:
+		gd, ok := st.Decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR {
+			return nil
+		}
+		if fallback {
+			return []edit{blankEdit(c, off(st.Pos()), off(st.End()))}
+		}
+		var edits []edit
+		if gd.Lparen.IsValid() {
+			edits = append(edits, edit{start: off(gd.TokPos), end: off(gd.Lparen) + 1, text: "{"},
+				edit{start: off(gd.Rparen), end: off(gd.Rparen) + 1, text: "}"})
+		} else {
+			edits = append(edits, edit{start: off(gd.TokPos), end: off(gd.TokPos) + 3, text: "   "})
+		}
+		for _, sp := range gd.Specs {
+			vs := sp.(*ast.ValueSpec)
+			switch {
+			case len(vs.Values) > 0 && vs.Type != nil:
+				edits = append(edits, blankEdit(c, off(vs.Type.Pos()), off(vs.Type.End())))
+			case len(vs.Values) == 0:
+				// The zero value, once, then copied: the type's text
+				// (with its newlines) appears once.
+				typ := text(vs.Type)
+				var b strings.Builder
+				for i, n := range vs.Names {
+					if i > 0 {
+						b.WriteString("; ")
+					}
+					switch {
+					case n.Name == "_":
+						b.WriteString("_ = 0")
+						if i == 0 {
+							b.Reset()
+							fmt.Fprintf(&b, "_ = *new(%s)", typ)
+						}
+					case i == 0:
+						fmt.Fprintf(&b, "%s = *new(%s)", n.Name, typ)
+					default:
+						fmt.Fprintf(&b, "%s = %s", n.Name, vs.Names[0].Name)
+					}
+				}
+				edits = append(edits, edit{start: off(vs.Pos()), end: off(vs.End()), text: b.String()})
+			}
+		}
+		return edits
 	}
 	return nil
+}
+
+// blankEdit replaces the cell's statements' bytes [start, end) with
+// spaces, keeping newlines.
+func blankEdit(c *cell, start, end int) edit {
+	b := []byte(string(c.stmtText[start:end]))
+	for i := range b {
+		if b[i] != '\n' {
+			b[i] = ' '
+		}
+	}
+	return edit{start: start, end: end, text: string(b)}
+}
+
+// mainEdits renames the uses of the notebook's func main in the
+// statements: yaegi runs a function named main after every evaluation, so
+// the session declares it under another name.
+func mainEdits(c *cell) []edit {
+	var edits []edit
+	ast.Inspect(c.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			ast.Inspect(n.X, func(m ast.Node) bool {
+				if id, ok := m.(*ast.Ident); ok && id.Name == "main" {
+					p := c.fset.Position(id.Pos()).Offset - c.stmtBase
+					edits = append(edits, edit{start: p, end: p + 4, text: mainName})
+				}
+				return true
+			})
+			return false
+		case *ast.Ident:
+			if n.Name == "main" {
+				p := c.fset.Position(n.Pos()).Offset - c.stmtBase
+				edits = append(edits, edit{start: p, end: p + 4, text: mainName})
+			}
+		}
+		return true
+	})
+	return edits
 }
 
 func isCompileError(err error) bool {
@@ -112,130 +239,4 @@ func (s *Session) richMethods() []richMethod {
 		}
 	}
 	return out
-}
-
-// definesOf returns the top-level x := ... statements as var declarations.
-func definesOf(fset *token.FileSet, text []byte, base int, list []ast.Stmt) []*decl {
-	var out []*decl
-	for _, st := range list {
-		as, ok := st.(*ast.AssignStmt)
-		if !ok || as.Tok != token.DEFINE {
-			continue
-		}
-		d := &decl{kind: kDefine, line: fset.Position(as.Pos()).Line - 1, refs: refsOf(as)}
-		for _, l := range as.Lhs {
-			if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
-				d.names = append(d.names, id.Name)
-			}
-		}
-		if len(d.names) == 0 {
-			continue
-		}
-		if len(as.Lhs) == len(as.Rhs) {
-			// One declaration per name, each with its own initialiser.
-			for i, l := range as.Lhs {
-				id, ok := l.(*ast.Ident)
-				if !ok || id.Name == "_" {
-					continue
-				}
-				out = append(out, &decl{kind: kDefine, names: []string{id.Name}, line: d.line, refs: refsOf(as.Rhs[i]),
-					text: "var " + id.Name + " = " + nodeText(fset, text, 0, as.Rhs[i]), recv: typeHint(fset, text, as.Rhs[i])})
-			}
-			continue
-		}
-		lhs := make([]string, len(as.Lhs))
-		for i, l := range as.Lhs {
-			lhs[i] = nodeText(fset, text, 0, l)
-		}
-		rhs := make([]string, len(as.Rhs))
-		for i, r := range as.Rhs {
-			rhs[i] = nodeText(fset, text, 0, r)
-		}
-		d.text = "var " + strings.Join(lhs, ", ") + " = " + strings.Join(rhs, ", ")
-		out = append(out, d)
-	}
-	return out
-}
-
-// typeHint returns the type an initialiser names itself (T{...}, &T{...},
-// []int{...}), or "".
-func typeHint(fset *token.FileSet, text []byte, e ast.Expr) string {
-	switch e := e.(type) {
-	case *ast.CompositeLit:
-		if e.Type != nil {
-			return nodeText(fset, text, 0, e.Type)
-		}
-	case *ast.UnaryExpr:
-		if cl, ok := e.X.(*ast.CompositeLit); ok && e.Op == token.AND && cl.Type != nil {
-			return "*" + nodeText(fset, text, 0, cl.Type)
-		}
-	}
-	return ""
-}
-
-// recordDefines keeps the variables a cell defined with := so that Source
-// declares them, with their type when it can be written.
-func (s *Session) recordDefines(defines []*decl) {
-	cell := s.cellNumber()
-	for _, d := range defines {
-		d.cell = cell
-		if len(d.names) == 1 {
-			typ := d.recv
-			d.recv = ""
-			if typ == "" {
-				if v, err := s.in.Eval(d.names[0]); err == nil && v.IsValid() {
-					typ = s.typeExpr(v.Type())
-				}
-			}
-			if typ != "" {
-				d.text = "var " + d.names[0] + " " + typ
-			}
-		}
-	}
-	s.stMu.Lock()
-	for _, d := range defines {
-		s.st.put(d)
-	}
-	s.stMu.Unlock()
-}
-
-// typeExpr writes t in Go syntax using the notebook's import names, or
-// returns "" when it cannot.
-func (s *Session) typeExpr(t reflect.Type) string {
-	if t.Name() != "" {
-		if t.PkgPath() == "" {
-			return t.Name()
-		}
-		s.stMu.Lock()
-		defer s.stMu.Unlock()
-		for name, p := range s.st.imports {
-			if p == t.PkgPath() {
-				return name + "." + t.Name()
-			}
-		}
-		return ""
-	}
-	elem := func(prefix string, e reflect.Type) string {
-		if x := s.typeExpr(e); x != "" {
-			return prefix + x
-		}
-		return ""
-	}
-	switch t.Kind() {
-	case reflect.Slice:
-		return elem("[]", t.Elem())
-	case reflect.Array:
-		return elem("["+strconv.Itoa(t.Len())+"]", t.Elem())
-	case reflect.Pointer:
-		return elem("*", t.Elem())
-	case reflect.Map:
-		if k := s.typeExpr(t.Key()); k != "" {
-			return elem("map["+k+"]", t.Elem())
-		}
-	case reflect.Interface:
-		if t.NumMethod() == 0 {
-			return "any"
-		}
-	}
-	return ""
 }
