@@ -165,7 +165,7 @@ func (s *Server) execute(ch channel, m *wire.Message) {
 		s.publish(m, wire.ExecuteInput, wire.ExecuteInputContent{Code: req.Code, ExecutionCount: count})
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(session.WithExecutionCount(context.Background(), count))
 	out := s.newCellOutput(ctx, m, req.Silent, req.AllowStdin)
 	s.mu.Lock()
 	s.cancel = cancel

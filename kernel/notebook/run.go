@@ -104,7 +104,7 @@ func (r *runner) runCell(ctx context.Context, c *Cell, count int) error {
 	r.mu.Lock()
 	c.ExecutionCount = count
 	r.mu.Unlock()
-	res, err := r.execute(ctx, c, out)
+	res, err := r.execute(session.WithExecutionCount(ctx, count), c, out)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out.flushClear()

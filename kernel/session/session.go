@@ -246,6 +246,14 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (res Res
 	s.setResult(nil)
 	s.flushNotes()
 
+	exec, ok := ctx.Value(execCountKey{}).(int)
+	if !ok {
+		exec = s.cellNumber()
+	}
+	s.stMu.Lock()
+	s.st.exec = exec
+	s.stMu.Unlock()
+
 	s.hookMu.Lock()
 	start, end := append([]func(){}, s.startHooks...), append([]func(context.Context) error{}, s.endHooks...)
 	s.hookMu.Unlock()
@@ -268,6 +276,16 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (res Res
 		return Result{}, err
 	}
 	return s.takeResult(), nil
+}
+
+type execCountKey struct{}
+
+// WithExecutionCount returns a context for [Session.Execute] that tells
+// the session the cell's execution count as the frontend shows it ("[3]"),
+// which names the cell in [Session.Source] and tracebacks. Without it the
+// session counts the cells it executed.
+func WithExecutionCount(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, execCountKey{}, n)
 }
 
 // safeRun runs a cell, turning a panic of the session itself into an

@@ -45,7 +45,17 @@ func TestSource(t *testing.T) {
 	if err := in.Use(stdlib.Symbols()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := in.Eval(src); err != nil {
+	// As the worker does: yaegi cannot take //line directives.
+	var kept []string
+	for _, l := range strings.Split(src, "\n") {
+		if !strings.HasPrefix(l, "//line ") {
+			kept = append(kept, l)
+		}
+	}
+	if !strings.Contains(src, "//line cell[") {
+		t.Errorf("Source has no //line directives:\n%s", src)
+	}
+	if _, err := in.Eval(strings.Join(kept, "\n")); err != nil {
 		t.Fatalf("Source does not run: %v\n%s", err, src)
 	}
 	v, err := in.Eval("add(1, 2, 3) + P{1, 2, 3}.Sum() + k + counter")

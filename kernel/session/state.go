@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"path"
@@ -33,6 +34,7 @@ type decl struct {
 	vtype string   // type of a variable (kVar, kDefine), "" when unknown
 	line  int      // cell line where text starts
 	cell  int      // number of the cell that declared it
+	exec  int      // execution count of that cell, as the frontend shows it ("[3]")
 	seq   int      // order of (re)definition
 	refs  map[string]bool
 }
@@ -43,6 +45,7 @@ type state struct {
 	order   []string          // import names in order of first import
 	decls   map[string]*decl  // by name ("T.M" for methods)
 	seq     int
+	exec    int          // execution count of the running cell
 	pinned  map[int]bool // global frame slots code outliving its cell may use (see releaseSlots)
 
 	helperFiles [][2]int // FileSet ranges of the lower helpers the running cell evaluated
@@ -56,6 +59,9 @@ func newState() *state {
 func (st *state) put(d *decl) {
 	st.seq++
 	d.seq = st.seq
+	if d.exec == 0 {
+		d.exec = st.exec
+	}
 	for _, n := range d.names {
 		if old := st.decls[n]; old != nil && old != d {
 			old.names = remove(old.names, n)
@@ -185,8 +191,9 @@ func refsOf(n ast.Node) map[string]bool {
 }
 
 // source renders the state as a Go file of package main without
-// statements, each declaration after its doc comment. Names in skip are
-// left out.
+// statements, each declaration after its doc comment and a //line directive
+// naming its cell and line ("//line cell[3]:5"), so that positions in it,
+// a child's panics among them, are the cell's. Names in skip are left out.
 func (st *state) source(skip map[string]bool) string {
 	var b strings.Builder
 	b.WriteString("package main\n")
@@ -220,11 +227,18 @@ func (st *state) source(skip map[string]bool) string {
 			b.WriteString(d.doc)
 			b.WriteString("\n")
 		}
+		if d.exec > 0 && d.line > 0 {
+			fmt.Fprintf(&b, "//line %s:%d\n", CellFile(d.exec), d.line)
+		}
 		b.WriteString(d.text)
 		b.WriteString("\n")
 	}
 	return b.String()
 }
+
+// CellFile is the file name positions in the declarations of the cell
+// with execution count n have in [Session.Source]: "cell[3]".
+func CellFile(n int) string { return "cell[" + strconv.Itoa(n) + "]" }
 
 var versionSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^v[0-9]+$`) })
 

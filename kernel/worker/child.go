@@ -93,7 +93,7 @@ const (
 // and iter that lowering left unused are dropped: loading those packages in
 // a child means compiling yaegi's generic sources (see useStdlib).
 func Lower(src string) (string, error) {
-	src, err := prepare(src)
+	src, err := prepare(blankLineDirectives(src))
 	if err != nil {
 		return "", err
 	}
