@@ -88,7 +88,7 @@ trap 'rm -f "$tmp"' EXIT
 rev=$(git -C "$src" describe --always --dirty 2>/dev/null || echo devel)
 # Static (CGO_ENABLED=0): the kernel and every child process start faster
 # without the dynamic loader (~8 ms less an exec here); nothing needs cgo.
-(cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$rev" -o "$tmp" ./kernel/cmd/gopherlab) \
+(cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$rev -X github.com/gopherlab/gopherlab/kernel/internal/srctree.dir=$src" -o "$tmp" ./kernel/cmd/gopherlab) \
   || die "go build failed (see above)"
 mv -f "$tmp" "$bindir/gopherlab" || die "cannot write $bindir/gopherlab"
 echo "install.sh: installed $bindir/gopherlab"

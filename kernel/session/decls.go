@@ -152,7 +152,7 @@ func (s *Session) evalDecls(ctx context.Context, c *cell) error {
 		}
 	}
 
-	code := applyEdits(body, edits)
+	code := []byte(s.processCell(string(applyEdits(body, edits))))
 	out, err := s.lower(ctx, src, code, hoisted.String(), "", names)
 	if err != nil {
 		return err

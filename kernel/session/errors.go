@@ -147,9 +147,10 @@ func (s *Session) checkError(src []byte, errs []error) *Error {
 	return first
 }
 
-// notebookErrors drops the errors a notebook allows, unused variables and
-// imports, and those about the session's own marks of process targets
-// (worker.Rewrite), which the checker does not know.
+// notebookErrors drops the errors a notebook allows: unused variables and
+// imports (and, after a failed evaluation, those about the session's own
+// marks of process targets, worker.Rewrite, which the checker does not
+// know).
 func notebookErrors(errs []error) []error {
 	var out []error
 	for _, err := range errs {

@@ -107,9 +107,10 @@ func (s *Session) watchProcesses(l *worker.Launcher, stop chan struct{}) {
 	}
 }
 
-// processCell marks the targets of mp.NewProcess calls in code with their
-// names (worker.Rewrite), so that a target that cannot run in a child is
-// refused with the name it was written with. Cells work without it: the
+// processCell marks the targets of mp.NewProcess calls in code (a cell's
+// declarations or statements, after the type check, which does not know the
+// marks) with their names (worker.Rewrite), so that a target that cannot
+// run in a child is refused with the name it was written with. Cells work without it: the
 // launcher recognises top-level functions by their declaration.
 func (s *Session) processCell(code string) string {
 	if _, ok := launchers.Load(s); !ok {

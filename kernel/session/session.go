@@ -297,7 +297,7 @@ func (s *Session) safeRun(ctx context.Context, code []byte) (err error) {
 				Traceback: []string{fmt.Sprintf("%s: gopherlab failed on this cell: %v", ErrInternal, r)}}
 		}
 	}()
-	return s.run(ctx, []byte(s.processCell(string(code))))
+	return s.run(ctx, code)
 }
 
 func asCellError(err error) *Error {

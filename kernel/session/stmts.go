@@ -56,7 +56,7 @@ func (s *Session) evalStmts(ctx context.Context, c *cell) error {
 	}
 
 	try := func(edits []edit) error {
-		code := applyEdits(c.stmtText, edits)
+		code := []byte(s.processCell(string(applyEdits(c.stmtText, edits))))
 		if tail.Len() > 0 {
 			code = append(append(code, '\n'), tail.String()...)
 		}

@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/gopherlab/gopherlab/kernel/internal/srctree"
 )
 
 // Jupyter is the path of the jupyter command the tests use: Jupyter comes
@@ -71,7 +73,7 @@ func Install(t testing.TB, prefix string) string {
 func build(prefix string) (string, error) {
 	bin := filepath.Join(prefix, "bin", "gopherlab")
 	// As install.sh builds it: static, which starts faster.
-	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, cmdPath)
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", srctree.Flag(srctree.Dir()), "-o", bin, cmdPath)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)

@@ -8,10 +8,11 @@ import (
 	"go/types"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
+
+	"github.com/gopherlab/gopherlab/kernel/internal/srctree"
 )
 
 // The packages of this module (runtime/mp, kernel/display) and of its
@@ -27,11 +28,10 @@ var module struct {
 }
 
 func loadModule() {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok || !filepath.IsAbs(file) {
+	root := srctree.Dir()
+	if root == "" {
 		return
 	}
-	root := filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..", ".."))
 	f, err := os.Open(filepath.Join(root, "go.mod"))
 	if err != nil {
 		return
