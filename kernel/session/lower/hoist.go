@@ -485,3 +485,40 @@ func SortedImports(imports map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// FileError is an error of the type checker in a whole file, at a byte
+// offset of the file as given (not moved by //line directives).
+type FileError struct {
+	Offset int
+	Msg    string
+}
+
+// FileErrors type-checks src, a whole Go file of package main, with the
+// importer of [Check] and returns all its errors, unfiltered (unused
+// variables and imports included), in order; nil when it has none. A file
+// that does not parse yields its syntax errors.
+func FileErrors(src []byte) (errs []FileError) {
+	if recoverPanics {
+		defer func() {
+			if r := recover(); r != nil {
+				errs = []FileError{{Msg: fmt.Sprintf("internal error: %v", r)}}
+			}
+		}()
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "main.go", src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return []FileError{{Msg: err.Error()}}
+	}
+	conf := types.Config{
+		Importer: stdImporter{},
+		Error: func(err error) {
+			if te, ok := err.(types.Error); ok {
+				errs = append(errs, FileError{Offset: fset.PositionFor(te.Pos, false).Offset, Msg: te.Msg})
+			}
+		},
+	}
+	conf.Check("main", fset, []*ast.File{f}, nil)
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Offset < errs[j].Offset })
+	return errs
+}
