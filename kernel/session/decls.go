@@ -145,6 +145,7 @@ func (s *Session) evalDecls(ctx context.Context, c *cell) error {
 			toForget = append(toForget, n)
 		}
 	}
+	declareOld := s.keepOld(ctx, c)
 	forget(s.in, toForget...)
 	for _, d := range pre {
 		if err := s.evalStored(ctx, d); err != nil {
@@ -162,6 +163,7 @@ func (s *Session) evalDecls(ctx context.Context, c *cell) error {
 			return lower.Check([]byte(declPrefix[:len(declPrefix)-1]+s.importLine()+hoisted.String()+"\n"+string(body)), s.context(names))
 		})
 	}
+	declareOld()
 	s.stMu.Lock()
 	for _, d := range decls {
 		s.st.put(d)

@@ -84,6 +84,7 @@ type cell struct {
 	declNames []string // the names they declare ("T.M" for methods)
 
 	vars     []*hoistVar // variables the statements declare at their top level
+	olds     []oldVar    // variables declared anew that their declaration reads
 	declare  []*decl     // those to declare (new, or of a new type), with the declarations
 	mainDecl bool        // the cell declares func main
 	callMain bool        // run main at the end of the cell

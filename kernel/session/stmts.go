@@ -30,6 +30,9 @@ func (s *Session) evalStmts(ctx context.Context, c *cell) error {
 	for _, st := range c.body.List {
 		edits = append(edits, assignEdits(c, st, fallback[st])...)
 	}
+	for _, o := range c.olds {
+		edits = append(edits, oldEdits(c, o.name)...)
+	}
 	if c.hasMain {
 		edits = append(edits, mainEdits(c)...)
 	}
@@ -167,6 +170,39 @@ func assignEdits(c *cell, st ast.Stmt, fallback bool) []edit {
 		return edits
 	}
 	return nil
+}
+
+// oldEdits makes the initialisers of the statement declaring name anew
+// read its old value (see oldVar).
+func oldEdits(c *cell, name string) []edit {
+	var edits []edit
+	for _, v := range c.vars {
+		if v.name != name {
+			continue
+		}
+		for _, e := range initialisers(v.stmt) {
+			ast.Inspect(e, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.SelectorExpr:
+					ast.Inspect(n.X, func(m ast.Node) bool {
+						if id, ok := m.(*ast.Ident); ok && id.Name == name {
+							p := c.fset.Position(id.Pos()).Offset - c.stmtBase
+							edits = append(edits, edit{start: p, end: p + len(name), text: oldPrefix + name})
+						}
+						return true
+					})
+					return false
+				case *ast.Ident:
+					if n.Name == name {
+						p := c.fset.Position(n.Pos()).Offset - c.stmtBase
+						edits = append(edits, edit{start: p, end: p + len(name), text: oldPrefix + name})
+					}
+				}
+				return true
+			})
+		}
+	}
+	return edits
 }
 
 // blankEdit replaces the cell's statements' bytes [start, end) with

@@ -207,10 +207,78 @@ func (s *Session) planCell(ctx context.Context, c *cell) error {
 			old.doc = v.doc
 			continue // the same variable: the statement assigns it
 		}
+		if old := s.st.decls[v.name]; old != nil && (old.kind == kVar || old.kind == kDefine) && old.vtype != "" && refersTo(v.stmt, v.name) {
+			// x := f(x) with a new type: the right side reads the old x,
+			// kept under another name while the new one is declared.
+			c.olds = append(c.olds, oldVar{name: v.name, typ: old.vtype})
+		}
 		c.declare = append(c.declare, &decl{kind: kind, names: []string{v.name}, line: v.line, cell: cellNo, doc: v.doc,
 			text: "var " + v.name + " " + v.typ, vtype: v.typ, refs: typeRefs(v.typ)})
 	}
 	return nil
+}
+
+// oldVar is a notebook variable declared anew, with another type, by a
+// statement that reads it: its value is kept as oldPrefix+name for that
+// statement.
+type oldVar struct{ name, typ string }
+
+// oldPrefix names the variables that keep old values (see oldVar).
+const oldPrefix = "__glold_"
+
+// refersTo reports whether the initialisers of a declaring statement name
+// name.
+func refersTo(st ast.Stmt, name string) bool {
+	for _, e := range initialisers(st) {
+		if refsOf(e)[name] {
+			return true
+		}
+	}
+	return false
+}
+
+// initialisers returns the right side of a declaring statement.
+func initialisers(st ast.Stmt) []ast.Expr {
+	switch st := st.(type) {
+	case *ast.AssignStmt:
+		return st.Rhs
+	case *ast.DeclStmt:
+		var out []ast.Expr
+		for _, sp := range st.Decl.(*ast.GenDecl).Specs {
+			out = append(out, sp.(*ast.ValueSpec).Values...)
+		}
+		return out
+	}
+	return nil
+}
+
+// keepOld reads the values of the variables c declares anew that its
+// statements still read (before they are forgotten), and returns the
+// function that declares them under their old names' keepers afterwards.
+func (s *Session) keepOld(ctx context.Context, c *cell) func() {
+	if len(c.olds) == 0 {
+		return func() {}
+	}
+	vals := map[string]reflect.Value{}
+	for _, o := range c.olds {
+		if v, err := s.in.Eval(o.name); err == nil && v.IsValid() {
+			vals[o.name] = v
+		}
+	}
+	return func() {
+		for _, o := range c.olds {
+			keeper := oldPrefix + o.name
+			forget(s.in, keeper)
+			if _, err := s.eval(ctx, declPrefix+"var "+keeper+" "+o.typ); err != nil {
+				continue
+			}
+			if p, err := s.in.Eval("&" + keeper); err == nil && p.Kind() == reflect.Pointer {
+				if v, ok := vals[o.name]; ok && v.Type().AssignableTo(p.Elem().Type()) {
+					p.Elem().Set(v)
+				}
+			}
+		}
+	}
 }
 
 func declaredIn(name string, names []string) bool {
