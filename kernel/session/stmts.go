@@ -27,8 +27,13 @@ func (s *Session) evalStmts(ctx context.Context, c *cell) error {
 			fallback[v.stmt] = true
 		}
 	}
+	order := initOrder(c)
 	for _, st := range c.body.List {
-		edits = append(edits, assignEdits(c, st, fallback[st])...)
+		e := assignEdits(c, st, fallback[st])
+		if k, ok := order[st]; ok {
+			e = wrapInit(c, st, k, e)
+		}
+		edits = append(edits, e...)
 	}
 	for _, o := range c.olds {
 		edits = append(edits, oldEdits(c, o.name)...)
@@ -48,8 +53,10 @@ func (s *Session) evalStmts(ctx context.Context, c *cell) error {
 			shows = append(shows, []edit{{start: start, end: start, text: "__glshow("}, {start: end, end: end, text: ")"}})
 		}
 	}
-	// After the statements, on a line of their own: a whole program's
-	// init functions, then main.
+	// After the statements, at the top level (as a program's main is called
+	// by the runtime, not by a function: yaegi gives goroutines started by
+	// a function called from another function the loop variables of the
+	// last iteration): a whole program's init functions, then main.
 	var tail strings.Builder
 	for _, n := range c.inits {
 		tail.WriteString(";" + n + "()")
@@ -58,10 +65,20 @@ func (s *Session) evalStmts(ctx context.Context, c *cell) error {
 		tail.WriteString(";" + mainName + "()")
 	}
 
+	var inits strings.Builder
+	if len(order) > 0 {
+		// A program's variables in the order Go initialises them.
+		calls := make([]string, len(order))
+		for _, k := range order {
+			calls[k.rank] = fmt.Sprintf("%s%d()", initVarPrefix, k.index)
+		}
+		inits.WriteString(strings.Join(calls, ";"))
+	}
+
 	try := func(edits []edit) error {
 		code := []byte(s.processCell(string(applyEdits(c.stmtText, edits))))
-		if tail.Len() > 0 {
-			code = append(append(code, '\n'), tail.String()...)
+		if inits.Len() > 0 {
+			code = append(append(code, '\n'), inits.String()...)
 		}
 		out, err := s.lower(ctx, src, code, "func "+lower.StmtsFunc+"() {", "}", nil)
 		if err != nil {
@@ -74,7 +91,7 @@ func (s *Session) evalStmts(ctx context.Context, c *cell) error {
 		if _, err := s.eval(ctx, "package main;func "+cellFunc+"() {\n"+string(out)+"\n}"); err != nil {
 			return err
 		}
-		_, err = s.eval(ctx, cellFunc+"()")
+		_, err = s.eval(ctx, cellFunc+"()"+tail.String())
 		return err
 	}
 	var err error
@@ -97,6 +114,126 @@ func (s *Session) evalStmts(ctx context.Context, c *cell) error {
 	}
 	s.settleFallbacks(c)
 	return nil
+}
+
+// initVarPrefix names the functions that initialise a program's variables
+// when Go's order is not the order they are written in (see initOrder).
+const initVarPrefix = "__glvar"
+
+// initKey is a variable declaration of a program: its place among the
+// declarations (index) and in the order of initialisation (rank).
+type initKey struct{ index, rank int }
+
+// initOrder returns, for a whole program whose package-level variables
+// are not initialised in the order they are written (Go initialises a
+// variable after those its initialiser refers to, directly or through the
+// functions it calls), the place of each var declaration and its rank;
+// nil when the order written is Go's.
+func initOrder(c *cell) map[ast.Stmt]initKey {
+	if !c.program {
+		return nil
+	}
+	var stmts []*ast.DeclStmt
+	for _, st := range c.body.List {
+		if ds, ok := st.(*ast.DeclStmt); ok {
+			stmts = append(stmts, ds)
+		}
+	}
+	if len(stmts) < 2 {
+		return nil
+	}
+	// What each function of the program refers to, transitively.
+	funcRefs := map[string]map[string]bool{}
+	if c.declFile != nil {
+		for _, d := range c.declFile.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Body != nil {
+				funcRefs[fd.Name.Name] = refsOf(fd.Body)
+			}
+		}
+	}
+	expand := func(refs map[string]bool) map[string]bool {
+		out := map[string]bool{}
+		var visit func(string)
+		visit = func(n string) {
+			if out[n] {
+				return
+			}
+			out[n] = true
+			for r := range funcRefs[n] {
+				visit(r)
+			}
+		}
+		for r := range refs {
+			visit(r)
+		}
+		return out
+	}
+	declares := map[string]int{} // variable -> its declaration
+	deps := make([]map[string]bool, len(stmts))
+	for i, ds := range stmts {
+		for _, id := range lower.TopLevelNames(ds) {
+			declares[id.Name] = i
+		}
+		refs := map[string]bool{}
+		for _, e := range initialisers(ds) {
+			for r := range refsOf(e) {
+				refs[r] = true
+			}
+		}
+		deps[i] = expand(refs)
+	}
+	done := make([]bool, len(stmts))
+	out := map[ast.Stmt]initKey{}
+	inOrder := true
+	for rank := range stmts {
+		pick := -1
+		for i := range stmts {
+			if done[i] {
+				continue
+			}
+			ready := true
+			for r := range deps[i] {
+				if j, ok := declares[r]; ok && j != i && !done[j] {
+					ready = false
+					break
+				}
+			}
+			if ready {
+				pick = i
+				break
+			}
+		}
+		if pick < 0 {
+			return nil // a cycle: the type checker reports it
+		}
+		done[pick] = true
+		inOrder = inOrder && pick == rank
+		out[stmts[pick]] = initKey{index: pick, rank: rank}
+	}
+	if inOrder {
+		return nil
+	}
+	return out
+}
+
+// wrapInit turns the edits of a program's var declaration (assignEdits)
+// into a function that the program calls in Go's order of
+// initialisation: "var x = f()" becomes "__glvar3 := func() { x = f() }".
+func wrapInit(c *cell, st ast.Stmt, k initKey, edits []edit) []edit {
+	name := fmt.Sprintf("%s%d := func() {", initVarPrefix, k.index)
+	gd := st.(*ast.DeclStmt).Decl.(*ast.GenDecl)
+	off := func(p token.Pos) int { return c.fset.Position(p).Offset - c.stmtBase }
+	for i, e := range edits {
+		if e.start == off(gd.TokPos) {
+			// "var" (or "var (") starts the function instead.
+			edits[i].text = name + strings.Repeat(" ", max(0, len(e.text)-len(name)))
+			if gd.Lparen.IsValid() {
+				edits[i].text = name + "{"
+			}
+		}
+	}
+	end := off(st.End())
+	return append(edits, edit{start: end, end: end, text: "}"})
 }
 
 // assignEdits turns a top-level declaration of the cell's statements into

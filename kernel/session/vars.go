@@ -131,15 +131,21 @@ func (s *Session) planCell(ctx context.Context, c *cell) error {
 		}
 	}
 
-	if len(c.decls) > 0 || !allTyped || !s.lowerCannotChange(body) {
+	if len(c.decls) > 0 || c.program || !allTyped || !s.lowerCannotChange(body) {
 		var decls []byte
-		if c.declFile != nil {
+		stmtsBody := body
+		if c.program {
+			// A program's variables are package-level: checked so, in
+			// any order.
+			decls = []byte("package main;" + s.importLine() + "\n" + string(blankExcept(src, append(append([]segment{}, c.decls...), c.stmts...))))
+			stmtsBody = blankExcept(src, nil)
+		} else if c.declFile != nil {
 			decls = []byte("package main;" + s.importLine() + "\n" + string(blankExcept(src, c.decls)))
 		}
 		type result struct{ h lower.Hoisted }
 		done := make(chan result, 1)
 		ctxFiles := s.context(nil)
-		stmts := []byte(s.stmtsHead() + "\n" + string(body) + "\n}")
+		stmts := []byte(s.stmtsHead() + "\n" + string(stmtsBody) + "\n}")
 		go func() {
 			// The first check of a package imports it, which can take
 			// seconds: an interrupt must not wait for it.

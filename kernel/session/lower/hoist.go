@@ -56,8 +56,9 @@ const StmtsFunc = "__cell"
 // context (as for [Check]): decls holds the cell's imports and
 // declarations, stmts holds the cell's statements as the body of func
 // __cell ([StmtsFunc]), with the same imports. It returns the variables the
-// statements declare at the top level of that body, with their types, and
-// the cell's compile errors. Uses in decls of those variables are not
+// statements declare at the top level of that body, and those decls
+// declares (a whole program's package-level variables), with their types,
+// and the cell's compile errors. Uses in decls of those variables are not
 // errors: the session declares them at package level. decls may be nil.
 func Hoist(decls, stmts []byte, context [][]byte) (h Hoisted) {
 	if recoverPanics {
@@ -146,6 +147,21 @@ func Hoist(decls, stmts []byte, context [][]byte) (h Hoisted) {
 		}
 	}
 	tw := typeWriter{local: pkg, names: names, extra: map[string]string{}}
+	if declFile != nil {
+		// A whole program's variables are in decls, at package level.
+		for _, d := range declFile.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+				for _, sp := range gd.Specs {
+					for _, id := range sp.(*ast.ValueSpec).Names {
+						if id.Name != "_" && !hoisted[id.Name] {
+							hoisted[id.Name] = true
+							defs = append(defs, defined{id, fset.Position(id.Pos()).Line})
+						}
+					}
+				}
+			}
+		}
+	}
 	for _, d := range defs {
 		v := Var{Name: d.id.Name, Line: d.line}
 		if obj, ok := info.Defs[d.id].(*types.Var); ok && obj != nil {
