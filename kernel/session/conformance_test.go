@@ -600,3 +600,24 @@ func runScenariosJupyter(t *testing.T, prefix string, input [][]string) [][]cell
 	}
 	return got
 }
+
+// TestSplitProgram checks the cut of the split way on a program with a
+// file comment, a doc comment on main and a declaration after main.
+func TestSplitProgram(t *testing.T) {
+	src := "// Program comment.\npackage main\n\nimport \"fmt\"\n\n// main says hi.\nfunc main() {\n\tx := 1\n\tif x > 0 {\n\t\tfmt.Println(hi(x))\n\t}\n}\n\nfunc hi(n int) string { return fmt.Sprint(\"hi \", n) }\n"
+	decls, body, err := splitProgram([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDecls := "// Program comment.\n\n\nimport \"fmt\"\n\n\n\nfunc hi(n int) string { return fmt.Sprint(\"hi \", n) }"
+	wantBody := "x := 1\nif x > 0 {\n\tfmt.Println(hi(x))\n}"
+	if decls != wantDecls {
+		t.Errorf("declarations cell = %q, want %q", decls, wantDecls)
+	}
+	if body != wantBody {
+		t.Errorf("statements cell = %q, want %q", body, wantBody)
+	}
+	if _, _, err := splitProgram([]byte("package main\nfunc f() {}\n")); err == nil {
+		t.Error("a program without main was cut")
+	}
+}
