@@ -32,13 +32,16 @@ func main() {
 	c.Set("mode", "fast")
 	var wg sync.WaitGroup
 	got := make([]string, 5)
+	start := make(chan struct{}) // the readers start together
 	for i := range 5 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			<-start
 			got[i] = c.Get("mode")
 		}()
 	}
+	close(start)
 	wg.Wait()
 	fmt.Println(got)
 }

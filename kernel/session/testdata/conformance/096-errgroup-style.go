@@ -18,13 +18,16 @@ func main() {
 	items := []int{1, 2, 3, 4, 5, 6}
 	errs := make([]error, len(items))
 	var wg sync.WaitGroup
+	start := make(chan struct{}) // all checks start together
 	for i, n := range items {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			<-start
 			errs[i] = check(n)
 		}()
 	}
+	close(start)
 	wg.Wait()
 	fmt.Println(errors.Join(errs...))
 	for i, err := range errs {

@@ -12,10 +12,12 @@ func main() {
 	var running, peak atomic.Int32
 	var wg sync.WaitGroup
 	total := make([]int, 8)
+	start := make(chan struct{}) // every worker asks at once
 	for i := range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			<-start
 			sem <- struct{}{}
 			n := running.Add(1)
 			for {
@@ -29,6 +31,7 @@ func main() {
 			<-sem
 		}()
 	}
+	close(start)
 	wg.Wait()
 	fmt.Println(total, peak.Load() <= 2)
 }
