@@ -1,0 +1,12 @@
+// An index out of range ends the program with a panic.
+package main
+
+import "fmt"
+
+func main() {
+	xs := []int{1, 2, 3}
+	i := 5
+	fmt.Println("before")
+	fmt.Println(xs[i])
+	fmt.Println("after")
+}
