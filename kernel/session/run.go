@@ -66,6 +66,7 @@ func (s *Session) run(ctx context.Context, src []byte) error {
 type cell struct {
 	src                   []byte
 	program               bool
+	pkgVars               bool // its variables are package-level: a program, or a cell of declarations only
 	imports, decls, stmts []segment
 	endsInStmt            bool // the last piece is a statement: its value may be the result
 

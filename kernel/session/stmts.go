@@ -124,13 +124,14 @@ const initVarPrefix = "__glvar"
 // declarations (index) and in the order of initialisation (rank).
 type initKey struct{ index, rank int }
 
-// initOrder returns, for a whole program whose package-level variables
-// are not initialised in the order they are written (Go initialises a
+// initOrder returns, for a whole program (or a cell of declarations only)
+// whose package-level variables are not initialised in the order they are
+// written (Go initialises a
 // variable after those its initialiser refers to, directly or through the
 // functions it calls), the place of each var declaration and its rank;
 // nil when the order written is Go's.
 func initOrder(c *cell) map[ast.Stmt]initKey {
-	if !c.program {
+	if !c.pkgVars {
 		return nil
 	}
 	var stmts []*ast.DeclStmt

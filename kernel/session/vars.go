@@ -99,6 +99,18 @@ func (s *Session) planCell(ctx context.Context, c *cell) error {
 	if c.mainDecl {
 		c.callMain = c.program || !callsMain(c.body)
 	}
+	// A whole program, or a cell of declarations only: its variables are
+	// package-level, declared in any order.
+	c.pkgVars = c.program
+	if !c.pkgVars && len(c.body.List) > 0 {
+		c.pkgVars = true
+		for _, st := range c.body.List {
+			if ds, ok := st.(*ast.DeclStmt); !ok || ds.Decl.(*ast.GenDecl).Tok != token.VAR {
+				c.pkgVars = false
+				break
+			}
+		}
+	}
 
 	// The variables.
 	seen := map[string]bool{}
@@ -131,12 +143,11 @@ func (s *Session) planCell(ctx context.Context, c *cell) error {
 		}
 	}
 
-	if len(c.decls) > 0 || c.program || !allTyped || !s.lowerCannotChange(body) {
+	if len(c.decls) > 0 || c.pkgVars && len(c.body.List) > 1 || !allTyped || !s.lowerCannotChange(body) {
 		var decls []byte
 		stmtsBody := body
-		if c.program {
-			// A program's variables are package-level: checked so, in
-			// any order.
+		if c.pkgVars {
+			// Package-level variables: checked so, in any order.
 			decls = []byte("package main;" + s.importLine() + "\n" + string(blankExcept(src, append(append([]segment{}, c.decls...), c.stmts...))))
 			stmtsBody = blankExcept(src, nil)
 		} else if c.declFile != nil {
