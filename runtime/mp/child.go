@@ -14,13 +14,19 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// spec is what a parent sends a child: the target, its arguments and the
-// process's name. Files of shared arguments travel with it.
+// spec is what a parent sends a child: the target, its arguments, the
+// variables the target uses as they were at Start (Globals: a count, the
+// names, then each value copied), the shared objects among all those
+// (their files travel with the spec, in order), notes about what could not
+// be copied, and the process's name.
 type spec struct {
-	Target targetRef
-	Name   string
-	Daemon bool
-	Args   []argSpec
+	Target  targetRef
+	Name    string
+	Daemon  bool
+	Args    []argSpec
+	Shares  []shareSpec
+	Globals []byte
+	Notes   []string
 }
 
 // report is what a child sends its parent.
@@ -132,10 +138,21 @@ func runSpec(c *conn, payload []byte, files []*os.File) (code int) {
 		sendReport(c, reportError, err.Error())
 		return exitSetup
 	}
-	args, err := decodeArgs(s.Target.Name, fn.Type(), s.Args, files)
+	r := newValueDecoder(nil, currentNamespace())
+	if r.shares, err = openShares(s.Shares, files); err != nil {
+		sendReport(c, reportError, err.Error())
+		return exitSetup
+	}
+	args, err := decodeArgsWith(r, shortName(s.Target.Name), fn.Type(), s.Args)
+	if err == nil {
+		err = setGlobals(r, s.Globals)
+	}
 	if err != nil {
 		sendReport(c, reportError, err.Error())
 		return exitSetup
+	}
+	for _, note := range s.Notes {
+		fmt.Fprintln(os.Stderr, note)
 	}
 	self.name = s.Name
 	self.daemon = s.Daemon
@@ -172,6 +189,40 @@ func runSpec(c *conn, payload []byte, files []*os.File) (code int) {
 }
 
 var errorType = reflect.TypeOf((*error)(nil)).Elem()
+
+// setGlobals sets the variables the parent sent (spec.Globals) to the
+// values they had in the parent, with r, which holds the shared objects.
+func setGlobals(r *valueDecoder, data []byte) error {
+	if len(data) == 0 {
+		return nil
+	}
+	r.d = decoder{b: data}
+	n := r.d.len()
+	names := make([]string, 0, n)
+	for i := 0; i < n && r.d.err == nil; i++ {
+		names = append(names, r.d.string())
+	}
+	if r.d.err != nil {
+		return fmt.Errorf("mp: child cannot decode the variables it was sent: %w", r.d.err)
+	}
+	ns := currentNamespace()
+	if ns == nil {
+		return fmt.Errorf("mp: the parent sent variables (%s), but this child has no Namespace to set them in", strings.Join(names, ", "))
+	}
+	vars, err := ns.Vars(names)
+	if err != nil {
+		return err
+	}
+	if len(vars) != len(names) {
+		return fmt.Errorf("mp: Namespace.Vars returned %d variables for %d names", len(vars), len(names))
+	}
+	for i, name := range names {
+		if err := r.global(name, vars[i]); err != nil {
+			return err
+		}
+	}
+	return r.d.done()
+}
 
 // panicStack returns the stack of a panicking target, from the panic to
 // the target, without the frames of mp, reflect and the runtime. It is

@@ -3,7 +3,6 @@ package mp
 import (
 	"encoding/binary"
 	"errors"
-	"sort"
 )
 
 // A parent and its child exchange specs and reports in this small binary
@@ -11,7 +10,8 @@ import (
 // for a type, by reflection, the first time a process uses it, and every
 // child is a new process. Both sides are the same program. Strings and
 // byte slices are a uvarint length and the bytes; integers are varints;
-// booleans one byte. Argument values themselves are still gob (args.go).
+// booleans one byte. Argument values and the notebook variables a child
+// starts with are copied values (copy.go).
 
 var errShortMessage = errors.New("truncated message")
 
@@ -19,6 +19,8 @@ type encoder struct{ b []byte }
 
 func (e *encoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 func (e *encoder) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+
+func (e *encoder) fixed64(v uint64) { e.b = binary.LittleEndian.AppendUint64(e.b, v) }
 
 func (e *encoder) string(s string) {
 	e.uint(uint64(len(s)))
@@ -72,6 +74,16 @@ func (d *decoder) int() int64 {
 	return v
 }
 
+func (d *decoder) fixed64() uint64 {
+	if len(d.b) < 8 {
+		d.fail()
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(d.b)
+	d.b = d.b[8:]
+	return v
+}
+
 // len reads a length, which the rest of the message must hold.
 func (d *decoder) len() int {
 	n := d.uint()
@@ -95,6 +107,18 @@ func (d *decoder) bytes() []byte {
 		return nil
 	}
 	b := append([]byte(nil), d.b[:n]...)
+	d.b = d.b[n:]
+	return b
+}
+
+// view returns the next n bytes, without copying them, or nil (and the
+// decoder fails) when fewer are left.
+func (d *decoder) view(n uint64) []byte {
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return nil
+	}
+	b := d.b[:n:n]
 	d.b = d.b[n:]
 	return b
 }
@@ -132,23 +156,18 @@ func (s *spec) marshal() []byte {
 	e.bool(s.Daemon)
 	e.uint(uint64(len(s.Args)))
 	for _, a := range s.Args {
-		e.string(a.Kind)
-		e.bool(a.Zero)
-		e.string(a.Type)
-		e.string(a.TRef.Name)
-		e.string(a.TRef.Exe)
-		names := make([]string, 0, len(a.TRef.Named))
-		for name := range a.TRef.Named {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		e.uint(uint64(len(names)))
-		for _, name := range names {
-			e.string(name)
-			e.int(a.TRef.Named[name])
-		}
 		e.bytes(a.Data)
-		e.int(int64(a.NFiles))
+	}
+	e.uint(uint64(len(s.Shares)))
+	for _, sh := range s.Shares {
+		e.string(sh.Kind)
+		e.bytes(sh.Meta)
+		e.uint(uint64(sh.NFiles))
+	}
+	e.bytes(s.Globals)
+	e.uint(uint64(len(s.Notes)))
+	for _, n := range s.Notes {
+		e.string(n)
 	}
 	return e.b
 }
@@ -168,25 +187,24 @@ func (s *spec) unmarshal(b []byte) error {
 	n := d.len() // each argument takes at least a byte
 	s.Args = nil
 	for i := 0; i < n && d.err == nil; i++ {
-		var a argSpec
-		a.Kind = d.string()
-		a.Zero = d.bool()
-		a.Type = d.string()
-		a.TRef.Name = d.string()
-		a.TRef.Exe = d.string()
-		if m := d.len(); m > 0 {
-			a.TRef.Named = make(map[string]int64, m)
-			for j := 0; j < m && d.err == nil; j++ {
-				name := d.string()
-				a.TRef.Named[name] = d.int()
-			}
-		}
-		a.Data = d.bytes()
-		a.NFiles = int(d.int())
-		if a.NFiles < 0 {
+		s.Args = append(s.Args, argSpec{Data: d.bytes()})
+	}
+	n = d.len()
+	s.Shares = nil
+	for i := 0; i < n && d.err == nil; i++ {
+		sh := shareSpec{Kind: d.string(), Meta: d.bytes()}
+		nf := d.uint()
+		if nf > maxFiles {
 			d.fail()
 		}
-		s.Args = append(s.Args, a)
+		sh.NFiles = int(nf)
+		s.Shares = append(s.Shares, sh)
+	}
+	s.Globals = d.bytes()
+	n = d.len()
+	s.Notes = nil
+	for i := 0; i < n && d.err == nil; i++ {
+		s.Notes = append(s.Notes, d.string())
 	}
 	return d.done()
 }

@@ -7,14 +7,13 @@ import (
 
 func testSpec() spec {
 	return spec{
-		Target: targetRef{Name: "main.add", Builtin: "", Lookup: true, PCOff: -12345, TypeOff: 1 << 40, Type: "func(int)", Exe: "exe-id"},
-		Name:   "Process-2",
-		Daemon: true,
-		Args: []argSpec{
-			{Kind: "lock", Data: []byte{1, 2, 3}, NFiles: 1},
-			{Zero: true, Type: "int", TRef: typeRef{Name: "main.T", Exe: "x", Named: map[string]int64{"main.T": -8, "main.U": 16}}},
-			{Data: []byte("gob"), NFiles: 0},
-		},
+		Target:  targetRef{Name: "main.add", Builtin: "", Lookup: true, PCOff: -12345, TypeOff: 1 << 40, Type: "func(int)", Exe: "exe-id"},
+		Name:    "Process-2",
+		Daemon:  true,
+		Args:    []argSpec{{Data: []byte{1, 2, 3}}, {Data: []byte("copied")}},
+		Shares:  []shareSpec{{Kind: "mp.Lock", Meta: []byte{9}, NFiles: 1}, {Kind: "mp.Queue", Meta: []byte{3, 0, 0, 0, 0, 0, 0, 0}, NFiles: 3}},
+		Globals: []byte{2, 1, 'x', 1, 'y'},
+		Notes:   []string{"mp: ch (a chan int) is not copied"},
 	}
 }
 

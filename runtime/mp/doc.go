@@ -68,10 +68,12 @@
 // top-level functions: function literals, closures and method values are
 // refused by [Process.Start] with a message saying what to write instead,
 // because the child cannot see the variables they capture. Arguments are
-// copied with encoding/gob (numbers, strings, bools, slices, arrays, maps
-// and structs with exported fields of those); pointers, channels and
-// functions are refused, and numbers convert to the parameter's type as an
-// untyped constant would.
+// copied deeply, as a fork copies memory: numbers, strings, slices, arrays,
+// maps, structs (unexported fields too), pointers (the child's point to its
+// copies), interface values, top-level functions (by name); shared objects
+// anywhere inside them are shared, not copied. Channels, function literals
+// and open files are refused, and numbers convert to the parameter's type
+// as an untyped constant would.
 //
 // A child exits with status 0 when its target returns, 1 when the target
 // panics (the panic is printed to the child's stderr) or returns a non-nil

@@ -53,8 +53,7 @@ func (c *Conn) Send(v any) error {
 }
 
 // Recv waits for the next value from the other end and returns it, with
-// the type it was sent with (see [RegisterType] for struct types, or use
-// [Conn.RecvInto]).
+// the type it was sent with, as [Queue.Get] does.
 func (c *Conn) Recv() (any, error) {
 	data, err := c.recv()
 	if err != nil {
@@ -64,7 +63,7 @@ func (c *Conn) Recv() (any, error) {
 }
 
 // RecvInto waits for the next value and stores it in the variable ptr
-// points to, converting as encoding/gob does.
+// points to, as [Queue.GetInto] does.
 func (c *Conn) RecvInto(ptr any) error {
 	data, err := c.recv()
 	if err != nil {

@@ -80,27 +80,16 @@ func checkArgs(name string, ft reflect.Type, args []any) error {
 		return err
 	}
 	for i, a := range args {
-		pt := paramType(ft, i)
 		where := fmt.Sprintf("argument %d of %s", i+1, name)
-		if _, ok := a.(sharer); ok {
-			if !reflect.TypeOf(a).AssignableTo(pt) {
-				return fmt.Errorf("mp: %s: %s wants a %s, got a %T", where, name, pt, a)
-			}
-			continue
-		}
 		if a == nil {
-			continue // encodeValue says more at Start
+			continue // argValue says more at Start
 		}
-		t := reflect.TypeOf(a)
-		if pt.Kind() != reflect.Interface {
-			cv, err := convertArg(reflect.ValueOf(a), pt)
-			if err != nil {
-				return fmt.Errorf("mp: %s: %w", where, err)
-			}
-			t = cv.Type()
+		v, err := argValue(where, name, paramType(ft, i), a)
+		if err != nil {
+			return err
 		}
-		if err := checkCopyable(t, map[reflect.Type]bool{}); err != nil {
-			return fmt.Errorf("mp: %s (a %s) cannot be copied to a child process: %w", where, t, err)
+		if err := checkCopyable(v.Type()); err != nil {
+			return fmt.Errorf("mp: %s (a %s) cannot be copied to a child process: %w", where, v.Type(), err)
 		}
 	}
 	return nil
@@ -179,20 +168,28 @@ func (p *Process) Start() error {
 
 // launch starts the child and hands it the target; p.mu is held.
 func (p *Process) launch() error {
-	args, files, err := encodeArgs(shortName(p.ref.Name), p.target.Type(), p.args)
+	ns := currentNamespace()
+	w := newValueEncoder(copyArg, ns)
+	w.child = p.name
+	args, err := encodeArgs(w, shortName(p.ref.Name), p.target.Type(), p.args)
+	if err == nil && ns != nil {
+		err = p.encodeGlobals(w, ns)
+	}
 	if err != nil {
+		w.unshare()
 		return err
 	}
-	s := spec{Target: p.ref, Name: p.name, Daemon: p.daemon, Args: args}
+	s := spec{Target: p.ref, Name: p.name, Daemon: p.daemon, Args: args, Shares: w.shareSpecs(), Globals: w.e.b, Notes: w.notes}
 	msg := s.marshal()
+	files := w.files()
 	c, err := newChild()
 	if err != nil {
-		unshareArgs(p.args, args)
+		w.unshare()
 		return err
 	}
 	c.used = true
 	if err := c.conn.send(msg, files, time.Time{}); err != nil {
-		unshareArgs(p.args, args)
+		w.unshare()
 		c.used = false
 		c.Close()
 		return fmt.Errorf("mp: send %s its target: %w", p.name, err)
@@ -202,8 +199,8 @@ func (p *Process) launch() error {
 		r, err = readReport(c.conn, time.Time{})
 	}
 	if err != nil || r.Kind != reportStarted {
-		// The child opened the shared arguments, or never will.
-		unshareArgs(p.args, args)
+		// The child opened the shared objects, or never will.
+		w.unshare()
 		state, _ := waitChild(c)
 		c.conn.close()
 		if err == nil && r.Kind == reportError {
@@ -220,6 +217,39 @@ func (p *Process) launch() error {
 	p.done = make(chan struct{})
 	p.args = nil // the child has its copies; let the parent's go
 	go p.wait()
+	return nil
+}
+
+// encodeGlobals encodes with w the variables the target reaches (all of
+// them for a built-in target, a Pool's worker), as they are now: a count,
+// the names, then the values. It leaves them in w.e.b.
+func (p *Process) encodeGlobals(w *valueEncoder, ns Namespace) error {
+	target := p.ref.Name
+	if p.ref.Builtin != "" {
+		target = ""
+	}
+	globals, err := ns.Globals(target)
+	if err != nil {
+		return err
+	}
+	w.e.b = w.e.b[:0]
+	if len(globals) == 0 {
+		return nil
+	}
+	w.e.uint(uint64(len(globals)))
+	for _, g := range globals {
+		w.e.string(g.Name)
+	}
+	w.mode = copyGlobal
+	notes := len(w.notes)
+	for _, g := range globals {
+		if err := w.global(g.Name, g.Value); err != nil {
+			return err
+		}
+	}
+	if target == "" {
+		w.notes = w.notes[:notes] // which of them the functions use is not known
+	}
 	return nil
 }
 

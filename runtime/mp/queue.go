@@ -19,10 +19,14 @@ import (
 // an argument of [NewProcess] to share it. Its methods are safe for
 // concurrent use by goroutines and processes.
 //
-// Values are copied (with encoding/gob): numbers, strings, slices, maps and
-// structs with exported fields. [Queue.Get] returns them with their own
-// type, which must be known to the receiving process (see [RegisterType]);
-// [Queue.GetInto] decodes into a variable of your choice.
+// Values are copied as a fork would copy them: numbers, strings, slices,
+// arrays, maps, structs (unexported fields too), pointers (nil stays nil;
+// pointers to the same variable still are in the copy), interface values
+// whose dynamic value can be copied ([]any{42, nil, "hello"}), time.Time
+// and other types that marshal themselves, and top-level functions (by
+// name). Channels, function literals, open files and shared objects cannot
+// be sent: Put returns an error saying so. [Queue.Get] returns values with
+// their own type; [Queue.GetInto] decodes into a variable of your choice.
 //
 // A Queue holds at most its capacity of values: Put waits while it is full.
 // Its values live in a kernel socket buffer, with values larger than 32 KiB
@@ -159,9 +163,10 @@ func (q *Queue) giveSlot() {
 }
 
 // Get removes and returns the value at the front of the queue, waiting
-// while the queue is empty. The value has the type it was put with; that
-// type must be registered in this process for struct and other named types
-// ([RegisterType]); otherwise use [Queue.GetInto].
+// while the queue is empty. The value has the type it was put with: types
+// declared in notebook cells and named types of the running program are
+// found by name, others are rebuilt from the value's structure (see
+// [RegisterType] for values sent by a different program).
 func (q *Queue) Get() (any, error) { return q.GetTimeout(-1) }
 
 // GetTimeout is Get waiting at most d; it returns [ErrEmpty] when no value
@@ -175,9 +180,10 @@ func (q *Queue) GetTimeout(d time.Duration) (any, error) {
 }
 
 // GetInto removes the value at the front of the queue and stores it in the
-// variable ptr points to, waiting while the queue is empty. The value is
-// converted as encoding/gob does: numbers to any numeric type they fit,
-// struct fields by name.
+// variable ptr points to, waiting while the queue is empty. The variable's
+// type must have the structure of the value's (struct fields in the same
+// order, with the same names); numbers convert to any numeric type they
+// fit, as constants do. The error says what differs.
 func (q *Queue) GetInto(ptr any) error {
 	data, err := q.getBytes(time.Time{})
 	if err != nil {
