@@ -169,11 +169,13 @@ func runSpec(c *conn, payload []byte, files []*os.File) (code int) {
 	sendReport(c, reportStarted, "")
 	defer func() {
 		if r := recover(); r != nil {
-			msg := fmt.Sprint(r)
-			if e, ok := r.(error); ok {
-				msg = e.Error()
+			var msg, stack string
+			if t, ok := currentLauncher().(Tracer); ok {
+				msg, stack = t.Trace(r)
+			} else {
+				msg, stack = panicMessage(r), panicStack()
 			}
-			fmt.Fprintf(os.Stderr, "panic: %s [in process %s]\n\n%s\n", msg, s.Name, panicStack())
+			fmt.Fprintf(os.Stderr, "panic: %s\n\n%s\n[in process %s]\n", msg, strings.TrimSuffix(stack, "\n"), s.Name)
 			sendReport(c, reportPanic, msg)
 			code = exitPanic
 		}
@@ -222,6 +224,17 @@ func setGlobals(r *valueDecoder, data []byte) error {
 		}
 	}
 	return r.d.done()
+}
+
+// panicMessage returns a panic value as Go's runtime prints it.
+func panicMessage(r any) string {
+	switch v := r.(type) {
+	case error:
+		return v.Error()
+	case fmt.Stringer:
+		return v.String()
+	}
+	return fmt.Sprint(r)
 }
 
 // panicStack returns the stack of a panicking target, from the panic to

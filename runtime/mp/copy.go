@@ -263,6 +263,10 @@ func (w *valueEncoder) value(v reflect.Value) error {
 			w.e.uint(0)
 			return nil
 		}
+		if why := ownedType(t.Elem()); why != "" {
+			w.e.uint(0)
+			return w.cannot(t, "nil", why)
+		}
 		if id := w.pointer(ptrKey{v.Pointer(), t}); id >= 0 {
 			w.e.uint(uint64(id) + 2)
 			return nil
@@ -352,6 +356,20 @@ func (w *valueEncoder) value(v reflect.Value) error {
 	return fmt.Errorf("mp: %s (%s) cannot be copied to another process", w.where(), typeArticle(t))
 }
 
+// ownedType says why values of the mp type t (a Pool, a Process) belong to
+// the process that made them, or returns "".
+func ownedType(t reflect.Type) string {
+	switch t {
+	case reflect.TypeFor[Pool]():
+		return "a Pool's workers belong to the process that made it; make another Pool in the process"
+	case reflect.TypeFor[Process]():
+		return "a Process can be joined only by the process that started it"
+	case reflect.TypeFor[Child]():
+		return "a Child belongs to the process that started it"
+	}
+	return ""
+}
+
 // elems encodes the n elements of a slice or array.
 func (w *valueEncoder) elems(v reflect.Value, n int) error {
 	w.path = append(w.path, pathElem{})
@@ -418,6 +436,10 @@ func (w *valueEncoder) shared(v reflect.Value) error {
 	}
 	kind, files, meta, err := s.share()
 	if err != nil {
+		if w.mode == copyGlobal {
+			w.e.uint(0)
+			return w.cannot(v.Type(), "nil", err.Error())
+		}
 		return fmt.Errorf("mp: %s: %w", w.where(), err)
 	}
 	if w.shareOf == nil {

@@ -63,6 +63,15 @@ type Boxer interface {
 	Box(t reflect.Type, dyn reflect.Value, name string) (reflect.Value, error)
 }
 
+// A Tracer is a [Launcher] that describes, in a child, the panic of a target
+// whose frames Go's runtime cannot name (an interpreter's functions): the
+// message, as Go's runtime prints it, and the stack, as Go's traceback
+// lists it ("goroutine 1 [running]:", then each function and its line).
+// [RunChild] prints them, followed by the process's name.
+type Tracer interface {
+	Trace(recovered any) (msg, stack string)
+}
+
 // currentNamespace returns the current launcher as a Namespace, or nil.
 func currentNamespace() Namespace {
 	ns, _ := currentLauncher().(Namespace)
