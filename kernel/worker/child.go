@@ -1,11 +1,9 @@
 package worker
 
 import (
-	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
-	"go/printer"
 	"go/token"
 	"path"
 	"reflect"
@@ -30,10 +28,12 @@ type Notebook struct {
 // Build evaluates the declarations src (a Go file of package main, as
 // session.Source returns it, or as [Lower] prepared it) in a new
 // interpreter with the standard library and the given symbols (kernel/symbols
-// for runtime/mp and kernel/display). Package-level variables are
-// initialised by their initialisers, as Python re-runs a module's top level
-// in a spawned child; the cells' statements do not run, and neither does a
-// func main.
+// for runtime/mp and kernel/display). No statement of the notebook runs:
+// package-level variables start as zero values (their initialisers are
+// removed; mp sets those the target uses to the parent's values), and
+// neither func main nor the init functions run. os.Exit and log.Fatal end
+// the process as in a Go program, and the interpreter's report of a panic
+// goes to [Trace] instead of standard error.
 func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -46,9 +46,12 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 		}
 	}
 	helpers, out, _ := strings.Cut(strings.TrimPrefix(src, loweredMark), helpersEnd)
-	in := interp.New(interp.Options{})
+	in := interp.New(interp.Options{Stderr: panicLines})
 	paths := imports(helpers, out)
 	if err := useStdlib(in, paths, helpers, out); err != nil {
+		return nil, fmt.Errorf("worker: load standard library: %w", err)
+	}
+	if err := in.Use(exits(paths)); err != nil {
 		return nil, fmt.Errorf("worker: load standard library: %w", err)
 	}
 	for _, s := range symbols {
@@ -72,6 +75,7 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 		}
 	}
 	if strings.TrimSpace(out) != "" {
+		panicLines.setLines(parseLineMarks(out))
 		if _, err := in.Eval(out); err != nil {
 			return nil, fmt.Errorf("worker: rebuild the notebook's declarations: %w", err)
 		}
@@ -85,18 +89,27 @@ const (
 	helpersEnd  = "\n//gopherlab:helpers-end\n"
 )
 
-// Lower prepares the declarations src for [Build]: it renames func main,
-// lowers what yaegi cannot run (kernel/session/lower) and marks process
-// targets ([Rewrite]). The launcher does it once per version of the
+// Lower prepares the declarations src for [Build]: it renames func main
+// and the init functions, removes the initialisers of package-level
+// variables (a child gets their values from its parent instead: no
+// statement of a cell runs again), rewrites go statements so that a
+// goroutine's panic reads as Go's, lowers what yaegi cannot run
+// (kernel/session/lower) and marks process targets ([Rewrite]), keeping
+// every line at its number. The launcher does it once per version of the
 // declarations, in the kernel, where the type information lowering needs is
 // already loaded, so that workers start fast. Imports of slices, maps, cmp
 // and iter that lowering left unused are dropped: loading those packages in
 // a child means compiling yaegi's generic sources (see useStdlib).
-func Lower(src string) (string, error) {
-	src, err := prepare(blankLineDirectives(src))
+func Lower(src string) (string, error) { return lowerDecls(src, nil) }
+
+// lowerDecls is Lower; typeOf gives the type of a variable declared
+// without one when go/types cannot (see stripInitialisers).
+func lowerDecls(src string, typeOf func(name string) string) (string, error) {
+	src, err := renameEntryPoints(src)
 	if err != nil {
 		return "", err
 	}
+	src = hideLineDirectives(goStatements(stripInitialisers(src, typeOf)))
 	if strings.TrimSpace(src) == "" {
 		return loweredMark + helpersEnd, nil
 	}
@@ -261,49 +274,4 @@ func (nb *Notebook) Lookup(name string) (reflect.Value, error) {
 		return reflect.Value{}, fmt.Errorf("worker: %s is not a function in the notebook's declarations", name)
 	}
 	return v, nil
-}
-
-// prepare renames func main in src, so that evaluating the declarations in
-// a child does not run it (yaegi runs main whenever package main has one).
-func prepare(src string) (string, error) {
-	if !strings.Contains(src, "main") {
-		return src, nil
-	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "notebook.go", src, parser.ParseComments|parser.SkipObjectResolution)
-	if err != nil {
-		return "", fmt.Errorf("worker: parse the notebook's declarations: %w", err)
-	}
-	hasMain := false
-	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
-			hasMain = true
-		}
-	}
-	if !hasMain {
-		return src, nil
-	}
-	// Rename every use of the name except after a dot (x.main is another
-	// name) and in the package clause.
-	var visit func(n ast.Node) bool
-	visit = func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.SelectorExpr:
-			ast.Inspect(n.X, visit)
-			return false
-		case *ast.Ident:
-			if n.Name == "main" {
-				n.Name = mainRenamed
-			}
-		}
-		return true
-	}
-	for _, d := range f.Decls {
-		ast.Inspect(d, visit)
-	}
-	var b bytes.Buffer
-	if err := printer.Fprint(&b, fset, f); err != nil {
-		return "", fmt.Errorf("worker: print the notebook's declarations: %w", err)
-	}
-	return b.String(), nil
 }

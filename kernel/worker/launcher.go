@@ -77,6 +77,12 @@ type Launcher struct {
 	noPrestart  bool       // no worker kept ready (SetPrestart)
 	inherit     bool       // children write straight to this process's stdout and stderr
 	pipes       *cellPipes // the current cell's, made at its first process
+
+	log io.Writer // the kernel's log: messages about the workers' plumbing
+
+	nsMu        sync.Mutex // guards what follows: the Namespace's caches (vars.go, types.go)
+	nss         *nsState
+	boxDeclared bool // the interpreter has the variables Box uses
 }
 
 // NewLauncher returns a Launcher whose workers run cmd (a new command each
@@ -85,6 +91,25 @@ type Launcher struct {
 // goes to os.Stdout and os.Stderr until the first [Launcher.CellStart].
 func NewLauncher(cmd func() *exec.Cmd, source func() string) *Launcher {
 	return &Launcher{cmd: cmd, source: source, stdout: os.Stdout, stderr: os.Stderr, children: map[*child]bool{}}
+}
+
+// SetLog sets where l writes what goes wrong in its workers' plumbing and
+// tells the learner nothing (the kernel's log); os.Stderr by default.
+func (l *Launcher) SetLog(w io.Writer) {
+	l.mu.Lock()
+	l.log = w
+	l.mu.Unlock()
+}
+
+// logf writes a message to the kernel's log.
+func (l *Launcher) logf(format string, args ...any) {
+	l.mu.Lock()
+	w := l.log
+	l.mu.Unlock()
+	if w == nil {
+		w = os.Stderr
+	}
+	fmt.Fprintf(w, "gopherlab: "+format+"\n", args...)
 }
 
 // SetInterp lets l name targets that [Rewrite] did not mark, by finding
@@ -616,7 +641,7 @@ func (l *Launcher) lowered(src string) string {
 		return l.low
 	}
 	l.mu.Unlock()
-	low, err := Lower(src)
+	low, err := lowerDecls(src, l.varType(src))
 	if err != nil {
 		return src // the worker reports the error to Start
 	}
@@ -759,11 +784,19 @@ func (l *Launcher) start(src string, spare bool) (*child, error) {
 		defer wg.Done()
 		defer statusR.Close()
 		br := bufio.NewReader(statusR)
-		if line, err := br.ReadString('\n'); err == nil {
-			name, daemon, _ := strings.Cut(strings.TrimSuffix(line, "\n"), "\x00")
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				break // end of file: the worker exited
+			}
+			line = strings.TrimSuffix(line, "\n")
+			if msg, ok := strings.CutPrefix(line, logPrefix); ok {
+				l.logf("worker %d: %s", c.child.Pid(), msg)
+				continue
+			}
+			name, daemon, _ := strings.Cut(line, "\x00")
 			c.setStatus(name, daemon == "true")
 		}
-		io.Copy(io.Discard, br) // end of file: the worker exited
 	}()
 	go func() {
 		wg.Wait()

@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"reflect"
 	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/traefik/yaegi/interp"
@@ -52,17 +54,19 @@ func Main(symbols ...interp.Exports) int {
 			return cmd
 		}, func() string { return string(src) })
 		l.inherit = true
+		l.SetInterp(nb.in)
 		mp.SetLauncher(l)
 	}
+	a := &announcer{status: status, ctrl: ctrl}
 	mp.RunChild(func(name string) (reflect.Value, error) {
 		if err != nil {
 			return reflect.Value{}, err
 		}
 		fn, err := nb.Lookup(name)
-		if err != nil || status == nil {
+		if err != nil {
 			return fn, err
 		}
-		return announce(fn, status, ctrl), nil
+		return a.wrap(fn), nil
 	})
 	return 2
 }
@@ -89,24 +93,56 @@ func fdFromEnv(env string) int {
 	return fd
 }
 
-// announce wraps fn so that, when it is called (mp has set the process's
-// name and daemon flag by then), the worker first switches to the output
-// of the cell it was handed to (sent over ctrl), and the launcher learns
-// the name and flag before the target runs.
-func announce(fn reflect.Value, status *os.File, ctrl int) reflect.Value {
+// An announcer prepares a worker for its target, once, when the first
+// function the worker looked up is called (mp has set the process's name
+// and daemon flag by then): the worker switches to the output of the cell
+// it was handed to (sent over ctrl), and tells the launcher the name and
+// flag. A Pool's worker looks up every function it maps: all share one
+// announcer, so that the first call announces and the others do not touch
+// ctrl again.
+type announcer struct {
+	once   sync.Once
+	status *os.File // nil when the launcher gave none
+	ctrl   int      // -1 when the launcher gave none
+}
+
+// wrap returns fn, announcing the worker at the first call of any wrapped
+// function.
+func (a *announcer) wrap(fn reflect.Value) reflect.Value {
 	return reflect.MakeFunc(fn.Type(), func(args []reflect.Value) []reflect.Value {
-		if ctrl >= 0 {
-			if err := takeStdio(ctrl); err != nil {
-				fmt.Fprintln(os.Stderr, err)
-			}
-			syscall.Close(ctrl)
-			ctrl = -1
-		}
-		p := mp.CurrentProcess()
-		fmt.Fprintf(status, "%s\x00%t\n", p.Name(), p.Daemon())
+		a.once.Do(a.announce)
+		panicLines.take() // what earlier panics (recovered) left is not this call's
 		if fn.Type().IsVariadic() {
 			return fn.CallSlice(args)
 		}
 		return fn.Call(args)
 	})
 }
+
+func (a *announcer) announce() {
+	if a.ctrl >= 0 {
+		if err := takeStdio(a.ctrl); err != nil {
+			a.log(err.Error())
+		}
+		syscall.Close(a.ctrl)
+		a.ctrl = -1
+	}
+	if a.status != nil {
+		p := mp.CurrentProcess()
+		fmt.Fprintf(a.status, "%s\x00%t\n", p.Name(), p.Daemon())
+	}
+}
+
+// log sends a message about the worker's plumbing to the kernel's log (on
+// the status pipe), not to the cell: it tells the learner nothing.
+func (a *announcer) log(msg string) {
+	if a.status == nil {
+		fmt.Fprintln(os.Stderr, msg)
+		return
+	}
+	fmt.Fprintf(a.status, "%s%s\n", logPrefix, strings.ReplaceAll(msg, "\n", " "))
+}
+
+// logPrefix starts a line of the status pipe that is a message for the
+// kernel's log rather than the worker's status.
+const logPrefix = "\x01log "

@@ -11,12 +11,15 @@ import (
 )
 
 // Symbols adds the tagging function that [Rewrite] inserts to the
-// interpreter's view of package mp. Use it after the bindings of runtime/mp:
+// interpreter's view of package mp, and the package of the functions
+// [Lower] makes the declarations call (go statements). Use it after the
+// bindings of runtime/mp:
 //
 //	in.Use(symbols.Symbols)
 //	in.Use(worker.Symbols)
 var Symbols = interp.Exports{
-	MPPath + "/mp": {TagFunc: reflect.ValueOf(tag)},
+	MPPath + "/mp":    {TagFunc: reflect.ValueOf(tag)},
+	goRuntime + "/rt": {"Go": reflect.ValueOf(goCall)},
 }
 
 // tagged maps the function value of each marked target (the data word of
