@@ -109,14 +109,16 @@ func (s *Session) watchProcesses(l *worker.Launcher, stop chan struct{}) {
 
 // processCell marks the targets of mp.NewProcess calls in code (a cell's
 // declarations or statements, after the type check, which does not know the
-// marks) with their names (worker.Rewrite), so that a target that cannot
-// run in a child is refused with the name it was written with. Cells work without it: the
-// launcher recognises top-level functions by their declaration.
+// marks) with their names, so that a target that cannot run in a child is
+// refused with the name it was written with (cells work without it: the
+// launcher recognises top-level functions by their declaration), and makes
+// the errors of mp calls whose results the cell drops show on its stderr
+// with the cell's line (worker.RewriteCell).
 func (s *Session) processCell(code string) string {
 	if _, ok := launchers.Load(s); !ok {
 		return code
 	}
-	return worker.Rewrite(code, s.Source())
+	return worker.RewriteCell(code, s.Source(), s.cellNumber())
 }
 
 // cellStream writes to one stream of a cell's Output, whichever cell runs.

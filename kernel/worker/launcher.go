@@ -90,7 +90,9 @@ type Launcher struct {
 // rebuild the declarations source returns at the time they start. Output
 // goes to os.Stdout and os.Stderr until the first [Launcher.CellStart].
 func NewLauncher(cmd func() *exec.Cmd, source func() string) *Launcher {
-	return &Launcher{cmd: cmd, source: source, stdout: os.Stdout, stderr: os.Stderr, children: map[*child]bool{}}
+	l := &Launcher{cmd: cmd, source: source, stdout: os.Stdout, stderr: os.Stderr, children: map[*child]bool{}}
+	active.Store(l)
+	return l
 }
 
 // SetLog sets where l writes what goes wrong in its workers' plumbing and

@@ -46,7 +46,8 @@ type notebook struct {
 	mu    sync.Mutex
 	decls []string
 	l     *worker.Launcher
-	raw   bool // run cells as written, without worker.Rewrite
+	raw   bool // run cells as written, without worker.RewriteCell
+	cells int  // cells run so far, as the session counts executions
 }
 
 // newNotebook returns a notebook whose workers are this test binary.
@@ -95,16 +96,22 @@ func (nb *notebook) source() string {
 }
 
 func (nb *notebook) rewrite(cell string) string {
+	nb.mu.Lock()
+	nb.cells++
+	n := nb.cells
+	nb.mu.Unlock()
 	if nb.raw {
 		return cell
 	}
-	return worker.Rewrite(cell, nb.source())
+	return worker.RewriteCell(cell, nb.source(), n)
 }
 
-// declare runs a cell of declarations and adds it to the notebook's source.
+// declare runs a cell of declarations and adds it to the notebook's
+// source, rewritten as the session keeps it.
 func (nb *notebook) declare(cell string) {
 	nb.t.Helper()
-	if _, err := nb.in.Eval(nb.rewrite(cell)); err != nil {
+	cell = nb.rewrite(cell)
+	if _, err := nb.in.Eval(cell); err != nil {
 		nb.t.Fatalf("declare %q: %v", cell, err)
 	}
 	nb.mu.Lock()

@@ -18,7 +18,7 @@ import (
 //	in.Use(symbols.Symbols)
 //	in.Use(worker.Symbols)
 var Symbols = interp.Exports{
-	MPPath + "/mp":    {TagFunc: reflect.ValueOf(tag)},
+	MPPath + "/mp":    {TagFunc: reflect.ValueOf(tag), CheckedFunc: reflect.ValueOf(checked)},
 	goRuntime + "/rt": {"Go": reflect.ValueOf(goCall)},
 }
 
