@@ -365,3 +365,36 @@ fmt.Println(a, err, b, err2, pool.Close())`)
 		t.Errorf("the kernel's log: %q", log.String())
 	}
 }
+
+// TestUncheckedErrors: an error an mp call returns and the cell drops is
+// shown on the cell's stderr, once, with the cell's line; a checked one is
+// not shown twice.
+func TestUncheckedErrors(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(forkImports) // cell 1
+	nb.declare(`var q *mp.Queue
+
+func putChan() { q.Put(make(chan int)) }`) // cell 2
+	out, err := nb.run(context.Background(), `q = mp.NewQueue(0)
+q.Put(make(chan int))
+mp.NewProcess(func() {}).Start()
+mp.SetStartMethod("spawn")
+fmt.Println("checked:", mp.SetStartMethod("fork"), q.Put(1) == nil)
+p := mp.NewProcess(putChan); p.Start(); p.Join()`) // cell 3
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("output:\n%s", out)
+	for _, want := range []string{
+		"cell[3]:2: unchecked error from q.Put(make(chan int)): mp: the value sent (a chan int) cannot be copied to another process: channels work within one process",
+		"cell[3]:3: unchecked error from mp.NewProcess(func() {}).Start(): mp: cannot run a function literal in a child process",
+		`cell[3]:4: unchecked error from mp.SetStartMethod("spawn"): mp: a notebook's children always start as with "fork"`,
+		"checked: <nil> true\n",
+		"cell[2]:3: unchecked error from q.Put(make(chan int)): mp: the value sent (a chan int) cannot be copied",
+	} {
+		if strings.Count(out, want) != 1 {
+			t.Errorf("output lacks (once) %q", want)
+		}
+	}
+	checkClean(t, out)
+}

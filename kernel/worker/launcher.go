@@ -436,6 +436,21 @@ func (l *Launcher) SetPrestart(on bool) {
 	closeAll(warm)
 }
 
+// SetStartMethod answers mp.SetStartMethod in a cell. Children of cells
+// always start as with Python's "fork" on Linux: from a worker kept ready,
+// given the notebook's variables as they are at Start. "fork" is accepted;
+// "spawn" and "forkserver", which would start children from the
+// declarations alone, are refused with an error saying so.
+func (l *Launcher) SetStartMethod(method string) error {
+	switch method {
+	case "fork":
+		return nil
+	case "spawn", "forkserver":
+		return fmt.Errorf(`mp: a notebook's children always start as with "fork": each gets a copy of the variables its function uses, as they are at Start, and shares the mp objects among them; %q, which starts a child from the declarations alone, is for compiled programs`, method)
+	}
+	return fmt.Errorf(`mp: unknown start method %q; a notebook's children start as with "fork"`, method)
+}
+
 // Running returns the number of processes started through l that have not
 // exited yet, counting workers being started: a cell waiting for any of
 // them is waiting for another process.

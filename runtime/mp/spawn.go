@@ -88,10 +88,16 @@ func currentLauncher() Launcher {
 //     It has the environment and standard output the parent had when it
 //     started (just after the previous Start).
 //
-// "fork" is not available: a Go program cannot fork safely. Custom
-// launchers ([SetLauncher]) make their own choice.
+// "fork" is not available: a Go program cannot fork safely. A custom
+// launcher ([SetLauncher]) with a SetStartMethod method of its own answers
+// instead: in gopherlab's notebooks, children always start as with "fork"
+// (see [Namespace]), and the others are refused with an error saying so.
 func SetStartMethod(method string) error {
 	launcherMu.Lock()
+	if s, ok := launcher.(interface{ SetStartMethod(string) error }); ok {
+		launcherMu.Unlock()
+		return s.SetStartMethod(method)
+	}
 	defer launcherMu.Unlock()
 	switch method {
 	case "spawn":
