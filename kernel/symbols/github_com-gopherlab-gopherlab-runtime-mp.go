@@ -47,15 +47,18 @@ func init() {
 		"Array":            reflect.ValueOf((*mp.Array)(nil)),
 		"Barrier":          reflect.ValueOf((*mp.Barrier)(nil)),
 		"BoundedSemaphore": reflect.ValueOf((*mp.BoundedSemaphore)(nil)),
+		"Boxer":            reflect.ValueOf((*mp.Boxer)(nil)),
 		"Child":            reflect.ValueOf((*mp.Child)(nil)),
 		"ChildSource":      reflect.ValueOf((*mp.ChildSource)(nil)),
 		"Condition":        reflect.ValueOf((*mp.Condition)(nil)),
 		"Conn":             reflect.ValueOf((*mp.Conn)(nil)),
 		"Event":            reflect.ValueOf((*mp.Event)(nil)),
 		"ExitError":        reflect.ValueOf((*mp.ExitError)(nil)),
+		"Global":           reflect.ValueOf((*mp.Global)(nil)),
 		"Launcher":         reflect.ValueOf((*mp.Launcher)(nil)),
 		"Lock":             reflect.ValueOf((*mp.Lock)(nil)),
 		"LockEvent":        reflect.ValueOf((*mp.LockEvent)(nil)),
+		"Namespace":        reflect.ValueOf((*mp.Namespace)(nil)),
 		"Pool":             reflect.ValueOf((*mp.Pool)(nil)),
 		"Process":          reflect.ValueOf((*mp.Process)(nil)),
 		"Queue":            reflect.ValueOf((*mp.Queue)(nil)),
@@ -63,12 +66,34 @@ func init() {
 		"Semaphore":        reflect.ValueOf((*mp.Semaphore)(nil)),
 		"Span":             reflect.ValueOf((*mp.Span)(nil)),
 		"Timeline":         reflect.ValueOf((*mp.Timeline)(nil)),
+		"Tracer":           reflect.ValueOf((*mp.Tracer)(nil)),
 		"Value":            reflect.ValueOf((*mp.Value)(nil)),
 
 		// interface wrapper definitions
+		"_Boxer":       reflect.ValueOf((*_github_com_gopherlab_gopherlab_runtime_mp_Boxer)(nil)),
 		"_ChildSource": reflect.ValueOf((*_github_com_gopherlab_gopherlab_runtime_mp_ChildSource)(nil)),
 		"_Launcher":    reflect.ValueOf((*_github_com_gopherlab_gopherlab_runtime_mp_Launcher)(nil)),
+		"_Namespace":   reflect.ValueOf((*_github_com_gopherlab_gopherlab_runtime_mp_Namespace)(nil)),
+		"_Tracer":      reflect.ValueOf((*_github_com_gopherlab_gopherlab_runtime_mp_Tracer)(nil)),
 	}
+}
+
+// _github_com_gopherlab_gopherlab_runtime_mp_Boxer is an interface wrapper for Boxer type
+type _github_com_gopherlab_gopherlab_runtime_mp_Boxer struct {
+	IValue interface{}
+	WBox   func(t reflect.Type, dyn reflect.Value, name string) (reflect.Value, error)
+	WBoxed func(t reflect.Type) bool
+	WUnbox func(v reflect.Value) (dyn reflect.Value, name string, ok bool)
+}
+
+func (W _github_com_gopherlab_gopherlab_runtime_mp_Boxer) Box(t reflect.Type, dyn reflect.Value, name string) (reflect.Value, error) {
+	return W.WBox(t, dyn, name)
+}
+func (W _github_com_gopherlab_gopherlab_runtime_mp_Boxer) Boxed(t reflect.Type) bool {
+	return W.WBoxed(t)
+}
+func (W _github_com_gopherlab_gopherlab_runtime_mp_Boxer) Unbox(v reflect.Value) (dyn reflect.Value, name string, ok bool) {
+	return W.WUnbox(v)
 }
 
 // _github_com_gopherlab_gopherlab_runtime_mp_ChildSource is an interface wrapper for ChildSource type
@@ -101,4 +126,44 @@ func (W _github_com_gopherlab_gopherlab_runtime_mp_Launcher) Command() (*exec.Cm
 }
 func (W _github_com_gopherlab_gopherlab_runtime_mp_Launcher) Name(target reflect.Value) (string, error) {
 	return W.WName(target)
+}
+
+// _github_com_gopherlab_gopherlab_runtime_mp_Namespace is an interface wrapper for Namespace type
+type _github_com_gopherlab_gopherlab_runtime_mp_Namespace struct {
+	IValue      interface{}
+	WCommand    func() (*exec.Cmd, error)
+	WGlobals    func(target string) ([]mp.Global, error)
+	WName       func(target reflect.Value) (string, error)
+	WTypeByName func(name string) (t reflect.Type, ok bool)
+	WTypeName   func(t reflect.Type) (name string, ok bool)
+	WVars       func(names []string) ([]reflect.Value, error)
+}
+
+func (W _github_com_gopherlab_gopherlab_runtime_mp_Namespace) Command() (*exec.Cmd, error) {
+	return W.WCommand()
+}
+func (W _github_com_gopherlab_gopherlab_runtime_mp_Namespace) Globals(target string) ([]mp.Global, error) {
+	return W.WGlobals(target)
+}
+func (W _github_com_gopherlab_gopherlab_runtime_mp_Namespace) Name(target reflect.Value) (string, error) {
+	return W.WName(target)
+}
+func (W _github_com_gopherlab_gopherlab_runtime_mp_Namespace) TypeByName(name string) (t reflect.Type, ok bool) {
+	return W.WTypeByName(name)
+}
+func (W _github_com_gopherlab_gopherlab_runtime_mp_Namespace) TypeName(t reflect.Type) (name string, ok bool) {
+	return W.WTypeName(t)
+}
+func (W _github_com_gopherlab_gopherlab_runtime_mp_Namespace) Vars(names []string) ([]reflect.Value, error) {
+	return W.WVars(names)
+}
+
+// _github_com_gopherlab_gopherlab_runtime_mp_Tracer is an interface wrapper for Tracer type
+type _github_com_gopherlab_gopherlab_runtime_mp_Tracer struct {
+	IValue interface{}
+	WTrace func(recovered any) (msg string, stack string)
+}
+
+func (W _github_com_gopherlab_gopherlab_runtime_mp_Tracer) Trace(recovered any) (msg string, stack string) {
+	return W.WTrace(recovered)
 }
