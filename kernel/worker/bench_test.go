@@ -1,6 +1,7 @@
 package worker_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -22,7 +23,10 @@ import (
 // ("prestarted", Python's forkserver idea), without ("cold", a worker
 // starts and rebuilds the declarations, as Python's spawn), and right after
 // the declarations changed, so that the workers kept ready are stale and
-// the spare gets the new ones ("changed"). The workers are `gopherlab
+// the spare gets the new ones ("changed"). "globals10" and "slice10MB" are
+// "prestarted" with a target that uses ten small variables of the notebook
+// (ints, strings, a slice, a map, a struct) or a []float64 of 10 MB, which
+// Start copies to the child as they are (issue 13). The workers are `gopherlab
 // worker`, built as install.sh builds it (kerneltest.Binary), or
 // $GOPHERLAB_BENCH_BIN when set. The
 // python-* sub-benchmarks measure the same for Python's start methods in
@@ -41,11 +45,22 @@ func BenchmarkStart(b *testing.B) {
 		}
 		reportTimes(b, times)
 	})
-	for _, mode := range []string{"prestarted", "cold", "changed"} {
+	for _, mode := range []string{"prestarted", "cold", "changed", "globals10", "slice10MB"} {
 		b.Run(mode, func(b *testing.B) {
 			nb := newNotebookWith(b, func() *exec.Cmd { return exec.Command(exe, "worker") })
 			nb.declare(tutorialDecls)
-			nb.declare(`func nop() {}`)
+			switch mode {
+			case "globals10":
+				nb.declare(benchGlobals)
+				nb.run(context.Background(), benchGlobalsSet)
+				nb.declare(`func nop() { _, _, _, _, _, _, _, _, _, _ = g0, g1, g2, g3, g4, g5, g6, g7, g8, g9 }`)
+			case "slice10MB":
+				nb.declare("var big []float64")
+				nb.run(context.Background(), "big = make([]float64, 10<<20/8)\nfor i := range big { big[i] = float64(i) }")
+				nb.declare(`func nop() { _ = big }`)
+			default:
+				nb.declare(`func nop() {}`)
+			}
 			nb.l.SetPrestart(mode != "cold")
 			fn, err := nb.in.Eval("nop")
 			if err != nil {
@@ -54,7 +69,7 @@ func BenchmarkStart(b *testing.B) {
 			changes := 0
 			startOnce := func() time.Duration {
 				switch mode {
-				case "prestarted":
+				case "prestarted", "globals10", "slice10MB":
 					nb.l.Prestart() // returns once the workers are ready
 				case "changed":
 					nb.l.Prestart()
@@ -104,6 +119,35 @@ func BenchmarkStart(b *testing.B) {
 		})
 	}
 }
+
+// benchGlobals are ten small variables of a notebook, declared as the
+// session declares them; benchGlobalsSet gives them values.
+const benchGlobals = `type point struct {
+	x, y int
+	name string
+}
+
+var g0, g1, g2 int
+
+var g3, g4 string
+
+var g5 []int
+
+var g6 map[string]int
+
+var g7 point
+
+var g8 float64
+
+var g9 *mp.Lock`
+
+const benchGlobalsSet = `g0, g1, g2 = 1, 2, 3
+g3, g4 = "limit", "level"
+g5 = []int{1, 2, 3, 4, 5}
+g6 = map[string]int{"a": 1, "b": 2}
+g7 = point{1, 2, "p"}
+g8 = 2.5
+g9 = mp.NewLock()`
 
 // reportTimes reports the median of times as ns/op, and their minimum.
 func reportTimes(b *testing.B, times []time.Duration) {

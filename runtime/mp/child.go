@@ -27,6 +27,7 @@ type spec struct {
 	Shares  []shareSpec
 	Globals []byte
 	Notes   []string
+	Bulk    bool // the last file is the bulk file of large slices of numbers
 }
 
 // report is what a child sends its parent.
@@ -139,6 +140,19 @@ func runSpec(c *conn, payload []byte, files []*os.File) (code int) {
 		return exitSetup
 	}
 	r := newValueDecoder(nil, currentNamespace())
+	if s.Bulk {
+		if len(files) == 0 {
+			sendReport(c, reportError, "mp: child's bulk file is missing")
+			return exitSetup
+		}
+		r.bulk, err = mapBulk(files[len(files)-1])
+		files = files[:len(files)-1]
+		if err != nil {
+			closeFiles(files)
+			sendReport(c, reportError, err.Error())
+			return exitSetup
+		}
+	}
 	if r.shares, err = openShares(s.Shares, files); err != nil {
 		sendReport(c, reportError, err.Error())
 		return exitSetup
@@ -191,6 +205,25 @@ func runSpec(c *conn, payload []byte, files []*os.File) (code int) {
 }
 
 var errorType = reflect.TypeOf((*error)(nil)).Elem()
+
+// mapBulk maps the bulk file f of a spec, copy-on-write, and closes f. The
+// mapping lives as long as the process: slices of the target's arguments
+// and variables use it.
+func mapBulk(f *os.File) ([]byte, error) {
+	defer f.Close()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return nil, fmt.Errorf("mp: child cannot read its bulk file: %w", err)
+	}
+	if st.Size == 0 {
+		return nil, nil
+	}
+	b, err := unix.Mmap(int(f.Fd()), 0, int(st.Size), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE)
+	if err != nil {
+		return nil, fmt.Errorf("mp: child cannot map its bulk file: %w", err)
+	}
+	return b, nil
+}
 
 // setGlobals sets the variables the parent sent (spec.Globals) to the
 // values they had in the parent, with r, which holds the shared objects.

@@ -169,6 +169,7 @@ func (s *spec) marshal() []byte {
 	for _, n := range s.Notes {
 		e.string(n)
 	}
+	e.bool(s.Bulk)
 	return e.b
 }
 
@@ -206,6 +207,7 @@ func (s *spec) unmarshal(b []byte) error {
 	for i := 0; i < n && d.err == nil; i++ {
 		s.Notes = append(s.Notes, d.string())
 	}
+	s.Bulk = d.bool()
 	return d.done()
 }
 

@@ -14,6 +14,7 @@ func testSpec() spec {
 		Shares:  []shareSpec{{Kind: "mp.Lock", Meta: []byte{9}, NFiles: 1}, {Kind: "mp.Queue", Meta: []byte{3, 0, 0, 0, 0, 0, 0, 0}, NFiles: 3}},
 		Globals: []byte{2, 1, 'x', 1, 'y'},
 		Notes:   []string{"mp: ch (a chan int) is not copied"},
+		Bulk:    true,
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // Values cross between processes — Process arguments, the notebook
@@ -85,6 +87,9 @@ type valueEncoder struct {
 	root    string // what is encoded: "x", "argument 2 of add"
 	path    []pathElem
 	refs    map[reflect.Type][]byte // type names of interface values
+
+	bulk     *os.File // large slices of numbers (see raw), or nil
+	bulkSize int64
 }
 
 func newValueEncoder(mode copyMode, ns Namespace) *valueEncoder {
@@ -281,8 +286,7 @@ func (w *valueEncoder) value(v reflect.Value) error {
 		n := v.Len()
 		w.e.uint(uint64(n) + 1)
 		if plainKind(t.Elem().Kind()) {
-			w.raw(v.UnsafePointer(), n*int(t.Elem().Size()))
-			return nil
+			return w.raw(v.UnsafePointer(), n*int(t.Elem().Size()))
 		}
 		return w.elems(v, n)
 	case reflect.Array:
@@ -295,8 +299,7 @@ func (w *valueEncoder) value(v reflect.Value) error {
 					v = c
 				}
 			}
-			w.raw(unsafe.Pointer(v.UnsafeAddr()), int(t.Size()))
-			return nil
+			return w.raw(unsafe.Pointer(v.UnsafeAddr()), int(t.Size()))
 		}
 		return w.elems(v, v.Len())
 	case reflect.Map:
@@ -412,11 +415,64 @@ func (w *valueEncoder) scalar(v reflect.Value) {
 }
 
 // raw writes n bytes of memory at p (elements of a slice or array of
-// numbers), after their count of bytes.
-func (w *valueEncoder) raw(p unsafe.Pointer, n int) {
-	w.e.uint(uint64(n))
+// numbers): their count of bytes, times two, then the bytes; or, for a
+// large one going to a child, the count times two plus one and the bytes'
+// offset in the message's bulk file, which the child maps (bulkMin).
+func (w *valueEncoder) raw(p unsafe.Pointer, n int) error {
+	if n >= bulkMin && w.mode != copyItem {
+		off, err := w.toBulk(unsafe.Slice((*byte)(p), n))
+		if err != nil {
+			return fmt.Errorf("mp: %s: %w", w.where(), err)
+		}
+		w.e.uint(uint64(n)<<1 | 1)
+		w.e.uint(uint64(off))
+		return nil
+	}
+	w.e.uint(uint64(n) << 1)
 	if n > 0 {
 		w.e.b = append(w.e.b, unsafe.Slice((*byte)(p), n)...)
+	}
+	return nil
+}
+
+// bulkMin is the size from which the numbers of a slice or array go to a
+// child in the message's bulk file: a memory file written once in the
+// parent and mapped, copy-on-write, by the child, whose slice then uses the
+// mapping itself. The message stays small, and the child copies nothing.
+const bulkMin = 64 << 10
+
+// toBulk writes b to the bulk file at the next page boundary and returns
+// its offset.
+func (w *valueEncoder) toBulk(b []byte) (int64, error) {
+	if w.bulk == nil {
+		fd, err := unix.MemfdCreate("gopherlab-bulk", unix.MFD_CLOEXEC)
+		if err != nil {
+			return 0, fmt.Errorf("create a memory file: %w", err)
+		}
+		w.bulk = os.NewFile(uintptr(fd), "memfd:gopherlab-bulk")
+	}
+	off := (w.bulkSize + pageSize - 1) &^ (pageSize - 1)
+	for done := 0; done < len(b); {
+		n, err := unix.Pwrite(int(w.bulk.Fd()), b[done:], off+int64(done))
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("write a memory file: %w", err)
+		}
+		done += n
+	}
+	w.bulkSize = off + int64(len(b))
+	return off, nil
+}
+
+var pageSize = int64(os.Getpagesize())
+
+// closeBulk closes the bulk file, once sent.
+func (w *valueEncoder) closeBulk() {
+	if w.bulk != nil {
+		w.bulk.Close()
+		w.bulk = nil
 	}
 }
 

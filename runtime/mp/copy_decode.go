@@ -24,6 +24,7 @@ type valueDecoder struct {
 	boxed  func(reflect.Type) bool
 	ptrs   []reflect.Value
 	shares []any
+	bulk   []byte // the message's bulk file, mapped (see valueEncoder.raw)
 	root   string
 	path   []pathElem
 }
@@ -158,7 +159,7 @@ func (r *valueDecoder) value(s *shape, v reflect.Value) error {
 		}
 		n--
 		if plainKind(reflect.Kind(s.elem.tag)) {
-			if n > uint64(len(r.d.b)) {
+			if n > uint64(len(r.d.b)+len(r.bulk)) {
 				r.d.fail()
 				return nil
 			}
@@ -236,7 +237,19 @@ func (r *valueDecoder) setNumber(v, x reflect.Value) error {
 // plainElems decodes the n elements of a slice (make: v is a slice to
 // make) or array of numbers or bools, copied as their memory.
 func (r *valueDecoder) plainElems(es *shape, v reflect.Value, n int, make bool) error {
-	b := r.d.view(r.d.uint())
+	h := r.d.uint()
+	var b []byte
+	inBulk := h&1 == 1
+	if inBulk {
+		off := r.d.uint()
+		if off > uint64(len(r.bulk)) || h>>1 > uint64(len(r.bulk))-off {
+			r.d.fail()
+			return nil
+		}
+		b = r.bulk[off : off+h>>1 : off+h>>1]
+	} else {
+		b = r.d.view(h >> 1)
+	}
 	if r.d.err != nil {
 		return nil
 	}
@@ -246,10 +259,15 @@ func (r *valueDecoder) plainElems(es *shape, v reflect.Value, n int, make bool) 
 		r.d.fail()
 		return nil
 	}
+	et := t.Elem()
+	if make && inBulk && et.Kind() == reflect.Kind(es.tag) && n > 0 {
+		// The slice uses the mapping, copy-on-write: nothing is copied.
+		v.Set(reflect.SliceAt(et, unsafe.Pointer(&b[0]), n).Convert(t))
+		return nil
+	}
 	if make {
 		v.Set(reflect.MakeSlice(t, n, n))
 	}
-	et := t.Elem()
 	if et.Kind() == reflect.Kind(es.tag) {
 		if n > 0 {
 			dst := v.Index(0).Addr().UnsafePointer()

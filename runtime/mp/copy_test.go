@@ -32,6 +32,12 @@ func roundTrip(t *testing.T, mode copyMode, v any, to reflect.Type) (reflect.Val
 	if r.shares, err = openShares(w.shareSpecs(), dupFiles(t, w.files())); err != nil {
 		t.Fatal(err)
 	}
+	if w.bulk != nil {
+		if r.bulk, err = mapBulk(dupFiles(t, []*os.File{w.bulk})[0]); err != nil {
+			t.Fatal(err)
+		}
+		w.closeBulk()
+	}
 	dst := reflect.New(to).Elem()
 	if err := r.item("v", dst); err != nil {
 		return reflect.Value{}, w, err
@@ -276,6 +282,36 @@ func TestCopyBulk(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got.Interface(), big) {
 		t.Error("bulk copy differs")
+	}
+}
+
+// Large slices of numbers going to a child travel in a memory file the
+// child maps: its slice uses the mapping, copy-on-write.
+func TestCopyBulkFile(t *testing.T) {
+	type data struct {
+		Big   []float64
+		Small []int32
+		Arr   [1 << 14]int64
+	}
+	in := data{Big: make([]float64, 1<<18), Small: []int32{1, 2}}
+	for i := range in.Big {
+		in.Big[i] = float64(i) * 1.5
+	}
+	in.Arr[100] = 7
+	got, w, err := roundTrip(t, copyArg, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.e.b); n > 1024 {
+		t.Errorf("the message holds %d bytes; the large slices belong in the bulk file", n)
+	}
+	out := got.Interface().(data)
+	if !reflect.DeepEqual(out, in) {
+		t.Fatal("bulk copy differs")
+	}
+	out.Big[0] = 42 // the mapping is private: writable, and the parent's is untouched
+	if in.Big[0] != 0 {
+		t.Error("writing the copy changed the original")
 	}
 }
 

@@ -177,11 +177,16 @@ func (p *Process) launch() error {
 	}
 	if err != nil {
 		w.unshare()
+		w.closeBulk()
 		return err
 	}
-	s := spec{Target: p.ref, Name: p.name, Daemon: p.daemon, Args: args, Shares: w.shareSpecs(), Globals: w.e.b, Notes: w.notes}
+	defer w.closeBulk()
+	s := spec{Target: p.ref, Name: p.name, Daemon: p.daemon, Args: args, Shares: w.shareSpecs(), Globals: w.e.b, Notes: w.notes, Bulk: w.bulk != nil}
 	msg := s.marshal()
 	files := w.files()
+	if w.bulk != nil {
+		files = append(files, w.bulk)
+	}
 	c, err := newChild()
 	if err != nil {
 		w.unshare()

@@ -267,7 +267,7 @@ func (c *conn) recv(deadline time.Time) ([]byte, []*os.File, error) {
 			return nil, nil, errors.New("mp: receive: message file missing")
 		}
 		mf := files[0]
-		payload, err := io.ReadAll(io.NewSectionReader(mf, 0, 1<<62))
+		payload, err := readFile(mf)
 		mf.Close()
 		if err != nil {
 			closeFiles(files[1:])
@@ -278,6 +278,20 @@ func (c *conn) recv(deadline time.Time) ([]byte, []*os.File, error) {
 		closeFiles(files)
 		return nil, nil, fmt.Errorf("mp: receive: bad message tag %d", buf[0])
 	}
+}
+
+// readFile reads the whole of the memory file f, of a size known in
+// advance, into one buffer.
+func readFile(f *os.File) ([]byte, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return nil, err
+	}
+	b := make([]byte, st.Size)
+	if _, err := f.ReadAt(b, 0); err != nil && err != io.EOF {
+		return nil, err
+	}
+	return b, nil
 }
 
 func parseRights(oob []byte) ([]*os.File, error) {
