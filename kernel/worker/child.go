@@ -75,9 +75,10 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 		}
 	}
 	if strings.TrimSpace(out) != "" {
-		panicLines.setLines(parseLineMarks(out))
+		lines := parseLineMarks(out)
+		panicLines.setLines(lines)
 		if _, err := in.Eval(out); err != nil {
-			return nil, fmt.Errorf("worker: rebuild the notebook's declarations: %w", err)
+			return nil, fmt.Errorf("mp: a child process cannot rebuild the notebook's declarations: %s", lines.message(err))
 		}
 	}
 	return &Notebook{in: in}, nil

@@ -25,8 +25,8 @@ type textEdit struct {
 }
 
 // applyEdits applies edits (not overlapping) to src. The newlines a
-// replaced range held are kept after its replacement, so that every line
-// after it keeps its number.
+// replaced range held that its replacement lacks are added after it, so
+// that every line after it keeps its number.
 func applyEdits(src string, edits []textEdit) string {
 	if len(edits) == 0 {
 		return src
@@ -40,7 +40,7 @@ func applyEdits(src string, edits []textEdit) string {
 		}
 		b.WriteString(src[prev:e.start])
 		b.WriteString(e.text)
-		b.WriteString(strings.Repeat("\n", strings.Count(src[e.start:e.end], "\n")))
+		b.WriteString(strings.Repeat("\n", max(0, strings.Count(src[e.start:e.end], "\n")-strings.Count(e.text, "\n"))))
 		prev = e.end
 	}
 	b.WriteString(src[prev:])
@@ -129,6 +129,18 @@ func stripInitialisers(src string, typeOf func(name string) string) string {
 		return ""
 	}
 	off := func(p token.Pos) int { return fset.Position(p).Offset }
+	// A name declared again later (the source of a session older than
+	// issue 13 could keep both) is left to its last declaration.
+	last := map[string]*ast.ValueSpec{}
+	for _, d := range f.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+			for _, s := range gd.Specs {
+				for _, n := range s.(*ast.ValueSpec).Names {
+					last[n.Name] = s.(*ast.ValueSpec)
+				}
+			}
+		}
+	}
 	var edits []textEdit
 	for _, d := range f.Decls {
 		gd, ok := d.(*ast.GenDecl)
@@ -137,20 +149,27 @@ func stripInitialisers(src string, typeOf func(name string) string) string {
 		}
 		for _, s := range gd.Specs {
 			vs := s.(*ast.ValueSpec)
-			if len(vs.Values) == 0 {
+			redeclared := false
+			for _, n := range vs.Names {
+				redeclared = redeclared || n.Name != "_" && last[n.Name] != vs
+			}
+			if len(vs.Values) == 0 && !redeclared {
 				continue
 			}
-			if vs.Type != nil {
+			if vs.Type != nil && !redeclared {
 				edits = append(edits, textEdit{off(vs.Type.End()), off(vs.Values[len(vs.Values)-1].End()), ""})
 				continue
 			}
 			var specs []string
 			known := true
 			for _, n := range vs.Names {
-				if n.Name == "_" {
+				if n.Name == "_" || last[n.Name] != vs {
 					continue
 				}
 				t := typeFor(n.Name)
+				if vs.Type != nil {
+					t = src[off(vs.Type.Pos()):off(vs.Type.End())]
+				}
 				if t == "" {
 					known = false
 					break

@@ -141,6 +141,17 @@ func spawn(xs ...int) {
 	}
 }
 
+// A variable declared twice (sources older than issue 13 could hold two
+// declarations of err) keeps its last declaration only.
+func TestStripRedeclared(t *testing.T) {
+	src := "package main\n\nimport \"strconv\"\n\nvar a, err = strconv.Atoi(\"1\")\n\nvar b, err = strconv.ParseBool(\"x\")\n\nvar c, d struct {\n\tx int\n} = f()\n\nvar c int\n"
+	got := stripInitialisers(src, nil)
+	want := "package main\n\nimport \"strconv\"\n\nvar a int\n\nvar b bool; var err error\n\nvar d struct {\n\tx int\n}\n\nvar c int\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
 // go f(xs...) spreads xs, as the go statement did.
 func TestGoStatementSpread(t *testing.T) {
 	out := goStatements("package main\n\nfunc f(xs ...int) { go g(1, xs...) }\n\nfunc g(a int, b ...int) {}\n")

@@ -80,6 +80,29 @@ func parseLineMarks(src string) lineMap {
 	return m
 }
 
+// message returns the interpreter's error err about the declarations
+// with its position ("_.go:21:18: ..." or "21:18: ...") in the cells'
+// terms when a mark gives it, else as a line of the declarations.
+func (m lineMap) message(err error) string {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "_.go:")
+	var line, col int
+	if n, _ := fmt.Sscanf(msg, "%d:%d:", &line, &col); n == 2 {
+		rest := msg[strings.Index(msg, ":")+1:]
+		rest = strings.TrimSpace(rest[strings.Index(rest, ":")+1:])
+		if where := m.where(line); where != "" {
+			return where + ": " + firstLine(rest)
+		}
+		return fmt.Sprintf("line %d: %s", line, firstLine(rest))
+	}
+	return firstLine(msg)
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
 // where returns the position line of the source has in its cell
 // ("cell[3]:5"), or "" when no mark precedes it.
 func (m lineMap) where(line int) string {
