@@ -355,3 +355,279 @@ func procsChildren() []int {
 	}
 	return pids
 }
+
+// Issue 13, through the real session. The cells are the issue's, as a new
+// user types them. Each test says whether it needs the lead engineer's
+// rework of kernel/session (cells' statements run inside a function, every
+// notebook variable a typed package-level var without initialiser in
+// Source, //line directives naming the cells); those marked
+// "needs the session rework" fail before it lands.
+
+const issue13Cells = `import ("fmt"; "os"; "github.com/gopherlab/gopherlab/runtime/mp")
+limit := 3
+var level = 1
+level = 5
+n, err := fmt.Println("top-level tuple define ran")
+lock := mp.NewLock()`
+
+// TestProcsIssue13Fork: the child sees the notebook's variables as they
+// are at Start (limit 3, level 5), takes the global lock, exits with its
+// os.Exit code, and no statement of a cell runs again in it.
+func TestProcsIssue13Fork(t *testing.T) {
+	s := newProcsSession(t)
+	if out, err := runProcsCell(t, s, context.Background(), issue13Cells); err != nil || out != "top-level tuple define ran\n" {
+		t.Fatalf("first cell: %q, %v", out, err)
+	}
+	if out, err := runProcsCell(t, s, context.Background(), `func show() { fmt.Println("child limit", limit, "level", level); lock.Lock(); lock.Unlock() }
+func exitWith(c int) { os.Exit(c) }`); err != nil {
+		t.Fatal(out, err)
+	}
+	out, err := runProcsCell(t, s, context.Background(), `p := mp.NewProcess(show); p.Start(); p.Join()
+e := mp.NewProcess(exitWith, 3); e.Start(); fmt.Println(e.Join(), e.ExitCode())
+z := mp.NewProcess(exitWith, 0); z.Start(); fmt.Println(z.Join(), z.ExitCode())`)
+	if err != nil {
+		t.Fatal(out, err)
+	}
+	t.Logf("output:\n%s", out)
+	want := regexp.MustCompile(`^child limit 3 level 5
+mp: Process-\d+ exited with code 3 3
+<nil> 0
+$`)
+	if !want.MatchString(out) {
+		t.Errorf("output:\n%s\nwant:\n%s", out, want)
+	}
+	// The lock is the parent's: the child waits while the parent holds it.
+	out, err = runProcsCell(t, s, context.Background(), `import "time"
+func waitLock() { lock.Lock(); fmt.Println("child has the lock"); lock.Unlock() }
+lock.Lock()
+w := mp.NewProcess(waitLock); w.Start()
+time.Sleep(300 * time.Millisecond)
+fmt.Println("parent unlocks")
+lock.Unlock()
+w.Join()`)
+	if err != nil || out != "parent unlocks\nchild has the lock\n" {
+		t.Errorf("global lock: %q, %v; want the child to wait for the parent's lock", out, err)
+	}
+	// Values at Start: the child sees what the cell changed.
+	out, err = runProcsCell(t, s, context.Background(), `limit = 4
+p := mp.NewProcess(show); p.Start(); p.Join()`)
+	if err != nil || out != "child limit 4 level 5\n" {
+		t.Errorf("after limit = 4: %q, %v", out, err)
+	}
+}
+
+// TestProcsIssue13NoReplay: with pool := mp.NewPool(2) and squares, err :=
+// pool.MapInts(f, xs), or parentConn, childConn := mp.NewPipe() and msg,
+// err := parentConn.Recv() in earlier cells, later Starts neither fail nor
+// hang: no statement of a cell runs again in a child.
+func TestProcsIssue13NoReplay(t *testing.T) {
+	s := newProcsSession(t)
+	for _, cell := range []string{
+		tutorialImports,
+		`func double(x int) int { return 2 * x }
+func hello(c *mp.Conn) { c.Send("hello") }`,
+		`pool := mp.NewPool(2)
+squares, err := pool.MapInts(double, []int{1, 2, 3})
+pool.Close()`,
+		`parentConn, childConn := mp.NewPipe()
+h := mp.NewProcess(hello, childConn); h.Start(); h.Join()
+msg, err := parentConn.Recv()`,
+		`func show() { fmt.Println("child sees", squares, msg) }`,
+	} {
+		if out, err := runProcsCell(t, s, context.Background(), cell); err != nil {
+			t.Fatalf("%s: %q, %v", cell, out, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	out, err := runProcsCell(t, s, ctx, `p := mp.NewProcess(show); err := p.Start(); p.Join(); fmt.Println(err)`)
+	if err != nil || out != "child sees [2 4 6] hello\n<nil>\n" {
+		t.Errorf("output %q, %v", out, err)
+	}
+}
+
+// needsRework skips a test that needs the lead engineer's rework of
+// kernel/session for issue 13 (//line directives naming the cells in
+// Source, variables as typed vars without initialiser) until it lands.
+func needsRework(t *testing.T, s *Session) {
+	t.Helper()
+	if !strings.Contains(s.Source(), "//line cell[") {
+		t.Skip("needs the session rework of issue 13: Source without //line directives naming the cells")
+	}
+}
+
+// TestProcsIssue13Panic: a child's panic reads as Go's, with the function
+// and its cell's line, then the process's name; no interpreter frame, no
+// path. Needs the session rework (the cell lines come from Source's //line
+// directives).
+func TestProcsIssue13Panic(t *testing.T) {
+	s := newProcsSession(t)
+	if out, err := runProcsCell(t, s, context.Background(), tutorialImports); err != nil {
+		t.Fatal(out, err)
+	}
+	if out, err := runProcsCell(t, s, context.Background(), `func inner(m map[string]int) {
+	m["x"] = 1
+}
+
+func boom() { inner(nil) }`); err != nil {
+		t.Fatal(out, err)
+	}
+	needsRework(t, s)
+	out, err := runProcsCell(t, s, context.Background(), `p := mp.NewProcess(boom); p.Start(); fmt.Println(p.ExitCode(), p.Join() != nil)`)
+	if err != nil {
+		t.Fatal(out, err)
+	}
+	t.Logf("output:\n%s", out)
+	want := regexp.MustCompile(`^\[stderr\] panic: assignment to entry in nil map
+(\[stderr\] )?
+(\[stderr\] )?goroutine 1 \[running\]:
+(\[stderr\] )?main\.inner\(\.\.\.\)
+(\[stderr\] )?\tcell\[\d+\]:\d+
+(\[stderr\] )?main\.boom\(\.\.\.\)
+(\[stderr\] )?\tcell\[\d+\]:5
+(\[stderr\] )?\[in process Process-\d+\]
+`)
+	if !want.MatchString(out) {
+		t.Errorf("output:\n%s\nwant:\n%s", out, want)
+	}
+	procsClean(t, out)
+}
+
+// procsClean fails when out shows anything of the interpreter or of this
+// machine.
+func procsClean(t *testing.T, out string) {
+	t.Helper()
+	for _, bad := range []string{"yaegi", "traefik", "runtime.", "reflect.", ".go:", "/work/", "/root/", "/home/", "/usr/", "/tmp/", "worker:"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("output shows %q:\n%s", bad, out)
+		}
+	}
+}
+
+// TestProcsIssue13Reports: os.Exit, log.Fatal and a panic in a child end it
+// as in Go; what reaches the cell has nothing of the interpreter or of this
+// machine. A Pool maps two functions in a row without plumbing messages.
+func TestProcsIssue13Reports(t *testing.T) {
+	s := newProcsSession(t)
+	for _, cell := range []string{
+		`import ("fmt"; "log"; "os"; "github.com/gopherlab/gopherlab/runtime/mp")`,
+		`func exitWith(c int) { os.Exit(c) }
+func fatal() { log.SetFlags(0); log.Fatal("fatal in the child") }
+func boom() { panic("boom") }
+func sq(x int) int { return x * x }
+func cube(x int) int { return x * x * x }
+func twoMaps() {
+	pool := mp.NewPool(2)
+	a, err := pool.MapInts(sq, []int{1, 2, 3})
+	c, err2 := pool.MapInts(cube, []int{1, 2, 3})
+	fmt.Println(a, err, c, err2, pool.Close())
+}`,
+	} {
+		if out, err := runProcsCell(t, s, context.Background(), cell); err != nil {
+			t.Fatal(out, err)
+		}
+	}
+	out, err := runProcsCell(t, s, context.Background(), `for _, c := range []int{0, 3} {
+	e := mp.NewProcess(exitWith, c); e.Start(); e.Join(); fmt.Println("exit code", e.ExitCode())
+}
+f := mp.NewProcess(fatal); f.Start(); f.Join(); fmt.Println("exit code", f.ExitCode())
+b := mp.NewProcess(boom); b.Start(); b.Join(); fmt.Println("exit code", b.ExitCode())
+for i := 0; i < 5; i++ {
+	twoMaps()
+}`)
+	if err != nil {
+		t.Fatal(out, err)
+	}
+	t.Logf("output:\n%s", out)
+	for _, want := range []string{"exit code 0\nexit code 3\n", "[stderr] fatal in the child\nexit code 1\n", "[stderr] panic: boom\n", "exit code 1\n",
+		strings.Repeat("[1 4 9] <nil> [1 8 27] <nil> <nil>\n", 5)} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	procsClean(t, out)
+}
+
+// TestProcsIssue13Unchecked: errors of mp calls a cell drops show on its
+// stderr, once, with the cell's line; SetStartMethod says how cells start
+// children.
+func TestProcsIssue13Unchecked(t *testing.T) {
+	s := newProcsSession(t)
+	if out, err := runProcsCell(t, s, context.Background(), tutorialImports); err != nil {
+		t.Fatal(out, err)
+	}
+	out, err := runProcsCell(t, s, context.Background(), `q := mp.NewQueue(1)
+q.Put(make(chan int))
+mp.NewProcess(func() {}).Start()
+mp.SetStartMethod("spawn")
+fmt.Println(mp.SetStartMethod("fork"))`)
+	if err != nil {
+		t.Fatal(out, err)
+	}
+	t.Logf("output:\n%s", out)
+	for _, want := range []string{
+		`[stderr] cell[2]:2: unchecked error from q.Put(make(chan int)): mp: the value sent (a chan int) cannot be copied to another process`,
+		`[stderr] cell[2]:3: unchecked error from mp.NewProcess(func() {}).Start(): mp: cannot run a function literal in a child process`,
+		`[stderr] cell[2]:4: unchecked error from mp.SetStartMethod("spawn"): mp: a notebook's children always start as with "fork"`,
+		"<nil>\n",
+	} {
+		if strings.Count(out, want) != 1 {
+			t.Errorf("output lacks (once) %q", want)
+		}
+	}
+}
+
+// TestProcsIssue13Queues: []any{42, nil, "hello"} crosses a Queue; Get of a
+// struct declared in a cell works in any cell order, without RegisterType;
+// a nil pointer field arrives nil.
+func TestProcsIssue13Queues(t *testing.T) {
+	s := newProcsSession(t)
+	for _, cell := range []string{
+		tutorialImports,
+		`q := mp.NewQueue(0)
+back := mp.NewQueue(0)`,
+		`type point struct {
+	x, y int
+	next *point
+}
+
+func echo() {
+	v, _ := q.Get()
+	back.Put(v)
+	back.Put(point{x: 7})
+}`,
+	} {
+		if out, err := runProcsCell(t, s, context.Background(), cell); err != nil {
+			t.Fatal(out, err)
+		}
+	}
+	out, err := runProcsCell(t, s, context.Background(), `p := mp.NewProcess(echo); p.Start()
+q.Put([]any{42, nil, "hello"})
+a, _ := back.Get()
+b, _ := back.Get()
+pt := b.(point)
+fmt.Println(a, pt.x, pt.next == nil)
+p.Join()`)
+	if err != nil || out != "[42 <nil> hello] 7 true\n" {
+		t.Errorf("output %q, %v", out, err)
+	}
+}
+
+// TestProcsCompileErrorWithRewrite: a cell whose mp calls the kernel
+// rewrites (NewProcess targets, Start and Put whose errors are dropped)
+// reports its own compile error, not the rewriting's names.
+func TestProcsCompileErrorWithRewrite(t *testing.T) {
+	s := newProcsSession(t)
+	if out, err := runProcsCell(t, s, context.Background(), tutorialImports+"\n\nfunc show() { fmt.Println(\"x\") }"); err != nil {
+		t.Fatal(out, err)
+	}
+	for _, cell := range []string{
+		`p := mp.NewProcess(show); p.Start(); undefinedThing()`,
+		`q := mp.NewQueue(1); q.Put(1); undefinedThing()`,
+	} {
+		_, err := runProcsCell(t, s, context.Background(), cell)
+		if err == nil || !strings.Contains(err.Error(), "undefined: undefinedThing") || strings.Contains(err.Error(), "Gopherlab") {
+			t.Errorf("%s: error %v, want undefined: undefinedThing", cell, err)
+		}
+	}
+}
