@@ -30,7 +30,8 @@ import (
 // worker`, built as install.sh builds it (kerneltest.Binary), or
 // $GOPHERLAB_BENCH_BIN when set. The
 // python-* sub-benchmarks measure the same for Python's start methods in
-// the same run (testdata/bench_start.py, /usr/bin/python3); each reports
+// the same run (testdata/bench_start.py, /usr/bin/python3), fork also with
+// the ten variables and the 10 MB array; each reports
 // the median as ns/op. exec-to-main is the part of a cold start that comes
 // before the worker's code runs: exec, the Go runtime's start and the
 // package inits.
@@ -99,12 +100,13 @@ func BenchmarkStart(b *testing.B) {
 			reportTimes(b, times)
 		})
 	}
-	for _, method := range []string{"fork", "forkserver", "spawn"} {
+	for _, method := range []string{"fork", "forkserver", "spawn", "fork-globals10", "fork-slice10MB"} {
 		b.Run("python-"+method, func(b *testing.B) {
 			if _, err := exec.LookPath("/usr/bin/python3"); err != nil {
 				b.Skip("no /usr/bin/python3")
 			}
-			out, err := exec.Command("/usr/bin/python3", "testdata/bench_start.py", method, strconv.Itoa(b.N)).Output()
+			m, payload, _ := strings.Cut(method, "-")
+			out, err := exec.Command("/usr/bin/python3", "testdata/bench_start.py", m, strconv.Itoa(b.N), payload).Output()
 			if err != nil {
 				b.Fatalf("bench_start.py %s: %v", method, err)
 			}

@@ -11,10 +11,37 @@
 // child is instead the gopherlab binary in worker mode ([Main], the
 // `gopherlab worker` command): it rebuilds the notebook's declarations
 // (imports, constants, types, functions and package-level variables, in
-// their latest versions, without the cells' statements), finds the target
-// by name and calls it with the arguments. As with Python's spawn start
-// method, ordinary arguments and globals are copies, while locks, values,
-// arrays and queues are shared.
+// their latest versions), finds the target by name and calls it with the
+// arguments.
+//
+// # A child is a fork
+//
+// As with Python's fork start method on Linux, a child starts from the
+// notebook as it is at Start. No statement of any cell runs again in it:
+// [Lower] removes the initialisers of package-level variables (typing
+// those declared without a type), and renames func main and the init
+// functions. Instead, the [Launcher], an mp.Namespace, gives
+// mp.Process.Start the variables the target can reach — those its body
+// mentions, and those of the functions and methods it may call, every
+// method counting (reach.go) — read from the interpreter at that moment
+// (vars.go); mp copies them, sharing the locks, values, queues and other mp
+// objects among them, and the child sets them before its target runs. A
+// variable that cannot be copied (a channel, a closure) is nil in the
+// child, with a note on the cell's stderr. Values of the notebook's types
+// travel inside interface values by the types' names (types.go).
+//
+// # Reports
+//
+// A child ends as a Go program does: os.Exit(n) exits with n, log.Fatal
+// with 1, and a panic, in the target or in a goroutine it started, prints
+// Go's "panic: ..." with the notebook's functions and the lines of their
+// cells (from the //line directives of the session's declarations), then
+// the process's name, and nothing of the interpreter (panics.go). Errors
+// of the workers' plumbing go to the kernel's log ([Launcher.SetLog]).
+// [RewriteCell] makes the errors of mp calls a cell drops (p.Start() of a
+// closure, q.Put(x) of a value that cannot be sent) show on the cell's
+// stderr with its line. mp.SetStartMethod in a cell accepts "fork", what
+// cells do, and refuses the others with an error saying so.
 //
 // # Naming targets
 //
@@ -24,7 +51,8 @@
 //
 //   - [Rewrite] marks the target of each mp.NewProcess call in a cell's
 //     source with the name it was written with, and [Resolve] maps the value
-//     back to that name (the session applies it to every cell);
+//     back to that name (the session applies it to every cell, with
+//     [RewriteCell]);
 //   - otherwise [Launcher.Name] finds the declaration the wrapper was made
 //     from among the top-level functions of the session's interpreter
 //     (yaegi v0.16.1 internals, checked at first use).

@@ -40,7 +40,7 @@
 //	p.pid, p.name, p.daemon = True              p.Pid(), p.Name(), p.SetName(s), p.SetDaemon(true)
 //	p.terminate(), p.kill()                     p.Terminate(), p.Kill()
 //	current_process().name                      mp.CurrentProcess().Name()
-//	set_start_method("spawn"|"forkserver")      mp.SetStartMethod("spawn"|"forkserver")
+//	set_start_method("spawn"|"forkserver")      mp.SetStartMethod("spawn"|"forkserver")  (notebooks: "fork")
 //	Lock(); with lock: ...                      l := mp.NewLock(); l.Lock(); defer l.Unlock()
 //	lock.acquire(timeout=t)                     l.LockTimeout(t)
 //	RLock(), Semaphore(n), BoundedSemaphore(n)  mp.NewRLock(), mp.NewSemaphore(n), mp.NewBoundedSemaphore(n)
@@ -52,6 +52,7 @@
 //	arr[i] = -arr[i]; arr[:]                    arr.Store(i, -arr.Load(i)); arr.Ints(), or arr.Int32s()[i]
 //	q = Queue(maxsize)                          q := mp.NewQueue(capacity)
 //	q.put(x); q.get()                           err := q.Put(x); x, err := q.Get()  (or q.GetInto(&x))
+//	q.put([42, None, 'hello'])                  q.Put([]any{42, nil, "hello"})
 //	q.get(timeout=t), queue.Empty, queue.Full   q.GetTimeout(t), mp.ErrEmpty, mp.ErrFull
 //	q.qsize(); q.close()                        q.Len(); q.Close()
 //	a, b = Pipe(); a.send(x); b.recv()          a, b := mp.NewPipe(); a.Send(x); x, err := b.Recv()
@@ -76,13 +77,56 @@
 // as an untyped constant would.
 //
 // A child exits with status 0 when its target returns, 1 when the target
-// panics (the panic is printed to the child's stderr) or returns a non-nil
-// error, and is killed (-9) when its parent dies. Its standard output and
-// error are the parent's. [SetStartMethod]("forkserver") keeps one child
-// started in advance so that Start only has to hand it the target.
+// panics or returns a non-nil error, n when it calls os.Exit(n), and is
+// killed (-9) when its parent dies. A panic is printed to the child's
+// stderr as Go prints it, followed by the process's name:
+//
+//	panic: boom
+//
+//	goroutine 1 [running]:
+//	main.work(...)
+//		/src/prog/main.go:12
+//	[in process Process-1]
+//
+// Its standard output and error are the parent's. [SetStartMethod]
+// ("forkserver") keeps one child started in advance so that Start only has
+// to hand it the target.
+//
+// # Copying
+//
+// What goes to another process — arguments, [Queue] items, [Conn]
+// messages, a notebook's variables — is copied as a fork copies memory,
+// by structure: numbers, strings, slices, arrays, maps, structs (their
+// unexported fields too), pointers (the copy's point to copies, nil stays
+// nil, two pointers to one variable still point to one, and cycles end),
+// interface values whose dynamic value can be copied, types that marshal
+// themselves (time.Time, big.Int) and top-level functions (by name). The
+// receiver decodes into its own type of the same structure: the same
+// fields in the same order, with the same names and kinds; numbers convert
+// to any numeric type they fit; anything else is an error saying what
+// differs. Slices of numbers are copied as memory, and a large one going to
+// a child is mapped by it rather than copied again. Shared objects — a
+// [Lock] anywhere inside an argument, a slice of [Value]s, a struct field
+// holding a [*Queue] — are shared, not copied. Channels, function literals
+// and closures, unsafe pointers and open files (other than os.Stdin,
+// os.Stdout and os.Stderr) cannot be copied: Start, Put and Send return an
+// error naming the value and saying what to use instead.
+//
+// # Notebooks
 //
 // gopherlab's kernel runs functions defined in notebook cells in children
-// through a [Launcher] ([SetLauncher], [RunChild]).
+// through a [Launcher] that is a [Namespace] ([SetLauncher], [RunChild]). A
+// child starts from the notebook as it is at Start, as a child of Python on
+// Linux (fork) does: it gets a copy of every notebook variable its target
+// can reach, directly or through the functions it calls, with the value
+// the variable has at Start, and the mp objects among them are the
+// parent's (a global lock excludes across processes). No statement of any
+// cell runs again in the child. A variable whose value cannot be copied (a
+// channel, a closure, an open file) is the zero value in the child, and a
+// note on the cell's stderr names it and says why. A function declared in a
+// cell that panics in a child is reported with the line of its cell. In a
+// notebook, [SetStartMethod]("fork") is what cells do; "spawn" and
+// "forkserver" return an error saying so.
 //
 // # Sharing
 //

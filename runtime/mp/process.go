@@ -20,11 +20,11 @@ import (
 //	if err := p.Start(); err != nil { ... }
 //	err := p.Join()
 //
-// The child gets copies of ordinary arguments (numbers, strings, slices,
-// maps, structs of those): changing them in the child leaves the parent's
-// untouched. Shared objects passed as arguments ([Lock], [Value], [Array],
-// [Queue], [Conn] and the rest) are not copied: parent and child use the
-// same lock or memory.
+// The child gets copies of ordinary arguments (see Copying in the package
+// documentation): changing them in the child leaves the parent's untouched.
+// Shared objects passed as arguments, or inside them ([Lock], [Value],
+// [Array], [Queue], [Conn] and the rest), are not copied: parent and child
+// use the same lock or memory.
 //
 // Like an os/exec.Cmd, a Process is started once; Join may be called any
 // number of times and returns the same result. Its methods are safe for
