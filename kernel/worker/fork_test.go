@@ -398,3 +398,35 @@ p := mp.NewProcess(putChan); p.Start(); p.Join()`) // cell 3
 	}
 	checkClean(t, out)
 }
+
+// TestUncheckedOwnTypes: the wrapping of dropped calls leaves a cell's own
+// Start, Put and Send methods working as written, with value and pointer
+// receivers, fields of function type and interfaces.
+func TestUncheckedOwnTypes(t *testing.T) {
+	nb := newNotebook(t)
+	nb.declare(forkImports)
+	nb.declare(`type engine struct{ runs int }
+
+func (e *engine) Start() { e.runs++ }
+
+func (e engine) Put(n int, more ...int) error { fmt.Println("put", n, more); return nil }
+
+type starter interface{ Start() }
+
+type box struct{ Send func(string) }`)
+	out, err := nb.run(context.Background(), `e := engine{}
+e.Start()
+e.Start()
+e.Put(1, 2, 3)
+s := starter(&e)
+s.Start()
+b := box{Send: func(m string) { fmt.Println("sent", m) }}
+b.Send("hi")
+fmt.Println("runs", e.runs)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "put 1 [2 3]\nsent hi\nruns 3\n"; out != want {
+		t.Errorf("output %q, want %q", out, want)
+	}
+}
