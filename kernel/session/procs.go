@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gopherlab/gopherlab/kernel/session/lower"
 	"github.com/gopherlab/gopherlab/kernel/worker"
 	"github.com/gopherlab/gopherlab/runtime/mp"
 )
@@ -42,8 +41,6 @@ func (s *Session) EnableProcesses(cmd func() *exec.Cmd) (*worker.Launcher, error
 	if err := s.in.Use(worker.Symbols); err != nil {
 		return nil, fmt.Errorf("session: enable processes: %w", err)
 	}
-	lower.AddSymbols(worker.Symbols) // the names RewriteCell calls are not errors
-
 	l := worker.NewLauncher(cmd, s.Source)
 	l.SetInterp(s.in)
 	ps := &procState{l: l}

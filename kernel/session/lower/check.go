@@ -484,7 +484,7 @@ func (a *analysis) check() []error {
 		msg := te.Msg
 		if strings.Contains(msg, "declared and not used") ||
 			strings.Contains(msg, "imported and not used") ||
-			strings.Contains(msg, "could not import") || a.addedName(msg) ||
+			strings.Contains(msg, "could not import") ||
 			(strings.Contains(msg, " is not used") && suppress[te.Pos]) {
 			continue
 		}
