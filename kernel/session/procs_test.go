@@ -575,6 +575,15 @@ fmt.Println(mp.SetStartMethod("fork"))`)
 			t.Errorf("output lacks (once) %q", want)
 		}
 	}
+	// In a child, with the line of the cell that declared the function.
+	if out, err := runProcsCell(t, s, context.Background(), "// a comment\nfunc putChan(q *mp.Queue) {\n\tq.Put(make(chan int))\n}"); err != nil {
+		t.Fatal(out, err)
+	}
+	out, err = runProcsCell(t, s, context.Background(), `p := mp.NewProcess(putChan, mp.NewQueue(1)); p.Start(); p.Join()`)
+	want := "[stderr] cell[3]:3: unchecked error from q.Put(make(chan int)): mp: the value sent (a chan int) cannot be copied"
+	if err != nil || strings.Count(out, want) != 1 {
+		t.Errorf("child: %q, %v; want once %q", out, err, want)
+	}
 }
 
 // TestProcsIssue13Queues: []any{42, nil, "hello"} crosses a Queue; Get of a

@@ -111,6 +111,11 @@ func lowerDecls(src string, typeOf func(name string) string) (string, error) {
 		return "", err
 	}
 	src = hideLineDirectives(goStatements(stripInitialisers(src, typeOf)))
+	// The session keeps the cells' declarations as written: the calls
+	// whose errors they drop are wrapped here, for the children, with the
+	// lines the //line directives give (RewriteCell wraps them in the
+	// kernel).
+	src = wrapUncheckedAt(src, src, parseLineMarks(src).where)
 	if strings.TrimSpace(src) == "" {
 		return loweredMark + helpersEnd, nil
 	}

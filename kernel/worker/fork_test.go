@@ -34,7 +34,7 @@ func (nb *notebook) declareCells(src string) {
 			plain = append(plain, l)
 		}
 	}
-	if _, err := nb.in.Eval(strings.Join(plain, "\n")); err != nil {
+	if _, err := nb.in.Eval(nb.rewrite(strings.Join(plain, "\n"))); err != nil {
 		nb.t.Fatalf("declare %q: %v", src, err)
 	}
 	nb.mu.Lock()
@@ -372,9 +372,8 @@ fmt.Println(a, err, b, err2, pool.Close())`)
 func TestUncheckedErrors(t *testing.T) {
 	nb := newNotebook(t)
 	nb.declare(forkImports) // cell 1
-	nb.declare(`var q *mp.Queue
-
-func putChan() { q.Put(make(chan int)) }`) // cell 2
+	// cell 2
+	nb.declareCells("//line cell[2]:1\nvar q *mp.Queue\n\n//line cell[2]:3\nfunc putChan() { q.Put(make(chan int)) }")
 	out, err := nb.run(context.Background(), `q = mp.NewQueue(0)
 q.Put(make(chan int))
 mp.NewProcess(func() {}).Start()

@@ -106,12 +106,11 @@ func (nb *notebook) rewrite(cell string) string {
 	return worker.RewriteCell(cell, nb.source(), n)
 }
 
-// declare runs a cell of declarations and adds it to the notebook's
-// source, rewritten as the session keeps it.
+// declare runs a cell of declarations and adds it, as written, to the
+// notebook's source, as the session does.
 func (nb *notebook) declare(cell string) {
 	nb.t.Helper()
-	cell = nb.rewrite(cell)
-	if _, err := nb.in.Eval(cell); err != nil {
+	if _, err := nb.in.Eval(nb.rewrite(cell)); err != nil {
 		nb.t.Fatalf("declare %q: %v", cell, err)
 	}
 	nb.mu.Lock()

@@ -43,8 +43,16 @@ func RewriteCell(cell, decls string, n int) string {
 	return Rewrite(wrapUnchecked(cell, decls, n), decls)
 }
 
-// wrapUnchecked wraps the call statements of checkedMethods in cell.
+// wrapUnchecked wraps the call statements of checkedMethods in cell, the
+// cell of execution count n.
 func wrapUnchecked(cell, decls string, n int) string {
+	return wrapUncheckedAt(cell, decls, func(line int) string { return fmt.Sprintf("cell[%d]:%d", n, line) })
+}
+
+// wrapUncheckedAt wraps the call statements of checkedMethods in cell,
+// whose line line is at pos(line) ("cell[3]:5"; "" leaves a call there
+// alone).
+func wrapUncheckedAt(cell, decls string, pos func(line int) string) string {
 	if !mentionsChecked(cell) {
 		return cell
 	}
@@ -69,7 +77,7 @@ func wrapUnchecked(cell, decls string, n int) string {
 	if mpName == "" {
 		return cell // no package mp, no call of it
 	}
-	return wrapDropped(cell, stoks, mpName, n)
+	return wrapDropped(cell, stoks, mpName, pos)
 }
 
 func mentionsChecked(s string) bool {
@@ -103,7 +111,7 @@ func scanAll(src string) []tok {
 
 // wrapDropped wraps the call statements of checkedMethods in toks (the
 // tokens of cell, with line-end semicolons).
-func wrapDropped(cell string, toks []tok, mpName string, n int) string {
+func wrapDropped(cell string, toks []tok, mpName string, pos func(line int) string) string {
 	var edits []textEdit
 	for i := 0; i < len(toks); i++ {
 		if !stmtStart(toks, i) {
@@ -150,9 +158,12 @@ func wrapDropped(cell string, toks []tok, mpName string, n int) string {
 		if len(text) > 50 {
 			text = text[:47] + "..."
 		}
-		line := 1 + strings.Count(cell[:start], "\n")
+		where := pos(1 + strings.Count(cell[:start], "\n"))
+		if where == "" {
+			continue
+		}
 		fn := cell[start:toks[lparen].off]
-		head := fmt.Sprintf("%s.%s(%q, %q, %s", mpName, CheckedFunc, fmt.Sprintf("cell[%d]:%d", n, line), text, fn)
+		head := fmt.Sprintf("%s.%s(%q, %q, %s", mpName, CheckedFunc, where, text, fn)
 		sep := ""
 		if closing(toks, lparen) > lparen+1 {
 			sep = ", "
