@@ -23,13 +23,17 @@ type Table struct {
 	Types map[string]reflect.Type // named types declared in cells
 }
 
-// Main runs the target its parent sends (mp.RunChild) and exits. Run other
-// than as a child process, it says what it is and exits with status 2.
+// Main runs the target its parent sends (mp.RunChild) and exits. The
+// notebook's variables the parent sends are set first, and values cross
+// with the kernel by the names of the notebook's types (an mp.Namespace
+// over t). Run other than as a child process, it says what it is and exits
+// with status 2.
 func Main(t Table) {
 	if !mp.IsChild() {
 		fmt.Fprintln(os.Stderr, "gopherlab worker: this program runs the processes notebook cells start; the kernel starts it, not you")
 		os.Exit(2)
 	}
+	mp.SetLauncher(newNamespace(t))
 	mp.RunChild(func(name string) (reflect.Value, error) {
 		f, ok := t.Funcs[name]
 		if !ok {
