@@ -123,7 +123,8 @@
 // parent's (a global lock excludes across processes). No statement of any
 // cell runs again in the child. A variable whose value cannot be copied (a
 // channel, a closure, an open file) is the zero value in the child, and a
-// note on the cell's stderr names it and says why. A function declared in a
+// note on the cell's stderr names it and says why. A [Pool]'s workers,
+// which may run any function, get every variable when they start. A function declared in a
 // cell that panics in a child is reported with the line of its cell. In a
 // notebook, [SetStartMethod]("fork") is what cells do; "spawn" and
 // "forkserver" return an error saying so.
