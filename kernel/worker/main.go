@@ -66,6 +66,13 @@ func Main(symbols ...interp.Exports) int {
 		if err != nil {
 			return fn, err
 		}
+		if mp.CurrentProcess().Name() != "MainProcess" {
+			// The process runs its target already: fn is a function a
+			// Pool's worker calls for each task. Announce now, once, and
+			// let the tasks call fn itself.
+			a.once.Do(a.announce)
+			return fn, nil
+		}
 		return a.wrap(fn), nil
 	})
 	return 2
@@ -97,9 +104,10 @@ func fdFromEnv(env string) int {
 // function the worker looked up is called (mp has set the process's name
 // and daemon flag by then): the worker switches to the output of the cell
 // it was handed to (sent over ctrl), and tells the launcher the name and
-// flag. A Pool's worker looks up every function it maps: all share one
-// announcer, so that the first call announces and the others do not touch
-// ctrl again.
+// flag. A Pool's worker looks up every function it maps: it is announced
+// once, so that ctrl is not touched again (it used to be taken for each new
+// function, on a descriptor closed since: "worker: receive the cell's
+// output: bad file descriptor").
 type announcer struct {
 	once   sync.Once
 	status *os.File // nil when the launcher gave none

@@ -144,16 +144,34 @@ func isNumber(k reflect.Kind) bool {
 	return k >= reflect.Int && k <= reflect.Float64
 }
 
-// checkCopyable reports why values of type t can never be copied to a
-// child, or nil when they may be: channels and unsafe pointers. Whether a
-// function value or the dynamic value of an interface can is known only
-// when the value is copied.
-func checkCopyable(t reflect.Type) error {
+// checkCopyable reports why values of type t can never be copied to
+// another process, or nil when they may be: a channel or an unsafe pointer
+// in t, outside interfaces. Whether a function value or the dynamic value
+// of an interface can is known only when the value is copied. seen holds
+// the types already looked at (pass an empty map).
+func checkCopyable(t reflect.Type, seen map[reflect.Type]bool) error {
+	if seen[t] || t.Implements(sharerType) {
+		return nil
+	}
+	seen[t] = true
 	switch t.Kind() {
 	case reflect.Chan:
 		return errors.New("channels work within one process; use mp.NewQueue or mp.NewPipe between processes")
 	case reflect.UnsafePointer:
 		return errors.New("unsafe pointers cannot be copied")
+	case reflect.Slice, reflect.Array, reflect.Pointer:
+		return checkCopyable(t.Elem(), seen)
+	case reflect.Map:
+		if err := checkCopyable(t.Key(), seen); err != nil {
+			return err
+		}
+		return checkCopyable(t.Elem(), seen)
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if err := checkCopyable(t.Field(i).Type, seen); err != nil {
+				return fmt.Errorf("field %s: %w", fieldName(t.Field(i).Name), err)
+			}
+		}
 	}
 	return nil
 }

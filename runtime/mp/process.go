@@ -88,7 +88,7 @@ func checkArgs(name string, ft reflect.Type, args []any) error {
 		if err != nil {
 			return err
 		}
-		if err := checkCopyable(v.Type()); err != nil {
+		if err := checkCopyable(v.Type(), map[reflect.Type]bool{}); err != nil {
 			return fmt.Errorf("mp: %s (a %s) cannot be copied to a child process: %w", where, v.Type(), err)
 		}
 	}
