@@ -18,19 +18,17 @@ import (
 	"github.com/traefik/yaegi/interp"
 	"golang.org/x/sys/unix"
 
+	"github.com/gopherlab/gopherlab/kernel/worker/native"
 	"github.com/gopherlab/gopherlab/runtime/mp"
 )
 
-// StatusEnv names the environment variable that tells a worker which file
-// descriptor carries its status to the launcher: one line with the process
-// name and daemon flag when the target starts, then end of file when the
-// worker exits.
-const StatusEnv = "GOPHERLAB_WORKER_STATUS"
-
-// SpareEnv tells a worker that it is a spare: started before the
-// declarations it will rebuild are known, it says on its control socket
-// that it has started, then waits for them on standard input.
-const SpareEnv = "GOPHERLAB_WORKER_SPARE"
+// The environment variables of a worker's link with its launcher (see
+// package native, which holds the worker's side).
+const (
+	StatusEnv = native.StatusEnv
+	SpareEnv  = native.SpareEnv
+	CtrlEnv   = native.CtrlEnv
+)
 
 // statusWait is how long CellDone waits for a worker to say whether it is a
 // daemon before it treats it as one. Process.Start reports it before it
@@ -807,7 +805,7 @@ func (l *Launcher) start(src string, spare bool) (*child, error) {
 				break // end of file: the worker exited
 			}
 			line = strings.TrimSuffix(line, "\n")
-			if msg, ok := strings.CutPrefix(line, logPrefix); ok {
+			if msg, ok := strings.CutPrefix(line, native.LogPrefix); ok {
 				l.logf("worker %d: %s", c.child.Pid(), msg)
 				continue
 			}

@@ -1,7 +1,6 @@
 package worker
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,11 +9,6 @@ import (
 
 	"golang.org/x/sys/unix"
 )
-
-// CtrlEnv names the environment variable that tells a worker which file
-// descriptor receives, when it is handed to a cell, the standard output
-// and error it must write to from then on.
-const CtrlEnv = "GOPHERLAB_WORKER_CTRL"
 
 // cellPipes are the standard output and error shared by all processes a
 // cell starts. One pipe for all keeps their writes in the order they made
@@ -171,34 +165,4 @@ func sendFiles(conn *os.File, files ...*os.File) error {
 		return err
 	}
 	return serr
-}
-
-// takeStdio is the worker's side: it receives a standard output and error
-// from the control socket fd, if the launcher sent them, and puts them in
-// place of file descriptors 1 and 2.
-func takeStdio(fd int) error {
-	buf := make([]byte, 1)
-	oob := make([]byte, unix.CmsgSpace(2*4))
-	_, oobn, _, _, err := unix.Recvmsg(fd, buf, oob, unix.MSG_DONTWAIT)
-	if err == unix.EAGAIN {
-		return nil // none sent: keep the worker's own
-	}
-	if err != nil {
-		return fmt.Errorf("worker: receive the cell's output: %w", err)
-	}
-	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
-	if err != nil || len(msgs) != 1 {
-		return errors.New("worker: receive the cell's output: bad control message")
-	}
-	fds, err := unix.ParseUnixRights(&msgs[0])
-	if err != nil || len(fds) != 2 {
-		return errors.New("worker: receive the cell's output: bad file descriptors")
-	}
-	for i, target := range []int{1, 2} {
-		if err := unix.Dup3(fds[i], target, 0); err != nil {
-			return fmt.Errorf("worker: use the cell's output: %w", err)
-		}
-		unix.Close(fds[i])
-	}
-	return nil
 }

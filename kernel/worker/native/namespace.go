@@ -23,6 +23,12 @@ type namespace struct {
 	names map[reflect.Type]string
 }
 
+// NewNamespace returns the mp.Namespace of a worker program over t: it
+// sets the notebook's variables a parent sends, names the notebook's types
+// as the kernel's interpreter does, and starts this program again for the
+// processes the worker starts. [Main] installs it.
+func NewNamespace(t Table) mp.Namespace { return newNamespace(t) }
+
 func newNamespace(t Table) *namespace {
 	n := &namespace{t: t, names: map[reflect.Type]string{}}
 	keys := make([]string, 0, len(t.Types))

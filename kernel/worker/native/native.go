@@ -33,13 +33,17 @@ func Main(t Table) {
 		fmt.Fprintln(os.Stderr, "gopherlab worker: this program runs the processes notebook cells start; the kernel starts it, not you")
 		os.Exit(2)
 	}
+	link := Open()
+	if _, err := ReadDeclarations(); err != nil {
+		link.Log("worker: read the declarations: " + err.Error())
+	}
 	mp.SetLauncher(newNamespace(t))
 	mp.RunChild(func(name string) (reflect.Value, error) {
 		f, ok := t.Funcs[name]
 		if !ok {
 			return reflect.Value{}, fmt.Errorf("worker: %s is not a function of the notebook (was its cell changed since the process was created?)", name)
 		}
-		return reflect.ValueOf(f), nil
+		return link.Lookup(reflect.ValueOf(f), nil), nil
 	})
 	os.Exit(2)
 }
