@@ -43,6 +43,7 @@ func (s *Session) EnableProcesses(cmd func() *exec.Cmd) (*worker.Launcher, error
 	}
 	l := worker.NewLauncher(cmd, s.Source)
 	l.SetInterp(s.in)
+	l.UseCompiler() // when it cannot, workers are interpreted
 	ps := &procState{l: l}
 	s.OnCellStart(func() {
 		out, _ := s.route.current()

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
+	"github.com/gopherlab/gopherlab/kernel/worker"
 )
 
 // procsRecorder records a cell's streams in the order they arrive.
@@ -637,6 +638,45 @@ func TestProcsCompileErrorWithRewrite(t *testing.T) {
 		_, err := runProcsCell(t, s, context.Background(), cell)
 		if err == nil || !strings.Contains(err.Error(), "undefined: undefinedThing") || strings.Contains(err.Error(), "Gopherlab") {
 			t.Errorf("%s: error %v, want undefined: undefinedThing", cell, err)
+		}
+	}
+}
+
+// TestProcsCompiled runs the process tests again with every process
+// started in a compiled worker (the others run interpreted ones): the
+// same cells must print and report the same.
+func TestProcsCompiled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds compiled workers")
+	}
+	t.Setenv(worker.CompiledEnv, "wait")
+	for name, f := range map[string]func(*testing.T){
+		"TutorialPlainInt": TestProcsTutorialPlainInt, "TutorialValueArray": TestProcsTutorialValueArray,
+		"RefusedClosure": TestProcsRefusedClosure, "JoinIsNotDeadlock": TestProcsJoinIsNotDeadlock,
+		"Interrupt": TestProcsInterrupt, "PanicAndDeadOwner": TestProcsPanicAndDeadOwner,
+		"CloseLeavesNothing": TestProcsCloseLeavesNothing, "Issue13Fork": TestProcsIssue13Fork,
+		"Issue13NoReplay": TestProcsIssue13NoReplay, "Issue13Panic": TestProcsIssue13Panic,
+		"Issue13Reports": TestProcsIssue13Reports, "Issue13Unchecked": TestProcsIssue13Unchecked,
+		"Issue13Queues": TestProcsIssue13Queues, "CompileErrorWithRewrite": TestProcsCompileErrorWithRewrite,
+		"Path": testProcsPath("compiled"),
+	} {
+		t.Run(name, f)
+	}
+}
+
+// TestProcsPath checks which worker ran a target in the ordinary tests.
+func TestProcsPath(t *testing.T) { testProcsPath("interpreted")(t) }
+
+func testProcsPath(want string) func(*testing.T) {
+	return func(t *testing.T) {
+		s := newProcsSession(t)
+		mustRun(t, s, "import (\"fmt\"; \"os\"; \"github.com/gopherlab/gopherlab/runtime/mp\")\nfunc which() { fmt.Println(os.Getenv(\""+worker.WorkerEnv+"\")) }")
+		rec := &procsRecorder{}
+		if _, err := s.Execute(context.Background(), "p := mp.NewProcess(which)\np.Start()\np.Join()", rec); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSpace(rec.String()); got != want {
+			t.Errorf("the target ran in a %q worker, want %q", got, want)
 		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 	"golang.org/x/sys/unix"
 
+	"github.com/gopherlab/gopherlab/kernel/worker/compiler"
 	"github.com/gopherlab/gopherlab/kernel/worker/native"
 	"github.com/gopherlab/gopherlab/runtime/mp"
 )
@@ -55,26 +56,30 @@ type Launcher struct {
 	source func() string
 	in     *interp.Interpreter
 
-	mu          sync.Mutex
-	stdout      io.Writer // the current cell's
-	stderr      io.Writer
-	cell        int
-	used        bool           // a process was started: keep workers ready from now on
-	warm        []*child       // workers started in advance and ready, oldest first
-	warming     map[string]int // workers being started in advance, by declarations
-	changed     chan struct{}  // closed (and replaced) when one of those is ready or failed
-	cellStarts  int            // processes the running cell started
-	lastStarts  int            // processes the last cell that started any started
-	starting    int            // workers being started for Child
-	children    map[*child]bool
-	procs       map[*child]bool // every worker started that has not exited
-	closed      bool
-	spare       *child     // a started worker waiting for its declarations
-	spareStarts bool       // a spare is being started
-	lowSrc, low string     // the last source and its Lower
-	noPrestart  bool       // no worker kept ready (SetPrestart)
-	inherit     bool       // children write straight to this process's stdout and stderr
-	pipes       *cellPipes // the current cell's, made at its first process
+	mu           sync.Mutex
+	stdout       io.Writer // the current cell's
+	stderr       io.Writer
+	cell         int
+	used         bool           // a process was started: keep workers ready from now on
+	warm         []*child       // workers started in advance and ready, oldest first
+	warming      map[string]int // workers being started in advance, by declarations
+	changed      chan struct{}  // closed (and replaced) when one of those is ready or failed
+	cellStarts   int            // processes the running cell started
+	lastStarts   int            // processes the last cell that started any started
+	starting     int            // workers being started for Child
+	children     map[*child]bool
+	procs        map[*child]bool // every worker started that has not exited
+	closed       bool
+	spare        *child            // a started worker waiting for its declarations
+	spareStarts  bool              // a spare is being started
+	lowSrc, low  string            // the last source and its Lower
+	compiler     *compiler.Builder // builds compiled workers (compiled.go), or nil
+	buildSrc     string            // the declarations a compiled worker was last asked for
+	neededSrc    [2]string         // the last declarations and what of them a compiled worker needs
+	waitCompiled bool              // Start waits for the compiled worker (CompiledEnv "wait")
+	noPrestart   bool              // no worker kept ready (SetPrestart)
+	inherit      bool              // children write straight to this process's stdout and stderr
+	pipes        *cellPipes        // the current cell's, made at its first process
 
 	log io.Writer // the kernel's log: messages about the workers' plumbing
 
@@ -160,6 +165,9 @@ func (l *Launcher) Command() (*exec.Cmd, error) {
 // the launcher starts the next workers in the background.
 func (l *Launcher) Child() (*mp.Child, error) {
 	src := l.source()
+	if err := l.awaitCompiled(src); err != nil {
+		return nil, err
+	}
 	var c, spare *child
 	var stale []*child
 	l.mu.Lock()
@@ -173,7 +181,7 @@ func (l *Launcher) Child() (*mp.Child, error) {
 		keep := l.warm[:0]
 		for _, w := range l.warm {
 			switch {
-			case w.src != src:
+			case !l.fits(w, src):
 				stale = append(stale, w)
 			case c == nil:
 				c = w
@@ -182,7 +190,7 @@ func (l *Launcher) Child() (*mp.Child, error) {
 			}
 		}
 		l.warm = keep
-		if c == nil && l.spare != nil {
+		if c == nil && l.spare != nil && !l.compiledFor(src) {
 			select {
 			case <-l.spare.done: // it died: start a worker instead
 				stale = append(stale, l.spare)
@@ -283,6 +291,7 @@ const maxReady = 8
 // ready.
 func (l *Launcher) Prestart() {
 	src := l.source()
+	l.requestBuild(src)
 	l.mu.Lock()
 	// Before the first Start, only a notebook that imports package mp gets a
 	// spare, and no worker with its declarations.
@@ -294,7 +303,7 @@ func (l *Launcher) Prestart() {
 	var stale []*child
 	keep := l.warm[:0]
 	for _, w := range l.warm {
-		if w.src == src {
+		if l.fits(w, src) {
 			keep = append(keep, w)
 		} else {
 			stale = append(stale, w)
@@ -628,18 +637,20 @@ func (l *Launcher) stop(kids []*child) []string {
 
 // child is one worker process.
 type child struct {
-	child  *mp.Child
-	src    string
-	pidfd  int
-	cell   int
-	stdout *lazyWriter // output before the worker was handed to a cell
-	stderr *lazyWriter
-	ctrl   *os.File      // socket over which the worker receives its cell's pipes
-	stdin  *os.File      // a spare's standard input, until its declarations are written
-	alive  chan struct{} // closed when a spare says it has started
-	handed time.Time     // when Child handed it out
-	known  chan struct{} // closed when the status line arrived
-	done   chan struct{} // closed when the worker exited and its output was forwarded
+	child    *mp.Child
+	src      string
+	compiled bool   // a compiled worker (compiled.go)
+	needed   string // for a compiled worker, the declarations it was built from
+	pidfd    int
+	cell     int
+	stdout   *lazyWriter // output before the worker was handed to a cell
+	stderr   *lazyWriter
+	ctrl     *os.File      // socket over which the worker receives its cell's pipes
+	stdin    *os.File      // a spare's standard input, until its declarations are written
+	alive    chan struct{} // closed when a spare says it has started
+	handed   time.Time     // when Child handed it out
+	known    chan struct{} // closed when the status line arrived
+	done     chan struct{} // closed when the worker exited and its output was forwarded
 
 	mu        sync.Mutex
 	name      string
@@ -669,9 +680,11 @@ func (l *Launcher) lowered(src string) string {
 // start starts a worker that rebuilds src and waits for its target, or,
 // with spare, a worker that waits for the declarations ([child.feed]).
 func (l *Launcher) start(src string, spare bool) (*child, error) {
-	cmd := l.cmd()
+	cmd, compiled := l.workerCommand(src, spare)
 	var stdinW *os.File
 	switch {
+	case compiled:
+		cmd.Stdin = strings.NewReader("") // it has the declarations built in
 	case spare:
 		r, w, err := os.Pipe()
 		if err != nil {
@@ -701,7 +714,7 @@ func (l *Launcher) start(src string, spare bool) (*child, error) {
 		}
 		return r, w, err
 	}
-	c := &child{src: src, pidfd: -1, stdin: stdinW, known: make(chan struct{}), done: make(chan struct{})}
+	c := &child{src: src, compiled: compiled, needed: l.neededIf(compiled, src), pidfd: -1, stdin: stdinW, known: make(chan struct{}), done: make(chan struct{})}
 	statusR, statusW, err := pipe()
 	if err != nil {
 		return nil, fmt.Errorf("worker: start a worker: %w", err)

@@ -151,14 +151,22 @@ func recvName(e ast.Expr) string {
 // it mentions, and those mentioned by what it mentions, transitively. Every
 // method of the notebook counts as reachable, whatever the target: a
 // method may be called through an interface holding a value the target
-// received from elsewhere (a Queue, an argument). target "" reaches every
-// variable.
+// received from elsewhere (a Queue, an argument). target "" (a Pool's
+// worker, which may run any function) reaches what every function, method
+// and type reaches: not the variables only cells use, which no function
+// can read (a compiled worker does not even have them).
 func (g *declGraph) reach(target string) []string {
-	if target == "" {
-		return g.vars
-	}
 	seen := map[string]bool{}
-	queue := append([]string{target}, g.methods...)
+	var queue []string
+	if target == "" {
+		for n := range g.refs {
+			if !g.isVar[n] {
+				queue = append(queue, n)
+			}
+		}
+	} else {
+		queue = append([]string{target}, g.methods...)
+	}
 	for _, n := range queue {
 		seen[n] = true
 	}

@@ -6,10 +6,10 @@ import (
 	"go/token"
 	"io"
 	"os"
-	"reflect"
-	"runtime"
 	"strings"
 	"sync/atomic"
+
+	"github.com/gopherlab/gopherlab/kernel/worker/native"
 )
 
 // This file makes the errors a cell drops visible. Python raises; Go
@@ -25,7 +25,7 @@ import (
 
 // CheckedFunc is the name under which the checking function is added to
 // the interpreter's view of package mp (see [Symbols]).
-const CheckedFunc = "GopherlabChecked_"
+const CheckedFunc = native.CheckedFunc
 
 // checkedMethods are the names of the functions and methods of package mp
 // that return an error a learner may drop and should see: Process.Start,
@@ -257,50 +257,11 @@ var active atomic.Pointer[Launcher]
 // text) and, when fn is a function of package mp that returned a non-nil
 // error, writes the error to the cell's stderr.
 func checked(where, call string, fn any, args ...any) {
-	v := reflect.ValueOf(fn)
-	if !v.IsValid() || v.Kind() != reflect.Func {
-		panic(fmt.Sprintf("call of a non-function %T", fn))
-	}
-	if v.IsNil() {
-		panic("runtime error: invalid memory address or nil pointer dereference")
-	}
-	ft := v.Type()
-	in := make([]reflect.Value, len(args))
-	for i, a := range args {
-		pt := mpParam(ft, i, false)
-		if a == nil {
-			in[i] = reflect.Zero(pt)
-			continue
-		}
-		x := reflect.ValueOf(a)
-		if x.Type() != pt && x.Type().ConvertibleTo(pt) && pt.Kind() != reflect.Interface {
-			x = x.Convert(pt)
-		}
-		in[i] = x
-	}
-	out := v.Call(in)
-	if len(out) == 0 {
-		return
-	}
-	last := out[len(out)-1]
-	if last.Type() != errorType || last.IsNil() || !isMP(v) && !strings.HasPrefix(last.Interface().(error).Error(), "mp: ") {
-		return
-	}
 	var w io.Writer = os.Stderr
 	if l := active.Load(); l != nil {
 		l.mu.Lock()
 		w = l.stderr
 		l.mu.Unlock()
 	}
-	fmt.Fprintf(w, "%s: unchecked error from %s: %v\n", where, call, last.Interface())
-}
-
-var errorType = reflect.TypeOf((*error)(nil)).Elem()
-
-// isMP reports whether v is a function of package mp. (A method value
-// made by reflect, as the interpreter makes them, is a function of
-// reflect: its error, which starts with "mp: ", tells.)
-func isMP(v reflect.Value) bool {
-	f := runtime.FuncForPC(v.Pointer())
-	return f != nil && strings.HasPrefix(f.Name(), MPPath+".")
+	native.CallChecked(w, where, call, fn, args...)
 }

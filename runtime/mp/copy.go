@@ -681,9 +681,16 @@ func (w *valueEncoder) typeName(t reflect.Type) []byte {
 
 // namespaceTypeName asks ns for the name of t, a type the interpreter may
 // have declared: a struct type without a name of its own, or a type made
-// of such.
+// of such; or a type of package main of a compiled worker program, which
+// holds the notebook's declarations compiled.
 func namespaceTypeName(ns Namespace, t reflect.Type) (string, bool) {
-	if ns == nil || t.Name() != "" {
+	if ns == nil {
+		return "", false
+	}
+	if t.Name() != "" {
+		if t.PkgPath() == "main" {
+			return ns.TypeName(t)
+		}
 		return "", false
 	}
 	switch t.Kind() {

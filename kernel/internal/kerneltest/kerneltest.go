@@ -148,7 +148,15 @@ func sharedBuild() error {
 
 // Main runs the tests, removes what [Binary] and [Prefix] built and exits
 // with the tests' status. Call it from TestMain.
+//
+// Processes started from cells run in interpreted workers unless a test
+// says otherwise (GOPHERLAB_COMPILED_WORKERS=wait runs them compiled, "0"
+// interpreted): a background build finishing at a random moment would
+// make a test take either path.
 func Main(m *testing.M) {
+	if os.Getenv("GOPHERLAB_COMPILED_WORKERS") == "" {
+		os.Setenv("GOPHERLAB_COMPILED_WORKERS", "0")
+	}
 	code := m.Run()
 	shared.mu.Lock()
 	if shared.dir != "" {

@@ -210,3 +210,38 @@ func TestMain(m *testing.M) {
 	mp.Main()
 	os.Exit(m.Run())
 }
+
+func TestNeeded(t *testing.T) {
+	src := `package main
+
+import "github.com/gopherlab/gopherlab/runtime/mp"
+
+//line cell[1]:1
+var limit int
+
+// lock is shared.
+//line cell[1]:2
+var lock *mp.Lock
+
+//line cell[2]:1
+var p *mp.Process
+
+//line cell[2]:2
+var helper = limit
+
+//line cell[3]:1
+func show() { lock.Lock(); lock.Unlock(); _ = helper }
+`
+	got := Needed(src)
+	for _, want := range []string{"var limit int", "var lock *mp.Lock", "// lock is shared.\n//line cell[1]:2\n", "var helper", "func show()"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Needed lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "var p ") || strings.Contains(got, "cell[2]:1") {
+		t.Errorf("Needed keeps p, which no function uses:\n%s", got)
+	}
+	if Needed(src+"\n//line cell[4]:1\nvar q *mp.Process\n") != got {
+		t.Error("a new variable no function uses changed Needed")
+	}
+}

@@ -5,11 +5,14 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gopherlab/gopherlab/kernel/session/lower"
+	"github.com/gopherlab/gopherlab/kernel/worker/native"
 )
 
 // NativePath is the import path of the package the generated program's
@@ -105,31 +108,13 @@ func Program(src string) (string, error) {
 		})
 	}
 
-	// What the compiler refuses and a notebook allows.
-	for _, e := range lower.FileErrors([]byte(src)) {
-		switch {
-		case unusedVar(e.Msg) != "":
-			ed, ok := useVar(f, fset, e.Offset, unusedVar(e.Msg))
-			if !ok {
-				return "", fmt.Errorf("compiler: cannot mark %s as used", unusedVar(e.Msg))
-			}
-			edits = append(edits, ed)
-		case strings.HasSuffix(e.Msg, "imported and not used") || strings.Contains(e.Msg, " imported as ") && strings.HasSuffix(e.Msg, "not used"):
-			ed, ok := blankImport(f, fset, e.Offset)
-			if !ok {
-				return "", fmt.Errorf("compiler: cannot drop the unused import at offset %d", e.Offset)
-			}
-			edits = append(edits, ed)
-		default:
-			return "", fmt.Errorf("compiler: the declarations do not compile: %s", e.Msg)
-		}
-	}
-
 	// The program's own imports go on the package clause's line.
 	end := off(f.Name.End())
 	edits = append(edits, edit{end, end, `; import (__gl_native "` + NativePath + `"; __gl_reflect "reflect")`, nil})
-
 	out := apply(src, edits)
+	// The calls whose dropped errors the kernel's wrapping shows call
+	// native.Checked (the interpreter's view of mp has the wrapper).
+	out = checkedCall().ReplaceAllString(out, "__gl_native.Checked(")
 	var b strings.Builder
 	b.WriteString(out)
 	b.WriteString("\n\n//line gopherlab-worker.go:1\nfunc main() {\n\t__gl_native.Main(__gl_native.Table{\n")
@@ -153,8 +138,50 @@ func Program(src string) (string, error) {
 		fmt.Fprintf(&b, "%s: __gl_reflect.TypeFor[%s](), ", strconv.Quote(n), n)
 	}
 	b.WriteString("},\n\t})\n}\n")
-	return b.String(), nil
+	return legalise(b.String())
 }
+
+// legalise makes what the compiler refuses and a notebook allows legal in
+// prog, keeping every line: unused imports become blank imports, unused
+// local variables get a use. It returns an error for any other compile
+// error.
+func legalise(prog string) (string, error) {
+	errs := lower.FileErrors([]byte(prog))
+	if len(errs) == 0 {
+		return prog, nil
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "worker.go", prog, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return "", fmt.Errorf("compiler: parse the program: %w", err)
+	}
+	var edits []edit
+	for _, e := range errs {
+		switch {
+		case unusedVar(e.Msg) != "":
+			ed, ok := useVar(f, fset, e.Offset, unusedVar(e.Msg))
+			if !ok {
+				return "", fmt.Errorf("compiler: cannot mark %s as used", unusedVar(e.Msg))
+			}
+			edits = append(edits, ed)
+		case strings.HasSuffix(e.Msg, "imported and not used") || strings.Contains(e.Msg, " imported as ") && strings.HasSuffix(e.Msg, "not used"):
+			ed, ok := blankImport(f, fset, e.Offset)
+			if !ok {
+				return "", fmt.Errorf("compiler: cannot drop the unused import at offset %d", e.Offset)
+			}
+			edits = append(edits, ed)
+		default:
+			return "", fmt.Errorf("compiler: the declarations do not compile: %s", e.Msg)
+		}
+	}
+	return apply(prog, edits), nil
+}
+
+// checkedCall matches the wrapper calls of dropped errors
+// (NAME.GopherlabChecked_().
+var checkedCall = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b[A-Za-z_][A-Za-z0-9_]*\.` + native.CheckedFunc + `\(`)
+})
 
 // unusedVar returns the name of the variable an error of the type checker
 // says is unused ("declared and not used: x"; "x declared and not used" for
