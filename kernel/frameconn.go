@@ -14,18 +14,6 @@ const (
 	zmtpCommand = 0x04
 )
 
-// frameListener wraps the connections a zmq4 socket accepts in a
-// [frameConn].
-type frameListener struct{ net.Listener }
-
-func (l frameListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return newFrameConn(c), nil
-}
-
 // frameConn batches the system calls zmq4 makes for one message. zmq4
 // v0.17 reads a frame as two reads (header, then body) and its ROUTER
 // socket writes a message as two writes a frame: a Jupyter reply of six

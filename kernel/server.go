@@ -46,6 +46,9 @@ type Options struct {
 	// HandleSIGINT makes SIGINT interrupt the running cell instead of
 	// ending the process.
 	HandleSIGINT bool
+	// Debug makes the server log what it does (connections, messages
+	// dropped, clients gone) besides the failures it always logs.
+	Debug bool
 	// Listeners holds sockets bound before the server was created, keyed
 	// by endpoint as [ConnectionInfo.Addr] writes it: Serve listens with
 	// them instead of binding those endpoints, and closes any it does not
@@ -64,9 +67,9 @@ type Server struct {
 	codec *wire.Codec
 	id    string // the kernel's session id for messages it originates
 
-	shell, control, stdin, iopub, hb zmq4.Socket
-	shellMu, controlMu, stdinMu      sync.Mutex
-	iopubMu                          sync.Mutex
+	shell, control, stdin, hb   zmq4.Socket
+	shellMu, controlMu, stdinMu sync.Mutex
+	iopub                       *pubSocket
 
 	shellQ  chan *wire.Message
 	stdinQ  chan *wire.Message
@@ -182,49 +185,74 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	zctx, zcancel := context.WithCancel(context.Background())
 	defer zcancel()
-	zlog := log.New(s.log.Writer(), "gopherlab: zmq: ", log.LstdFlags)
+	zlog := log.New(debugWriter{s}, "zmq: ", 0)
 	s.shell = zmq4.NewRouter(zctx, zmq4.WithLogger(zlog))
 	s.control = zmq4.NewRouter(zctx, zmq4.WithLogger(zlog))
 	s.stdin = zmq4.NewRouter(zctx, zmq4.WithLogger(zlog))
-	s.iopub = zmq4.NewPub(zctx, zmq4.WithLogger(zlog))
 	s.hb = zmq4.NewRep(zctx, zmq4.WithLogger(zlog))
 	socks := []struct {
 		name string
-		sock zmq4.Socket
+		sock zmq4.Socket // nil for IOPub, which is a pubSocket
 		port int
 	}{
 		{"shell", s.shell, s.conn.ShellPort},
 		{"control", s.control, s.conn.ControlPort},
 		{"stdin", s.stdin, s.conn.StdinPort},
-		{"iopub", s.iopub, s.conn.IOPubPort},
+		{"iopub", nil, s.conn.IOPubPort},
 		{"heartbeat", s.hb, s.conn.HBPort},
 	}
 	defer func() {
 		for _, k := range socks {
-			k.sock.Close()
+			if k.sock != nil {
+				k.sock.Close()
+			}
+		}
+		if s.iopub != nil {
+			s.iopub.Close()
 		}
 	}()
-	early := make([]net.Listener, len(socks))
+	// Every socket listens on a listener of ours: the one bound during
+	// initialisation, or one bound now.
+	lns := make([]net.Listener, len(socks))
+	early := 0
 	for i, k := range socks {
-		early[i] = s.opts.Listeners[s.conn.Addr(k.port)]
+		lns[i] = s.opts.Listeners[s.conn.Addr(k.port)]
+		if lns[i] != nil {
+			early++
+		}
 	}
 	for _, ln := range s.opts.Listeners {
-		if !slices.Contains(early, ln) {
+		if !slices.Contains(lns, ln) {
 			ln.Close()
 		}
 	}
-	for i, k := range socks {
-		if err := listen(k.sock, s.conn.Addr(k.port), early[i]); err != nil {
-			for _, ln := range early[i+1:] {
-				if ln != nil {
-					ln.Close()
-				}
+	closeFrom := func(i int) {
+		for _, ln := range lns[i:] {
+			if ln != nil {
+				ln.Close()
 			}
+		}
+	}
+	for i, k := range socks {
+		if lns[i] == nil {
+			ln, err := bindEndpoint(s.conn.Addr(k.port))
+			if err != nil {
+				closeFrom(i + 1)
+				return fmt.Errorf("kernel: listen %s on %s: %w", k.name, s.conn.Addr(k.port), err)
+			}
+			lns[i] = ln
+		}
+		if k.sock == nil {
+			s.iopub = newPubSocket(lns[i], s.debugf)
+			continue
+		}
+		if err := listen(k.sock, lns[i]); err != nil {
+			closeFrom(i + 1)
 			return fmt.Errorf("kernel: listen %s on %s: %w", k.name, s.conn.Addr(k.port), err)
 		}
 	}
 	how := ""
-	if !slices.Contains(early, nil) {
+	if early == len(socks) {
 		how = " (sockets bound during initialisation)"
 	}
 	s.log.Printf("listening: shell %s, %s%s", s.conn.Addr(s.conn.ShellPort), runtime.Version(), how)
@@ -263,9 +291,24 @@ func (s *Server) Serve(ctx context.Context) error {
 		err = ErrServerClosed
 	}
 	s.interrupt()
-	// Let IOPub deliver its last messages (zmq4 drops its queue on Close).
-	time.Sleep(20 * time.Millisecond)
 	return err
+}
+
+// debugf logs when Options.Debug is set.
+func (s *Server) debugf(format string, args ...any) {
+	if s.opts.Debug {
+		s.log.Printf(format, args...)
+	}
+}
+
+// debugWriter writes to the log when Options.Debug is set.
+type debugWriter struct{ s *Server }
+
+func (w debugWriter) Write(p []byte) (int, error) {
+	if w.s.opts.Debug {
+		w.s.log.Print(string(p))
+	}
+	return len(p), nil
 }
 
 // close ends Serve.
@@ -382,6 +425,9 @@ type channel struct {
 // in the handler.
 func (s *Server) dispatch(sock zmq4.Socket, mu *sync.Mutex, m *wire.Message) {
 	ch := channel{sock, mu}
+	// The status messages of a request reach every IOPub subscriber that
+	// connected before it (see pubSocket).
+	s.iopub.waitSubscribers()
 	s.publish(m, wire.Status, wire.StatusContent{ExecutionState: wire.StateBusy})
 	defer s.greet()
 	defer s.publish(m, wire.Status, wire.StatusContent{ExecutionState: wire.StateIdle})
@@ -409,10 +455,12 @@ func (s *Server) send(ch channel, m *wire.Message) {
 	}
 	ch.mu.Lock()
 	defer ch.mu.Unlock()
-	// SendMulti writes all frames with one writev; Send makes two writes
-	// per frame.
+	// A ROUTER socket sends to the client the identity frames name. When
+	// that client has gone (a transient connection of a Jupyter server,
+	// closed once it had a reply) the reply is dropped, as libzmq's ROUTER
+	// drops it: not a failure of the kernel.
 	if err := ch.sock.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil && !s.closed() {
-		s.log.Printf("send %s: %v", m.Type(), err)
+		s.debugf("send %s: the client has gone: %v", m.Type(), err)
 	}
 }
 
@@ -441,7 +489,12 @@ func (s *Server) publish(parent *wire.Message, t wire.MsgType, content any) {
 		s.log.Printf("%v", err)
 		return
 	}
-	s.send(channel{s.iopub, &s.iopubMu}, m)
+	frames, err := s.codec.Encode(m)
+	if err != nil {
+		s.log.Printf("encode %s: %v", m.Type(), err)
+		return
+	}
+	s.iopub.send(frames)
 }
 
 // interrupt cancels the running cell, if any.

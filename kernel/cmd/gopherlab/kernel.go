@@ -48,6 +48,7 @@ func runKernel(args []string) error {
 		CaptureStdio: true,
 		HandleSIGINT: true,
 		Listeners:    early,
+		Debug:        os.Getenv("GOPHERLAB_DEBUG") != "",
 	})
 	if err != nil {
 		closeAll(early)
