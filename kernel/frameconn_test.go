@@ -99,7 +99,7 @@ func TestFrameConnZMQ(t *testing.T) {
 	defer cancel()
 	router := zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("router")))
 	defer router.Close()
-	if err := listen(router, ln); err != nil {
+	if err := listen(router, ln, nil); err != nil {
 		t.Fatal(err)
 	}
 	dealer := zmq4.NewDealer(ctx, zmq4.WithID(zmq4.SocketIdentity("dealer")))

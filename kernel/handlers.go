@@ -211,11 +211,18 @@ func (s *Server) execute(ch channel, m *wire.Message) {
 	if !req.Silent {
 		s.publish(m, wire.Error, wire.ErrorIOPubContent{EName: e.Name, EValue: e.Value, Traceback: e.Traceback})
 	}
+	// With stop_on_error, the execute_requests that arrived before the
+	// error reply are aborted, and those sent after it (by a client that
+	// saw the error) run.
+	var arrived []*wire.Message
+	if req.StopOnError {
+		arrived = s.arrivedRequests()
+	}
 	s.reply(ch, m, wire.ExecuteReply, wire.ExecuteErrorReplyContent{
 		Status: wire.StatusError, ExecutionCount: count, EName: e.Name, EValue: e.Value, Traceback: e.Traceback,
 	})
 	if req.StopOnError {
-		s.abortQueued()
+		s.abortRequests(arrived)
 	}
 }
 
@@ -234,27 +241,38 @@ func cellError(err error) *session.Error {
 	return e
 }
 
-// abortQueued answers the execute_requests already queued on shell with
-// status aborted, as ipykernel does after an error with stop_on_error.
-// Other queued requests are served in order. What is queued is always
-// taken before the grace period for requests still being decoded ends:
-// a select between a ready queue and a fired timer would pick at random.
-func (s *Server) abortQueued() {
-	grace := time.NewTimer(2 * time.Millisecond)
-	defer grace.Stop()
+// arrivedRequests takes the shell requests that have arrived: those
+// queued, and those still on their way through the shell socket (in the
+// operating system's buffers, or being read by zmq4), which it waits for,
+// a second at most (a client that sends without pause).
+func (s *Server) arrivedRequests() []*wire.Message {
+	var got []*wire.Message
+	deadline := time.Now().Add(time.Second)
 	for {
-		var m *wire.Message
-		select {
-		case m = <-s.shellQ:
-		default:
+		for taking := true; taking; {
 			select {
-			case m = <-s.shellQ:
-			case <-grace.C:
-				return
-			case <-s.done:
-				return
+			case m := <-s.shellQ:
+				got = append(got, m)
+			default:
+				taking = false
 			}
 		}
+		if s.shellIn.drained(s.shellTaken.Load()) && len(s.shellQ) == 0 {
+			return got
+		}
+		if time.Now().After(deadline) {
+			s.debugf("stop_on_error: shell input still arriving after 1 s")
+			return got
+		}
+		time.Sleep(20 * time.Microsecond)
+	}
+}
+
+// abortRequests answers the execute_requests of reqs with status aborted,
+// as ipykernel does after an error with stop_on_error, and serves the
+// other requests, in order.
+func (s *Server) abortRequests(reqs []*wire.Message) {
+	for _, m := range reqs {
 		if m.Type() != wire.ExecuteRequest {
 			s.dispatch(s.shell, &s.shellMu, m)
 			continue

@@ -43,14 +43,16 @@ const greetingTimeout = 10 * time.Second
 // Here each connection waits for its greeting on its own goroutine.
 type zmtpListener struct {
 	net.Listener
+	in    *inputGauge // follows the connections, when not nil
 	conns chan net.Conn
 	done  chan struct{}
 	once  sync.Once
 }
 
-// newZMTPListener starts accepting on ln.
-func newZMTPListener(ln net.Listener) *zmtpListener {
-	l := &zmtpListener{Listener: ln, conns: make(chan net.Conn), done: make(chan struct{})}
+// newZMTPListener starts accepting on ln; in, if not nil, follows the
+// connections.
+func newZMTPListener(ln net.Listener, in *inputGauge) *zmtpListener {
+	l := &zmtpListener{Listener: ln, in: in, conns: make(chan net.Conn), done: make(chan struct{})}
 	go l.acceptLoop()
 	return l
 }
@@ -70,7 +72,11 @@ func (l *zmtpListener) acceptLoop() {
 			time.Sleep(5 * time.Millisecond) // out of file descriptors, say
 			continue
 		}
-		go l.greet(newFrameConn(c))
+		if l.in != nil {
+			go l.greet(newGaugedFrameConn(c, l.in))
+		} else {
+			go l.greet(newFrameConn(c))
+		}
 	}
 }
 

@@ -63,9 +63,10 @@ func (preboundTransport) Listen(ctx context.Context, slot string) (net.Listener,
 func (preboundTransport) Addr(ep string) (string, error) { return ep, nil }
 
 // listen makes sock listen on ln; the connections it accepts are
-// [frameConn]s of peers that have begun a ZMTP greeting ([zmtpListener]).
-func listen(sock zmq4.Socket, ln net.Listener) error {
-	zl := newZMTPListener(ln)
+// [frameConn]s of peers that have begun a ZMTP greeting ([zmtpListener]),
+// followed by in if it is not nil.
+func listen(sock zmq4.Socket, ln net.Listener, in *inputGauge) error {
+	zl := newZMTPListener(ln, in)
 	slot := preboundSlot(zl)
 	err := sock.Listen(preboundScheme + "://" + slot)
 	if err != nil {

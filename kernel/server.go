@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-zeromq/zmq4"
@@ -71,10 +72,12 @@ type Server struct {
 	shellMu, controlMu, stdinMu sync.Mutex
 	iopub                       *pubSocket
 
-	shellQ  chan *wire.Message
-	stdinQ  chan *wire.Message
-	done    chan struct{}
-	closing sync.Once
+	shellQ     chan *wire.Message
+	shellIn    *inputGauge  // follows the shell socket's connections
+	shellTaken atomic.Int64 // messages taken from the shell socket
+	stdinQ     chan *wire.Message
+	done       chan struct{}
+	closing    sync.Once
 
 	mu      sync.Mutex
 	cancel  context.CancelFunc // cancels the running cell, nil between cells
@@ -112,15 +115,16 @@ func New(conn ConnectionInfo, sess *session.Session, opts Options) (*Server, err
 		lg = log.New(os.Stderr, "gopherlab: ", log.LstdFlags)
 	}
 	srv := &Server{
-		conn:   conn,
-		sess:   sess,
-		opts:   opts,
-		log:    lg,
-		codec:  codec,
-		id:     wire.NewID(),
-		shellQ: make(chan *wire.Message, 1024),
-		stdinQ: make(chan *wire.Message, 16),
-		done:   make(chan struct{}),
+		conn:    conn,
+		sess:    sess,
+		opts:    opts,
+		log:     lg,
+		codec:   codec,
+		id:      wire.NewID(),
+		shellQ:  make(chan *wire.Message, 1024),
+		shellIn: newInputGauge(),
+		stdinQ:  make(chan *wire.Message, 16),
+		done:    make(chan struct{}),
 
 		sessReady: make(chan struct{}),
 		listening: make(chan struct{}),
@@ -246,7 +250,11 @@ func (s *Server) Serve(ctx context.Context) error {
 			s.iopub = newPubSocket(lns[i], s.debugf)
 			continue
 		}
-		if err := listen(k.sock, lns[i]); err != nil {
+		var in *inputGauge
+		if k.sock == s.shell {
+			in = s.shellIn
+		}
+		if err := listen(k.sock, lns[i], in); err != nil {
 			closeFrom(i + 1)
 			return fmt.Errorf("kernel: listen %s on %s: %w", k.name, s.conn.Addr(k.port), err)
 		}
@@ -277,8 +285,8 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 
 	go s.heartbeat()
-	go s.readLoop("shell", s.shell, s.shellQ)
-	go s.readLoop("stdin", s.stdin, s.stdinQ)
+	go s.readLoop("shell", s.shell, s.shellQ, &s.shellTaken)
+	go s.readLoop("stdin", s.stdin, s.stdinQ, nil)
 	go s.controlLoop()
 	go s.shellLoop()
 
@@ -341,8 +349,14 @@ func (s *Server) heartbeat() {
 }
 
 // readLoop decodes messages from a ROUTER socket into q, dropping those
-// that fail to decode or verify.
-func (s *Server) readLoop(name string, sock zmq4.Socket, q chan<- *wire.Message) {
+// that fail to decode or verify, and counts in taken (if not nil) the
+// messages it has put in q or dropped.
+func (s *Server) readLoop(name string, sock zmq4.Socket, q chan<- *wire.Message, taken *atomic.Int64) {
+	count := func() {
+		if taken != nil {
+			taken.Add(1)
+		}
+	}
 	for {
 		raw, err := sock.Recv()
 		if err != nil {
@@ -359,10 +373,12 @@ func (s *Server) readLoop(name string, sock zmq4.Socket, q chan<- *wire.Message)
 		m, err := s.codec.Decode(raw.Frames)
 		if err != nil {
 			s.log.Printf("%s: dropped message: %v", name, err)
+			count()
 			continue
 		}
 		select {
 		case q <- m:
+			count()
 		case <-s.done:
 			return
 		}

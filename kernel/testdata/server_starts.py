@@ -143,6 +143,11 @@ async def kernel_info_over_ws(srv, kernel_id, timeout):
                 return time.monotonic() - t0
     finally:
         ws.close()
+        try:  # let tornado's reader see the close
+            while await asyncio.wait_for(ws.read_message(), 5) is not None:
+                pass
+        except asyncio.TimeoutError:
+            pass
 
 
 SEND_ERROR = re.compile(r"gopherlab: .*(send [a-z_]+|zmq): .*")
