@@ -38,6 +38,23 @@ func TestIsComplete(t *testing.T) {
 		{"/* open", "incomplete", ""},
 		{"x := )", "invalid", ""},
 		{"'unterminated", "invalid", ""},
+		{"x := )(", "invalid", ""},
+		{"f(]", "invalid", ""},
+		{"x := 1 + / 2", "invalid", ""},
+		{"func f() }", "invalid", ""},
+		{"if x {} else {} else {}", "invalid", ""},
+		{"x := 1 +", "incomplete", ""},
+		{"fmt.Println(1,\n2,", "incomplete", "\t"},
+		{"s := strings.", "incomplete", ""},
+		{"x := []int{1,\n2,", "incomplete", "\t"},
+		{"import \"fmt\"\nfmt.Println(1)", "complete", ""},
+		{"func f() {}\nimport \"os\"\nf()", "complete", ""},
+		{"package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(1) }", "complete", ""},
+		{"for i := range 3 { x += i }", "complete", ""},
+		{"type T[E any] struct{ v E }", "complete", ""},
+		{"x++", "complete", ""},
+		{"// just a comment", "complete", ""},
+		{"", "complete", ""},
 	} {
 		status, indent := isComplete(tc.code)
 		if status != tc.status || indent != tc.indent {
