@@ -112,3 +112,38 @@ func TestDrawLogo(t *testing.T) {
 		t.Error("drawLogo is not deterministic")
 	}
 }
+
+// TestUninstallPrefix removes what install wrote, and only a gopherlab
+// kernelspec.
+func TestUninstallPrefix(t *testing.T) {
+	prefix := t.TempDir()
+	var stderr bytes.Buffer
+	if code := run([]string{"install", "--prefix", prefix}, &stderr); code != 0 {
+		t.Fatalf("install exit %d: %s", code, stderr.String())
+	}
+	dir := filepath.Join(prefix, "share", "jupyter", "kernels", "gopherlab")
+	if code := run([]string{"uninstall", "--prefix", prefix}, &stderr); code != 0 {
+		t.Fatalf("uninstall exit %d: %s", code, stderr.String())
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("%s still there: %v", dir, err)
+	}
+	// Again: nothing to remove, not an error.
+	if code := run([]string{"uninstall", "--prefix", prefix}, &stderr); code != 0 {
+		t.Fatalf("second uninstall exit %d: %s", code, stderr.String())
+	}
+	// Another kernel's spec under the name is left alone.
+	other := filepath.Join(prefix, "share", "jupyter", "kernels", "gopherlab")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "kernel.json"), []byte(`{"argv": ["python3", "-m", "ipykernel_launcher"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code := run([]string{"uninstall", "--prefix", prefix}, &stderr); code != 1 {
+		t.Errorf("uninstall of another kernel's spec: exit %d, want 1", code)
+	}
+	if _, err := os.Stat(filepath.Join(other, "kernel.json")); err != nil {
+		t.Errorf("another kernel's spec was removed: %v", err)
+	}
+}
