@@ -89,11 +89,11 @@ func (s *Server) handle(ch channel, m *wire.Message) {
 		rep := wire.ShutdownContent{Status: wire.StatusOK, Restart: req.Restart}
 		s.reply(ch, m, wire.ShutdownReply, rep)
 		s.publish(m, wire.ShutdownReply, rep)
-		s.log.Printf("shutdown requested (restart %v)", req.Restart)
+		s.debugf("shutdown requested (restart %v)", req.Restart)
 		s.interrupt()
 		s.close()
 	default:
-		s.log.Printf("unknown message type %q", m.Type())
+		s.debugf("unknown message type %q", m.Type())
 		if m.Type().IsRequest() {
 			s.reply(ch, m, m.Type().Reply(), wire.ErrorReplyContent{
 				Status: wire.StatusError, EName: "UnknownMessageType",
@@ -164,6 +164,15 @@ func (s *Server) execute(ch channel, m *wire.Message) {
 	if !req.Silent {
 		s.publish(m, wire.ExecuteInput, wire.ExecuteInputContent{Code: req.Code, ExecutionCount: count})
 	}
+	if s.asksExit(req.Code) {
+		// As IPython's exit and quit: jupyter console leaves (and shuts the
+		// kernel down); notebook frontends ignore the payload.
+		s.reply(ch, m, wire.ExecuteReply, wire.ExecuteReplyContent{
+			Status: wire.StatusOK, ExecutionCount: count, UserExpressions: map[string]any{},
+			Payload: []any{map[string]any{"source": "ask_exit", "keepkernel": false}},
+		})
+		return
+	}
 
 	ctx, cancel := context.WithCancel(session.WithExecutionCount(context.Background(), count))
 	out := s.newCellOutput(ctx, m, req.Silent, req.AllowStdin)
@@ -224,6 +233,17 @@ func (s *Server) execute(ch channel, m *wire.Message) {
 	if req.StopOnError {
 		s.abortRequests(arrived)
 	}
+}
+
+// asksExit reports whether a cell is exit or quit (or exit(), quit()),
+// as typed to leave a console, and not a name the notebook declared.
+func (s *Server) asksExit(code string) bool {
+	name := strings.TrimSuffix(strings.TrimSpace(code), "()")
+	if name != "exit" && name != "quit" {
+		return false
+	}
+	_, declared := s.sess.Inspect(name, len(name), 0)
+	return !declared
 }
 
 // cellError turns an error from Execute into a session.Error with a

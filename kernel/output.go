@@ -150,7 +150,7 @@ func (o inputOutput) Input(prompt string, password bool) (string, error) {
 		select {
 		case m := <-s.stdinQ:
 			if m.Type() != wire.InputReply {
-				s.log.Printf("stdin: ignored %s", m.Type())
+				s.debugf("stdin: ignored %s", m.Type())
 				continue
 			}
 			var rep wire.InputReplyContent

@@ -47,8 +47,10 @@ type Options struct {
 	// HandleSIGINT makes SIGINT interrupt the running cell instead of
 	// ending the process.
 	HandleSIGINT bool
-	// Debug makes the server log what it does (connections, messages
-	// dropped, clients gone) besides the failures it always logs.
+	// Debug makes the server log what it does (sockets, connections,
+	// shutdowns, interrupts, replies to clients that have gone) besides the
+	// failures it always logs. Without it a kernel says nothing while all
+	// is well: jupyter console shows the kernel's standard error.
 	Debug bool
 	// Listeners holds sockets bound before the server was created, keyed
 	// by endpoint as [ConnectionInfo.Addr] writes it: Serve listens with
@@ -263,7 +265,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	if early == len(socks) {
 		how = " (sockets bound during initialisation)"
 	}
-	s.log.Printf("listening: shell %s, %s%s", s.conn.Addr(s.conn.ShellPort), runtime.Version(), how)
+	s.debugf("listening: shell %s, %s%s", s.conn.Addr(s.conn.ShellPort), runtime.Version(), how)
 	close(s.listening)
 	s.publish(nil, wire.Status, wire.StatusContent{ExecutionState: wire.StateStarting})
 
@@ -275,7 +277,7 @@ func (s *Server) Serve(ctx context.Context) error {
 			for {
 				select {
 				case <-sig:
-					s.log.Printf("SIGINT: interrupting the running cell")
+					s.debugf("SIGINT: interrupting the running cell")
 					s.interrupt()
 				case <-s.done:
 					return
@@ -408,7 +410,7 @@ func (s *Server) controlLoop() {
 		if m.Type() == wire.ExecuteRequest {
 			// Cells run one at a time, on shell; running one here would
 			// overlap the shell's.
-			s.log.Printf("control: refused execute_request")
+			s.debugf("control: refused execute_request")
 			s.reply(channel{s.control, &s.controlMu}, m, wire.ExecuteReply, wire.ErrorReplyContent{
 				Status: wire.StatusError, EName: "WrongChannel",
 				EValue: "execute_request belongs on the shell channel", Traceback: []string{},
@@ -555,7 +557,7 @@ func (w lastCellWriter) Write(p []byte) (int, error) {
 	out := w.s.lastOut
 	w.s.mu.Unlock()
 	if out == nil {
-		w.s.log.Printf("%s (no cell): %s", w.name, p)
+		w.s.debugf("%s (no cell): %s", w.name, p)
 		return len(p), nil
 	}
 	return len(p), out.Stream(w.name, string(p))

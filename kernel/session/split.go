@@ -170,7 +170,7 @@ func blankExcept(src []byte, keep []segment) []byte {
 
 // isComplete tells whether a cell is ready to run, as the console asks
 // when Enter is pressed: "incomplete" while a bracket, a raw string or a
-// comment is still open (indent is one tab per open bracket) or the last
+// comment is still open (indent is four spaces per open bracket) or the last
 // line ends where Go continues a statement on the next line (after an
 // operator, a comma, a dot, ...); "invalid" when no text added at the end
 // could make it Go (a bracket closed that was never opened, a bad token, a
@@ -212,7 +212,8 @@ func isComplete(code string) (status, indent string) {
 		return "invalid", ""
 	}
 	if len(open) > 0 {
-		return "incomplete", strings.Repeat("\t", len(open))
+		// Spaces: jupyter console shows a tab in its input as ^I.
+		return "incomplete", strings.Repeat("    ", len(open))
 	}
 	if last != token.ILLEGAL && !endsStatement(last) {
 		return "incomplete", ""

@@ -33,7 +33,7 @@ func TestSplitCell(t *testing.T) {
 func TestIsComplete(t *testing.T) {
 	for _, tc := range []struct{ code, status, indent string }{
 		{"fmt.Println(1)", "complete", ""},
-		{"func f() {", "incomplete", "\t"},
+		{"func f() {", "incomplete", "    "},
 		{"x := `raw", "incomplete", ""},
 		{"/* open", "incomplete", ""},
 		{"x := )", "invalid", ""},
@@ -44,9 +44,9 @@ func TestIsComplete(t *testing.T) {
 		{"func f() }", "invalid", ""},
 		{"if x {} else {} else {}", "invalid", ""},
 		{"x := 1 +", "incomplete", ""},
-		{"fmt.Println(1,\n2,", "incomplete", "\t"},
+		{"fmt.Println(1,\n2,", "incomplete", "    "},
 		{"s := strings.", "incomplete", ""},
-		{"x := []int{1,\n2,", "incomplete", "\t"},
+		{"x := []int{1,\n2,", "incomplete", "    "},
 		{"import \"fmt\"\nfmt.Println(1)", "complete", ""},
 		{"func f() {}\nimport \"os\"\nf()", "complete", ""},
 		{"package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(1) }", "complete", ""},

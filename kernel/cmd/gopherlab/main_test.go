@@ -87,7 +87,7 @@ func TestCommandLineErrors(t *testing.T) {
 		want string
 	}{
 		{nil, 2, "Usage:"},
-		{[]string{"help"}, 0, "gopherlab kernel CONNECTION_FILE"},
+		{[]string{"help"}, 0, "gopherlab kernel [--debug] CONNECTION_FILE"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"install", "--user", "--prefix", "/tmp/x"}, 2, "only one of"},
 		{[]string{"install", "--bogus"}, 2, "flag provided but not defined"},
