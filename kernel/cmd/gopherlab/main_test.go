@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -145,5 +146,50 @@ func TestUninstallPrefix(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(other, "kernel.json")); err != nil {
 		t.Errorf("another kernel's spec was removed: %v", err)
+	}
+}
+
+// TestRunOutput runs a notebook with --output: the executed notebook is
+// written there and the original is left as it was.
+func TestRunOutput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.ipynb")
+	src := []byte(`{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+ {"cell_type": "code", "id": "a", "metadata": {}, "execution_count": null, "outputs": [], "source": "6 * 7"}]}
+`)
+	if err := os.WriteFile(in, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.ipynb")
+	var stderr bytes.Buffer
+	if code := run([]string{"run", "--quiet", "--output", out, in}, &stderr); code != 0 {
+		t.Fatalf("run exit %d: %s", code, stderr.String())
+	}
+	if b, _ := os.ReadFile(in); !bytes.Equal(b, src) {
+		t.Errorf("the input notebook changed:\n%s", b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb struct {
+		Cells []struct {
+			ExecutionCount int `json:"execution_count"`
+			Outputs        []struct {
+				Data map[string]any `json:"data"`
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &nb); err != nil {
+		t.Fatal(err)
+	}
+	if len(nb.Cells) != 1 || nb.Cells[0].ExecutionCount != 1 || len(nb.Cells[0].Outputs) != 1 ||
+		fmt.Sprint(nb.Cells[0].Outputs[0].Data["text/plain"]) != "[42]" { // a list of lines
+		t.Errorf("executed notebook:\n%s", b)
+	}
+	for _, args := range [][]string{{"run", "--inplace", "--output", out, in}, {"run", "--output", out, in, in}} {
+		if code := run(args, &stderr); code != 2 {
+			t.Errorf("%q: exit %d, want 2 (usage)", args, code)
+		}
 	}
 }
