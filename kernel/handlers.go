@@ -45,13 +45,18 @@ func (s *Server) handle(ch channel, m *wire.Message) {
 			return
 		}
 		cursor := clampCursor(req.Code, req.CursorPos)
-		matches, start, end := s.sess.Complete(req.Code, cursor)
-		if matches == nil {
-			matches = []string{}
+		ms, start, end := s.sess.CompleteMatches(req.Code, cursor)
+		matches := make([]string, len(ms))
+		// What each match is, as ipykernel sends it: JupyterLab shows the
+		// type as an icon and the signature beside the match.
+		types := make([]map[string]any, len(ms))
+		for i, c := range ms {
+			matches[i] = c.Text
+			types[i] = map[string]any{"start": start, "end": end, "text": c.Text, "type": c.Type, "signature": c.Signature}
 		}
 		s.reply(ch, m, wire.CompleteReply, wire.CompleteReplyContent{
 			Status: wire.StatusOK, Matches: matches, CursorStart: start, CursorEnd: end,
-			Metadata: map[string]any{},
+			Metadata: map[string]any{"_jupyter_types_experimental": types},
 		})
 	case wire.InspectRequest:
 		var req wire.InspectRequestContent

@@ -435,6 +435,12 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 	return complete.Complete(code, cursor, s.Source())
 }
 
+// CompleteMatches is [Session.Complete] with what each match names and its
+// signature.
+func (s *Session) CompleteMatches(code string, cursor int) (matches []complete.Match, start, end int) {
+	return complete.CompleteMatches(code, cursor, s.Source())
+}
+
 // Inspect returns help for the name at cursor as a MIME bundle, from
 // package complete with the notebook's declarations.
 func (s *Session) Inspect(code string, cursor, detail int) (data map[string]any, found bool) {
