@@ -148,3 +148,24 @@ func TestSilentConnectionsHoldNobodyUp(t *testing.T) {
 		t.Fatalf("a client behind silent connections got no answer within 30 s; log:\n%s", lg.String())
 	}
 }
+
+// TestRepliesCarryTheKernelSession checks that replies and IOPub messages
+// carry one session, the kernel's, as ipykernel's do. JupyterLab takes a
+// change of header.session for a restarted kernel and drops the message it
+// is handling: replies that carried the client's session among IOPub
+// messages with the kernel's lost update_display_data messages.
+func TestRepliesCarryTheKernelSession(t *testing.T) {
+	conn, _ := serveInProcess(t, "tcp")
+	c := zmqtest.NewClient(t, conn)
+	id := c.Send(c.Shell, wire.KernelInfoRequest, map[string]any{})
+	rep := c.Reply(c.ShellCh, id, 10*time.Second)
+	msgs := c.UntilIdle(id, 10*time.Second)
+	if rep.Header.Session == c.Session {
+		t.Errorf("the reply carries the client's session %q", c.Session)
+	}
+	for _, m := range msgs {
+		if m.Header.Session != rep.Header.Session {
+			t.Errorf("IOPub %s has session %q, the reply %q", m.Type(), m.Header.Session, rep.Header.Session)
+		}
+	}
+}

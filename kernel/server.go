@@ -485,6 +485,12 @@ func (s *Server) send(ch channel, m *wire.Message) {
 // reply sends a reply of type t with content to the request parent on ch.
 func (s *Server) reply(ch channel, parent *wire.Message, t wire.MsgType, content any) {
 	r := wire.Reply(parent, t)
+	// Every message the kernel sends carries the kernel's session, as
+	// ipykernel's do: JupyterLab takes a change of session for a restarted
+	// kernel and drops the messages it was handling (a reply with the
+	// client's session among IOPub messages with the kernel's lost
+	// update_display_data and comm messages).
+	r.Header.Session = s.id
 	if err := r.SetContent(content); err != nil {
 		s.log.Printf("%v", err)
 		return
