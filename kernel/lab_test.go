@@ -49,3 +49,45 @@ func TestJupyterLabServices(t *testing.T) {
 		t.Errorf("not every test passed")
 	}
 }
+
+// TestJupyterLabPage builds a notebook page from JupyterLab 4's npm
+// packages (testdata/lab/page: services, rendermime, outputarea,
+// codemirror, the light theme) and runs testdata/lab_page_check.py: a
+// lesson signed as install.sh signs it opens in headless Chromium through
+// jupyter-server with its committed SVG rendered (an unsigned copy shows
+// none, as in JupyterLab), its Go code coloured by JupyterLab's CodeMirror
+// registry chosen from language_info, and runs in the kernel without a
+// failing cell. Screenshots go to $GOPHERLAB_SCREENSHOT-committed.png and
+// -run.png when it is set.
+func TestJupyterLabPage(t *testing.T) {
+	required := os.Getenv("GOPHERLAB_LAB_TEST") != ""
+	if testing.Short() {
+		t.Skip("builds a page and runs Chromium; skipped under -short")
+	}
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromedriver", filepath.Join("testdata", "lab", "node_modules", "esbuild")} {
+		if _, err := os.Stat(p); err != nil {
+			if required {
+				t.Fatalf("GOPHERLAB_LAB_TEST is set but %s is missing", p)
+			}
+			t.Skipf("%s is missing (apt-get install chromium chromium-driver; npm ci in testdata/lab)", p)
+		}
+	}
+	env := jupyterEnv(t, "jupyter_server", "nbformat")
+	build := t.TempDir()
+	if out, err := exec.Command("node", filepath.Join("testdata", "lab", "page", "build.mjs"), build).CombinedOutput(); err != nil {
+		t.Fatalf("building the page: %v\n%s", err, out)
+	}
+	shots := os.Getenv("GOPHERLAB_SCREENSHOT")
+	if shots == "" {
+		shots = filepath.Join(t.TempDir(), "labpage")
+	}
+	shots, err := filepath.Abs(shots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lesson, err := filepath.Abs(filepath.Join("..", "lessons", "04-acquire-release.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	richPython(t, env, "lab_page_check.py", build, lesson, shots)
+}
