@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
     --sys-prefix) mode="--sys-prefix"; shift ;;
     --with-jupyter) with_jupyter=1; shift ;;
     --uninstall) uninstall=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see ./install.sh --help)" ;;
   esac
 done
