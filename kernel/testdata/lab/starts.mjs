@@ -4,7 +4,9 @@
 // kernel_info_reply never came (JupyterLab would show the kernel stuck
 // "connecting"). It also counts the kernel's log lines saying a send failed.
 //
-//   JUPYTER_PATH=PREFIX/share/jupyter node kernel/testdata/lab/starts.mjs [STARTS] [TIMEOUT_SECONDS]
+//   JUPYTER_PATH=PREFIX/share/jupyter node kernel/testdata/lab/starts.mjs [STARTS] [TIMEOUT_SECONDS] [KERNEL]
+//
+// (KERNEL defaults to gopherlab; python3 compares with ipykernel.)
 //
 // It prints one line of figures and exits 1 when a start went unanswered.
 // With GOPHERLAB_STARTS_VERBOSE=1 it prints the messages the client saw in
@@ -16,6 +18,7 @@ import { startServer } from './server.mjs';
 
 const starts = Number(process.argv[2] ?? 100);
 const timeout = Number(process.argv[3] ?? 15) * 1000;
+const kernelName = process.argv[4] ?? 'gopherlab';
 
 // @jupyterlab/services logs every websocket it opens.
 console.debug = () => {};
@@ -28,7 +31,7 @@ let unanswered = 0;
 const times = [];
 for (let i = 0; i < starts; i++) {
   const t0 = performance.now();
-  const kernel = await manager.startNew({ name: 'gopherlab' });
+  const kernel = await manager.startNew({ name: kernelName });
   const seen = [];
   kernel.anyMessage.connect((_, a) => seen.push(`${a.direction} ${a.msg.channel} ${a.msg.header.msg_type} ${a.msg.content?.execution_state ?? ''} parent=${a.msg.parent_header?.msg_id ?? ''} id=${a.msg.header.msg_id}`));
   let timer;
