@@ -14,18 +14,6 @@ const (
 	zmtpCommand = 0x04
 )
 
-// frameListener wraps the connections a zmq4 socket accepts in a
-// [frameConn].
-type frameListener struct{ net.Listener }
-
-func (l frameListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return newFrameConn(c), nil
-}
-
 // frameConn batches the system calls zmq4 makes for one message. zmq4
 // v0.17 reads a frame as two reads (header, then body) and its ROUTER
 // socket writes a message as two writes a frame: a Jupyter reply of six
@@ -35,9 +23,18 @@ func (l frameListener) Accept() (net.Conn, error) {
 // Writes that are not ZMTP frames (the greeting) go through as they are,
 // after whatever is held: the bytes on the wire are always those written,
 // in order.
+//
+// A frameConn of a socket with an [inputGauge] also follows the messages
+// it hands to zmq4, for the gauge.
 type frameConn struct {
 	net.Conn
 	r *bufio.Reader
+
+	in       *inputGauge // nil: not followed
+	rmu      sync.Mutex  // guards the fields below, and the reads from the connection
+	fromOS   int64       // bytes read from the connection into r
+	consumed int64       // bytes handed on from r
+	rs       readState
 
 	mu   sync.Mutex
 	buf  []byte // held frames of the message being written
@@ -49,7 +46,45 @@ func newFrameConn(c net.Conn) *frameConn {
 	return &frameConn{Conn: c, r: bufio.NewReaderSize(c, 64<<10), body: -1}
 }
 
-func (c *frameConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+// newGaugedFrameConn returns a frameConn that g follows.
+func newGaugedFrameConn(c net.Conn, g *inputGauge) *frameConn {
+	fc := &frameConn{Conn: c, body: -1, in: g, rs: newReadState()}
+	fc.r = bufio.NewReaderSize(countingReader(fc), 64<<10)
+	g.add(fc)
+	return fc
+}
+
+func (c *frameConn) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.in != nil && n > 0 {
+		c.rmu.Lock()
+		c.consumed += int64(n)
+		if done := c.rs.feed(p[:n]); done > 0 {
+			c.in.read.Add(int64(done))
+		}
+		c.rmu.Unlock()
+	}
+	return n, err
+}
+
+// Close closes the connection.
+func (c *frameConn) Close() error {
+	if c.in != nil {
+		c.in.remove(c)
+	}
+	return c.Conn.Close()
+}
+
+// drained reports whether c holds nothing unread: no bytes in the
+// operating system's buffer or in r, and no message half read.
+func (c *frameConn) drained() bool {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	if c.rs.mid || c.fromOS != c.consumed {
+		return false
+	}
+	return osUnread(c.Conn) == 0
+}
 
 func (c *frameConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
@@ -117,4 +152,18 @@ func frameHeader(p []byte) (size int, ok bool) {
 		return int(n), true
 	}
 	return 0, false
+}
+
+// afterReader reads c's connection and counts the bytes in c.fromOS once
+// read.
+type afterReader struct{ c *frameConn }
+
+func (r afterReader) Read(p []byte) (int, error) {
+	n, err := r.c.Conn.Read(p)
+	if n > 0 {
+		r.c.rmu.Lock()
+		r.c.fromOS += int64(n)
+		r.c.rmu.Unlock()
+	}
+	return n, err
 }

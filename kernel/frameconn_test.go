@@ -88,7 +88,7 @@ func TestFrameConnBatchesAMessage(t *testing.T) {
 }
 
 // TestFrameConnZMQ sends multi-part messages both ways between a zmq4
-// ROUTER listening through frameListener and a zmq4 DEALER, with frames of
+// ROUTER listening through zmtpListener and a zmq4 DEALER, with frames of
 // every size class, and checks each arrives whole.
 func TestFrameConnZMQ(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -99,7 +99,7 @@ func TestFrameConnZMQ(t *testing.T) {
 	defer cancel()
 	router := zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("router")))
 	defer router.Close()
-	if err := listen(router, "", ln); err != nil {
+	if err := listen(router, ln, nil); err != nil {
 		t.Fatal(err)
 	}
 	dealer := zmq4.NewDealer(ctx, zmq4.WithID(zmq4.SocketIdentity("dealer")))

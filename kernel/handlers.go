@@ -45,13 +45,18 @@ func (s *Server) handle(ch channel, m *wire.Message) {
 			return
 		}
 		cursor := clampCursor(req.Code, req.CursorPos)
-		matches, start, end := s.sess.Complete(req.Code, cursor)
-		if matches == nil {
-			matches = []string{}
+		ms, start, end := s.sess.CompleteMatches(req.Code, cursor)
+		matches := make([]string, len(ms))
+		// What each match is, as ipykernel sends it: JupyterLab shows the
+		// type as an icon and the signature beside the match.
+		types := make([]map[string]any, len(ms))
+		for i, c := range ms {
+			matches[i] = c.Text
+			types[i] = map[string]any{"start": start, "end": end, "text": c.Text, "type": c.Type, "signature": c.Signature}
 		}
 		s.reply(ch, m, wire.CompleteReply, wire.CompleteReplyContent{
 			Status: wire.StatusOK, Matches: matches, CursorStart: start, CursorEnd: end,
-			Metadata: map[string]any{},
+			Metadata: map[string]any{"_jupyter_types_experimental": types},
 		})
 	case wire.InspectRequest:
 		var req wire.InspectRequestContent
@@ -89,11 +94,11 @@ func (s *Server) handle(ch channel, m *wire.Message) {
 		rep := wire.ShutdownContent{Status: wire.StatusOK, Restart: req.Restart}
 		s.reply(ch, m, wire.ShutdownReply, rep)
 		s.publish(m, wire.ShutdownReply, rep)
-		s.log.Printf("shutdown requested (restart %v)", req.Restart)
+		s.debugf("shutdown requested (restart %v)", req.Restart)
 		s.interrupt()
 		s.close()
 	default:
-		s.log.Printf("unknown message type %q", m.Type())
+		s.debugf("unknown message type %q", m.Type())
 		if m.Type().IsRequest() {
 			s.reply(ch, m, m.Type().Reply(), wire.ErrorReplyContent{
 				Status: wire.StatusError, EName: "UnknownMessageType",
@@ -164,6 +169,15 @@ func (s *Server) execute(ch channel, m *wire.Message) {
 	if !req.Silent {
 		s.publish(m, wire.ExecuteInput, wire.ExecuteInputContent{Code: req.Code, ExecutionCount: count})
 	}
+	if s.asksExit(req.Code) {
+		// As IPython's exit and quit: jupyter console leaves (and shuts the
+		// kernel down); notebook frontends ignore the payload.
+		s.reply(ch, m, wire.ExecuteReply, wire.ExecuteReplyContent{
+			Status: wire.StatusOK, ExecutionCount: count, UserExpressions: map[string]any{},
+			Payload: []any{map[string]any{"source": "ask_exit", "keepkernel": false}},
+		})
+		return
+	}
 
 	ctx, cancel := context.WithCancel(session.WithExecutionCount(context.Background(), count))
 	out := s.newCellOutput(ctx, m, req.Silent, req.AllowStdin)
@@ -211,12 +225,30 @@ func (s *Server) execute(ch channel, m *wire.Message) {
 	if !req.Silent {
 		s.publish(m, wire.Error, wire.ErrorIOPubContent{EName: e.Name, EValue: e.Value, Traceback: e.Traceback})
 	}
+	// With stop_on_error, the execute_requests that arrived before the
+	// error reply are aborted, and those sent after it (by a client that
+	// saw the error) run.
+	var arrived []*wire.Message
+	if req.StopOnError {
+		arrived = s.arrivedRequests()
+	}
 	s.reply(ch, m, wire.ExecuteReply, wire.ExecuteErrorReplyContent{
 		Status: wire.StatusError, ExecutionCount: count, EName: e.Name, EValue: e.Value, Traceback: e.Traceback,
 	})
 	if req.StopOnError {
-		s.abortQueued()
+		s.abortRequests(arrived)
 	}
+}
+
+// asksExit reports whether a cell is exit or quit (or exit(), quit()),
+// as typed to leave a console, and not a name the notebook declared.
+func (s *Server) asksExit(code string) bool {
+	name := strings.TrimSuffix(strings.TrimSpace(code), "()")
+	if name != "exit" && name != "quit" {
+		return false
+	}
+	_, declared := s.sess.Inspect(name, len(name), 0)
+	return !declared
 }
 
 // cellError turns an error from Execute into a session.Error with a
@@ -234,27 +266,38 @@ func cellError(err error) *session.Error {
 	return e
 }
 
-// abortQueued answers the execute_requests already queued on shell with
-// status aborted, as ipykernel does after an error with stop_on_error.
-// Other queued requests are served in order. What is queued is always
-// taken before the grace period for requests still being decoded ends:
-// a select between a ready queue and a fired timer would pick at random.
-func (s *Server) abortQueued() {
-	grace := time.NewTimer(2 * time.Millisecond)
-	defer grace.Stop()
+// arrivedRequests takes the shell requests that have arrived: those
+// queued, and those still on their way through the shell socket (in the
+// operating system's buffers, or being read by zmq4), which it waits for,
+// a second at most (a client that sends without pause).
+func (s *Server) arrivedRequests() []*wire.Message {
+	var got []*wire.Message
+	deadline := time.Now().Add(time.Second)
 	for {
-		var m *wire.Message
-		select {
-		case m = <-s.shellQ:
-		default:
+		for taking := true; taking; {
 			select {
-			case m = <-s.shellQ:
-			case <-grace.C:
-				return
-			case <-s.done:
-				return
+			case m := <-s.shellQ:
+				got = append(got, m)
+			default:
+				taking = false
 			}
 		}
+		if s.shellIn.drained(s.shellTaken.Load()) && len(s.shellQ) == 0 {
+			return got
+		}
+		if time.Now().After(deadline) {
+			s.debugf("stop_on_error: shell input still arriving after 1 s")
+			return got
+		}
+		time.Sleep(20 * time.Microsecond)
+	}
+}
+
+// abortRequests answers the execute_requests of reqs with status aborted,
+// as ipykernel does after an error with stop_on_error, and serves the
+// other requests, in order.
+func (s *Server) abortRequests(reqs []*wire.Message) {
+	for _, m := range reqs {
 		if m.Type() != wire.ExecuteRequest {
 			s.dispatch(s.shell, &s.shellMu, m)
 			continue

@@ -56,6 +56,25 @@ func TestJupyterKernelTest(t *testing.T) {
 	}
 }
 
+// TestJupyterInterrupts runs testdata/interrupt_test.py through
+// jupyter_client: a cell sent as soon as an interrupted or failed cell's
+// reply is in runs, the cells queued behind an error are aborted, and an
+// interrupt that stops a cell's processes says so once.
+func TestJupyterInterrupts(t *testing.T) {
+	env := jupyterEnv(t, "jupyter_client")
+	cmd := exec.Command("/usr/bin/python3", "-m", "unittest", "-v", "interrupt_test")
+	cmd.Dir = "testdata"
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s", out)
+	if err != nil {
+		t.Fatalf("interrupt_test.py: %v", err)
+	}
+	if n := strings.Count(string(out), " ... ok"); n != 6 {
+		t.Errorf("%d of the 6 tests passed", n)
+	}
+}
+
 // TestJupyterNbconvert executes a notebook with
 // `jupyter nbconvert --to notebook --execute` and checks its outputs.
 func TestJupyterNbconvert(t *testing.T) {

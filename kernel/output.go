@@ -142,6 +142,7 @@ func (o inputOutput) Input(prompt string, password bool) (string, error) {
 		<-s.stdinQ
 	}
 	req := wire.Reply(o.parent, wire.InputRequest)
+	req.Header.Session = s.id // the kernel's, as on every message it sends
 	if err := req.SetContent(wire.InputRequestContent{Prompt: prompt, Password: password}); err != nil {
 		return "", err
 	}
@@ -150,7 +151,7 @@ func (o inputOutput) Input(prompt string, password bool) (string, error) {
 		select {
 		case m := <-s.stdinQ:
 			if m.Type() != wire.InputReply {
-				s.log.Printf("stdin: ignored %s", m.Type())
+				s.debugf("stdin: ignored %s", m.Type())
 				continue
 			}
 			var rep wire.InputReplyContent

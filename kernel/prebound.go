@@ -62,19 +62,18 @@ func (preboundTransport) Listen(ctx context.Context, slot string) (net.Listener,
 
 func (preboundTransport) Addr(ep string) (string, error) { return ep, nil }
 
-// listen binds sock to endpoint, with the listener of ln when it is not nil;
-// the connections ln accepts are [frameConn]s.
-func listen(sock zmq4.Socket, endpoint string, ln net.Listener) error {
-	if ln == nil {
-		return sock.Listen(endpoint)
-	}
-	slot := preboundSlot(frameListener{ln})
+// listen makes sock listen on ln; the connections it accepts are
+// [frameConn]s of peers that have begun a ZMTP greeting ([zmtpListener]),
+// followed by in if it is not nil.
+func listen(sock zmq4.Socket, ln net.Listener, in *inputGauge) error {
+	zl := newZMTPListener(ln, in)
+	slot := preboundSlot(zl)
 	err := sock.Listen(preboundScheme + "://" + slot)
 	if err != nil {
 		prebound.mu.Lock()
 		if _, ok := prebound.slots[slot]; ok {
 			delete(prebound.slots, slot)
-			ln.Close()
+			zl.Close()
 		}
 		prebound.mu.Unlock()
 	}

@@ -47,7 +47,7 @@ func TestListeners(t *testing.T) {
 			}
 			lns["tcp://"+extra.Addr().String()] = extra
 			var lg kerneltest.SyncBuffer
-			srv, err := kernel.New(conn, nil, kernel.Options{Log: log.New(&lg, "gopherlab: ", 0), Listeners: lns})
+			srv, err := kernel.New(conn, nil, kernel.Options{Log: log.New(&lg, "gopherlab: ", 0), Listeners: lns, Debug: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-zeromq/zmq4"
@@ -46,6 +47,11 @@ type Options struct {
 	// HandleSIGINT makes SIGINT interrupt the running cell instead of
 	// ending the process.
 	HandleSIGINT bool
+	// Debug makes the server log what it does (sockets, connections,
+	// shutdowns, interrupts, replies to clients that have gone) besides the
+	// failures it always logs. Without it a kernel says nothing while all
+	// is well: jupyter console shows the kernel's standard error.
+	Debug bool
 	// Listeners holds sockets bound before the server was created, keyed
 	// by endpoint as [ConnectionInfo.Addr] writes it: Serve listens with
 	// them instead of binding those endpoints, and closes any it does not
@@ -64,14 +70,16 @@ type Server struct {
 	codec *wire.Codec
 	id    string // the kernel's session id for messages it originates
 
-	shell, control, stdin, iopub, hb zmq4.Socket
-	shellMu, controlMu, stdinMu      sync.Mutex
-	iopubMu                          sync.Mutex
+	shell, control, stdin, hb   zmq4.Socket
+	shellMu, controlMu, stdinMu sync.Mutex
+	iopub                       *pubSocket
 
-	shellQ  chan *wire.Message
-	stdinQ  chan *wire.Message
-	done    chan struct{}
-	closing sync.Once
+	shellQ     chan *wire.Message
+	shellIn    *inputGauge  // follows the shell socket's connections
+	shellTaken atomic.Int64 // messages taken from the shell socket
+	stdinQ     chan *wire.Message
+	done       chan struct{}
+	closing    sync.Once
 
 	mu      sync.Mutex
 	cancel  context.CancelFunc // cancels the running cell, nil between cells
@@ -109,15 +117,16 @@ func New(conn ConnectionInfo, sess *session.Session, opts Options) (*Server, err
 		lg = log.New(os.Stderr, "gopherlab: ", log.LstdFlags)
 	}
 	srv := &Server{
-		conn:   conn,
-		sess:   sess,
-		opts:   opts,
-		log:    lg,
-		codec:  codec,
-		id:     wire.NewID(),
-		shellQ: make(chan *wire.Message, 1024),
-		stdinQ: make(chan *wire.Message, 16),
-		done:   make(chan struct{}),
+		conn:    conn,
+		sess:    sess,
+		opts:    opts,
+		log:     lg,
+		codec:   codec,
+		id:      wire.NewID(),
+		shellQ:  make(chan *wire.Message, 1024),
+		shellIn: newInputGauge(),
+		stdinQ:  make(chan *wire.Message, 16),
+		done:    make(chan struct{}),
 
 		sessReady: make(chan struct{}),
 		listening: make(chan struct{}),
@@ -182,52 +191,81 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	zctx, zcancel := context.WithCancel(context.Background())
 	defer zcancel()
-	zlog := log.New(s.log.Writer(), "gopherlab: zmq: ", log.LstdFlags)
+	zlog := log.New(debugWriter{s}, "zmq: ", 0)
 	s.shell = zmq4.NewRouter(zctx, zmq4.WithLogger(zlog))
 	s.control = zmq4.NewRouter(zctx, zmq4.WithLogger(zlog))
 	s.stdin = zmq4.NewRouter(zctx, zmq4.WithLogger(zlog))
-	s.iopub = zmq4.NewPub(zctx, zmq4.WithLogger(zlog))
 	s.hb = zmq4.NewRep(zctx, zmq4.WithLogger(zlog))
 	socks := []struct {
 		name string
-		sock zmq4.Socket
+		sock zmq4.Socket // nil for IOPub, which is a pubSocket
 		port int
 	}{
 		{"shell", s.shell, s.conn.ShellPort},
 		{"control", s.control, s.conn.ControlPort},
 		{"stdin", s.stdin, s.conn.StdinPort},
-		{"iopub", s.iopub, s.conn.IOPubPort},
+		{"iopub", nil, s.conn.IOPubPort},
 		{"heartbeat", s.hb, s.conn.HBPort},
 	}
 	defer func() {
 		for _, k := range socks {
-			k.sock.Close()
+			if k.sock != nil {
+				k.sock.Close()
+			}
+		}
+		if s.iopub != nil {
+			s.iopub.Close()
 		}
 	}()
-	early := make([]net.Listener, len(socks))
+	// Every socket listens on a listener of ours: the one bound during
+	// initialisation, or one bound now.
+	lns := make([]net.Listener, len(socks))
+	early := 0
 	for i, k := range socks {
-		early[i] = s.opts.Listeners[s.conn.Addr(k.port)]
+		lns[i] = s.opts.Listeners[s.conn.Addr(k.port)]
+		if lns[i] != nil {
+			early++
+		}
 	}
 	for _, ln := range s.opts.Listeners {
-		if !slices.Contains(early, ln) {
+		if !slices.Contains(lns, ln) {
 			ln.Close()
 		}
 	}
-	for i, k := range socks {
-		if err := listen(k.sock, s.conn.Addr(k.port), early[i]); err != nil {
-			for _, ln := range early[i+1:] {
-				if ln != nil {
-					ln.Close()
-				}
+	closeFrom := func(i int) {
+		for _, ln := range lns[i:] {
+			if ln != nil {
+				ln.Close()
 			}
+		}
+	}
+	for i, k := range socks {
+		if lns[i] == nil {
+			ln, err := bindEndpoint(s.conn.Addr(k.port))
+			if err != nil {
+				closeFrom(i + 1)
+				return fmt.Errorf("kernel: listen %s on %s: %w", k.name, s.conn.Addr(k.port), err)
+			}
+			lns[i] = ln
+		}
+		if k.sock == nil {
+			s.iopub = newPubSocket(lns[i], s.debugf)
+			continue
+		}
+		var in *inputGauge
+		if k.sock == s.shell {
+			in = s.shellIn
+		}
+		if err := listen(k.sock, lns[i], in); err != nil {
+			closeFrom(i + 1)
 			return fmt.Errorf("kernel: listen %s on %s: %w", k.name, s.conn.Addr(k.port), err)
 		}
 	}
 	how := ""
-	if !slices.Contains(early, nil) {
+	if early == len(socks) {
 		how = " (sockets bound during initialisation)"
 	}
-	s.log.Printf("listening: shell %s, %s%s", s.conn.Addr(s.conn.ShellPort), runtime.Version(), how)
+	s.debugf("listening: shell %s, %s%s", s.conn.Addr(s.conn.ShellPort), runtime.Version(), how)
 	close(s.listening)
 	s.publish(nil, wire.Status, wire.StatusContent{ExecutionState: wire.StateStarting})
 
@@ -239,7 +277,7 @@ func (s *Server) Serve(ctx context.Context) error {
 			for {
 				select {
 				case <-sig:
-					s.log.Printf("SIGINT: interrupting the running cell")
+					s.debugf("SIGINT: interrupting the running cell")
 					s.interrupt()
 				case <-s.done:
 					return
@@ -249,8 +287,8 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 
 	go s.heartbeat()
-	go s.readLoop("shell", s.shell, s.shellQ)
-	go s.readLoop("stdin", s.stdin, s.stdinQ)
+	go s.readLoop("shell", s.shell, s.shellQ, &s.shellTaken)
+	go s.readLoop("stdin", s.stdin, s.stdinQ, nil)
 	go s.controlLoop()
 	go s.shellLoop()
 
@@ -263,9 +301,24 @@ func (s *Server) Serve(ctx context.Context) error {
 		err = ErrServerClosed
 	}
 	s.interrupt()
-	// Let IOPub deliver its last messages (zmq4 drops its queue on Close).
-	time.Sleep(20 * time.Millisecond)
 	return err
+}
+
+// debugf logs when Options.Debug is set.
+func (s *Server) debugf(format string, args ...any) {
+	if s.opts.Debug {
+		s.log.Printf(format, args...)
+	}
+}
+
+// debugWriter writes to the log when Options.Debug is set.
+type debugWriter struct{ s *Server }
+
+func (w debugWriter) Write(p []byte) (int, error) {
+	if w.s.opts.Debug {
+		w.s.log.Print(string(p))
+	}
+	return len(p), nil
 }
 
 // close ends Serve.
@@ -298,8 +351,14 @@ func (s *Server) heartbeat() {
 }
 
 // readLoop decodes messages from a ROUTER socket into q, dropping those
-// that fail to decode or verify.
-func (s *Server) readLoop(name string, sock zmq4.Socket, q chan<- *wire.Message) {
+// that fail to decode or verify, and counts in taken (if not nil) the
+// messages it has put in q or dropped.
+func (s *Server) readLoop(name string, sock zmq4.Socket, q chan<- *wire.Message, taken *atomic.Int64) {
+	count := func() {
+		if taken != nil {
+			taken.Add(1)
+		}
+	}
 	for {
 		raw, err := sock.Recv()
 		if err != nil {
@@ -316,10 +375,12 @@ func (s *Server) readLoop(name string, sock zmq4.Socket, q chan<- *wire.Message)
 		m, err := s.codec.Decode(raw.Frames)
 		if err != nil {
 			s.log.Printf("%s: dropped message: %v", name, err)
+			count()
 			continue
 		}
 		select {
 		case q <- m:
+			count()
 		case <-s.done:
 			return
 		}
@@ -349,7 +410,7 @@ func (s *Server) controlLoop() {
 		if m.Type() == wire.ExecuteRequest {
 			// Cells run one at a time, on shell; running one here would
 			// overlap the shell's.
-			s.log.Printf("control: refused execute_request")
+			s.debugf("control: refused execute_request")
 			s.reply(channel{s.control, &s.controlMu}, m, wire.ExecuteReply, wire.ErrorReplyContent{
 				Status: wire.StatusError, EName: "WrongChannel",
 				EValue: "execute_request belongs on the shell channel", Traceback: []string{},
@@ -382,6 +443,9 @@ type channel struct {
 // in the handler.
 func (s *Server) dispatch(sock zmq4.Socket, mu *sync.Mutex, m *wire.Message) {
 	ch := channel{sock, mu}
+	// The status messages of a request reach every IOPub subscriber that
+	// connected before it (see pubSocket).
+	s.iopub.waitSubscribers()
 	s.publish(m, wire.Status, wire.StatusContent{ExecutionState: wire.StateBusy})
 	defer s.greet()
 	defer s.publish(m, wire.Status, wire.StatusContent{ExecutionState: wire.StateIdle})
@@ -409,16 +473,24 @@ func (s *Server) send(ch channel, m *wire.Message) {
 	}
 	ch.mu.Lock()
 	defer ch.mu.Unlock()
-	// SendMulti writes all frames with one writev; Send makes two writes
-	// per frame.
+	// A ROUTER socket sends to the client the identity frames name. When
+	// that client has gone (a transient connection of a Jupyter server,
+	// closed once it had a reply) the reply is dropped, as libzmq's ROUTER
+	// drops it: not a failure of the kernel.
 	if err := ch.sock.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil && !s.closed() {
-		s.log.Printf("send %s: %v", m.Type(), err)
+		s.debugf("send %s: the client has gone: %v", m.Type(), err)
 	}
 }
 
 // reply sends a reply of type t with content to the request parent on ch.
 func (s *Server) reply(ch channel, parent *wire.Message, t wire.MsgType, content any) {
 	r := wire.Reply(parent, t)
+	// Every message the kernel sends carries the kernel's session, as
+	// ipykernel's do: JupyterLab takes a change of session for a restarted
+	// kernel and drops the messages it was handling (a reply with the
+	// client's session among IOPub messages with the kernel's lost
+	// update_display_data and comm messages).
+	r.Header.Session = s.id
 	if err := r.SetContent(content); err != nil {
 		s.log.Printf("%v", err)
 		return
@@ -441,7 +513,12 @@ func (s *Server) publish(parent *wire.Message, t wire.MsgType, content any) {
 		s.log.Printf("%v", err)
 		return
 	}
-	s.send(channel{s.iopub, &s.iopubMu}, m)
+	frames, err := s.codec.Encode(m)
+	if err != nil {
+		s.log.Printf("encode %s: %v", m.Type(), err)
+		return
+	}
+	s.iopub.send(frames)
 }
 
 // interrupt cancels the running cell, if any.
@@ -486,7 +563,7 @@ func (w lastCellWriter) Write(p []byte) (int, error) {
 	out := w.s.lastOut
 	w.s.mu.Unlock()
 	if out == nil {
-		w.s.log.Printf("%s (no cell): %s", w.name, p)
+		w.s.debugf("%s (no cell): %s", w.name, p)
 		return len(p), nil
 	}
 	return len(p), out.Stream(w.name, string(p))

@@ -326,3 +326,22 @@ func TestRunOutputs(t *testing.T) {
 		t.Errorf("marshalled notebook:\n%s", data)
 	}
 }
+
+// TestRunMarks checks the [N]: line before each executed cell's outputs,
+// counted as execution counts are (empty cells are not run).
+func TestRunMarks(t *testing.T) {
+	nb := &Notebook{Cells: []*Cell{
+		codeCell(`import "fmt"`),
+		{Type: Markdown, ID: "m", Source: "text"},
+		codeCell(`fmt.Println("one")`),
+		codeCell(" \n"),
+		codeCell(`fmt.Println("two")` + "\n" + `3`),
+	}}
+	var stdout bytes.Buffer
+	if err := Run(context.Background(), nb, newSession(t), Options{Stdout: &stdout, Marks: true}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "[1]:\n\n[2]:\none\n\n[3]:\ntwo\n3\n"; stdout.String() != want {
+		t.Errorf("stdout = %q, want %q", stdout.String(), want)
+	}
+}

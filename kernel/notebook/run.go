@@ -34,6 +34,11 @@ type Options struct {
 	KeepGoing bool
 	// CellTimeout, when positive, interrupts a cell that runs longer.
 	CellTimeout time.Duration
+	// Marks writes "[N]:" on a line of its own to Stdout before the
+	// outputs of the cell with execution count N (a blank line before
+	// all but the first), as JupyterLab shows the prompt of a cell, so
+	// that a reader sees where one cell's output ends.
+	Marks bool
 }
 
 // A CellError reports a code cell that failed although it is not tagged
@@ -103,6 +108,12 @@ func (r *runner) runCell(ctx context.Context, c *Cell, count int) error {
 	out := &cellOutput{r: r, cell: c}
 	r.mu.Lock()
 	c.ExecutionCount = count
+	if r.opts.Marks && r.opts.Stdout != nil {
+		if count > 1 {
+			io.WriteString(r.opts.Stdout, "\n")
+		}
+		fmt.Fprintf(r.opts.Stdout, "[%d]:\n", count)
+	}
 	r.mu.Unlock()
 	res, err := r.execute(session.WithExecutionCount(ctx, count), c, out)
 	r.mu.Lock()

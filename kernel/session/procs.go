@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,12 +66,10 @@ func (s *Session) EnableProcesses(cmd func() *exec.Cmd) (*worker.Launcher, error
 		if err == nil {
 			return nil
 		}
-		// Say so in the cell's output too: when the cell's own code was
-		// interrupted, its error is the one shown.
-		msg := "gopherlab: " + err.Error()
-		if out, _ := s.route.current(); out != nil {
-			out.Stream("stderr", msg+"\n")
-		}
+		// "stopped Process-1 (pid 42), ...": when the cell's own code was
+		// interrupted too, its error is the one shown and this goes to the
+		// cell's standard error (Session.OnCellEnd).
+		msg := strings.TrimPrefix(err.Error(), "interrupted: ") + ": still running when the cell was interrupted"
 		return &Error{Name: ErrInterrupted, Value: msg, Traceback: []string{ErrInterrupted + ": " + msg}}
 	})
 	if old, ok := launchers.Swap(s, ps); ok {

@@ -224,7 +224,7 @@ func (s *Session) OnCellStart(f func()) {
 // failed), before Execute returns; output f produces still belongs to the
 // cell. ctx is the cell's context: it is cancelled when the cell is
 // interrupted. An error f returns becomes the cell's error when the cell
-// had none.
+// had none, and is written to the cell's standard error when it had one.
 func (s *Session) OnCellEnd(f func(ctx context.Context) error) {
 	s.hookMu.Lock()
 	s.endHooks = append(s.endHooks, f)
@@ -268,8 +268,14 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (res Res
 	err = s.safeRun(cellCtx, []byte(code))
 	stop()
 	for _, f := range end {
-		if herr := f(cellCtx); herr != nil && err == nil {
+		switch herr := f(cellCtx); {
+		case herr == nil:
+		case err == nil:
 			err = asCellError(herr)
+		default:
+			// The cell's own error is the one shown: say on its standard
+			// error what else happened.
+			out.Stream("stderr", asCellError(herr).Value+"\n")
 		}
 	}
 	if err != nil {
@@ -427,6 +433,12 @@ func (s *Session) IsComplete(code string) (status, indent string) {
 // complete with the notebook's declarations.
 func (s *Session) Complete(code string, cursor int) (matches []string, start, end int) {
 	return complete.Complete(code, cursor, s.Source())
+}
+
+// CompleteMatches is [Session.Complete] with what each match names and its
+// signature.
+func (s *Session) CompleteMatches(code string, cursor int) (matches []complete.Match, start, end int) {
+	return complete.CompleteMatches(code, cursor, s.Source())
 }
 
 // Inspect returns help for the name at cursor as a MIME bundle, from

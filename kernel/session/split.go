@@ -1,6 +1,7 @@
 package session
 
 import (
+	"go/parser"
 	"go/scanner"
 	"go/token"
 	"strings"
@@ -167,27 +168,39 @@ func blankExcept(src []byte, keep []segment) []byte {
 	return out
 }
 
-// isComplete tells whether a cell is ready to run: "incomplete" while a
-// bracket, a raw string or a comment is still open (indent is one tab per
-// open bracket), "invalid" for text the scanner rejects, else "complete".
+// isComplete tells whether a cell is ready to run, as the console asks
+// when Enter is pressed: "incomplete" while a bracket, a raw string or a
+// comment is still open (indent is four spaces per open bracket) or the last
+// line ends where Go continues a statement on the next line (after an
+// operator, a comma, a dot, ...); "invalid" when no text added at the end
+// could make it Go (a bracket closed that was never opened, a bad token, a
+// syntax error before the end); "complete" otherwise.
 func isComplete(code string) (status, indent string) {
 	src := []byte(code)
 	fset := token.NewFileSet()
 	file := fset.AddFile("", fset.Base(), len(src))
 	var errs scanner.ErrorList
 	var sc scanner.Scanner
-	sc.Init(file, src, func(pos token.Position, msg string) { errs.Add(pos, msg) }, scanner.ScanComments)
-	depth := 0
+	sc.Init(file, src, func(pos token.Position, msg string) { errs.Add(pos, msg) }, 0)
+	var open []token.Token // the brackets open, innermost last
+	last := token.ILLEGAL  // the last token before the end, semicolons aside
 	for {
-		_, t, _ := sc.Scan()
+		_, t, lit := sc.Scan()
 		if t == token.EOF {
 			break
 		}
+		if t == token.SEMICOLON && lit == "\n" {
+			continue // inserted at a newline
+		}
+		last = t
 		switch t {
 		case token.LPAREN, token.LBRACE, token.LBRACK:
-			depth++
+			open = append(open, t)
 		case token.RPAREN, token.RBRACE, token.RBRACK:
-			depth--
+			if len(open) == 0 || closing[open[len(open)-1]] != t {
+				return "invalid", ""
+			}
+			open = open[:len(open)-1]
 		}
 	}
 	for _, e := range errs {
@@ -195,11 +208,65 @@ func isComplete(code string) (status, indent string) {
 			return "incomplete", ""
 		}
 	}
-	if len(errs) > 0 || depth < 0 {
+	if len(errs) > 0 {
 		return "invalid", ""
 	}
-	if depth > 0 {
-		return "incomplete", strings.Repeat("\t", depth)
+	if len(open) > 0 {
+		// Spaces: jupyter console shows a tab in its input as ^I.
+		return "incomplete", strings.Repeat("    ", len(open))
+	}
+	if last != token.ILLEGAL && !endsStatement(last) {
+		return "incomplete", ""
+	}
+	if !parses(src) {
+		return "invalid", ""
 	}
 	return "complete", ""
+}
+
+// closing maps an opening bracket to its closing one.
+var closing = map[token.Token]token.Token{token.LPAREN: token.RPAREN, token.LBRACE: token.RBRACE, token.LBRACK: token.RBRACK}
+
+// endsStatement reports whether Go ends a statement after t at the end of
+// a line (inserts a semicolon): after a name, a literal, break, continue,
+// fallthrough, return, ++, -- and closing brackets.
+func endsStatement(t token.Token) bool {
+	switch t {
+	case token.IDENT, token.INT, token.FLOAT, token.IMAG, token.CHAR, token.STRING,
+		token.BREAK, token.CONTINUE, token.FALLTHROUGH, token.RETURN,
+		token.INC, token.DEC, token.RPAREN, token.RBRACK, token.RBRACE:
+		return true
+	}
+	return false
+}
+
+// parses reports whether a cell parses: its imports, its other
+// declarations and its statements each as Go, in the pieces splitCell
+// finds (a pasted whole program as a file).
+func parses(src []byte) bool {
+	segs := splitCell(src)
+	var imports, decls, stmts []segment
+	for _, sg := range segs {
+		switch sg.kind {
+		case segPackage:
+			_, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+			return err == nil
+		case segImport:
+			imports = append(imports, sg)
+		case segDecl:
+			decls = append(decls, sg)
+		default:
+			stmts = append(stmts, sg)
+		}
+	}
+	for _, f := range [][]byte{
+		append([]byte("package p;"), blankExcept(src, imports)...),
+		append([]byte("package p;"), blankExcept(src, decls)...),
+		append(append([]byte("package p; func _() {"), blankExcept(src, stmts)...), "\n}"...),
+	} {
+		if _, err := parser.ParseFile(token.NewFileSet(), "", f, parser.SkipObjectResolution); err != nil {
+			return false
+		}
+	}
+	return true
 }

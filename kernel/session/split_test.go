@@ -33,11 +33,28 @@ func TestSplitCell(t *testing.T) {
 func TestIsComplete(t *testing.T) {
 	for _, tc := range []struct{ code, status, indent string }{
 		{"fmt.Println(1)", "complete", ""},
-		{"func f() {", "incomplete", "\t"},
+		{"func f() {", "incomplete", "    "},
 		{"x := `raw", "incomplete", ""},
 		{"/* open", "incomplete", ""},
 		{"x := )", "invalid", ""},
 		{"'unterminated", "invalid", ""},
+		{"x := )(", "invalid", ""},
+		{"f(]", "invalid", ""},
+		{"x := 1 + / 2", "invalid", ""},
+		{"func f() }", "invalid", ""},
+		{"if x {} else {} else {}", "invalid", ""},
+		{"x := 1 +", "incomplete", ""},
+		{"fmt.Println(1,\n2,", "incomplete", "    "},
+		{"s := strings.", "incomplete", ""},
+		{"x := []int{1,\n2,", "incomplete", "    "},
+		{"import \"fmt\"\nfmt.Println(1)", "complete", ""},
+		{"func f() {}\nimport \"os\"\nf()", "complete", ""},
+		{"package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(1) }", "complete", ""},
+		{"for i := range 3 { x += i }", "complete", ""},
+		{"type T[E any] struct{ v E }", "complete", ""},
+		{"x++", "complete", ""},
+		{"// just a comment", "complete", ""},
+		{"", "complete", ""},
 	} {
 		status, indent := isComplete(tc.code)
 		if status != tc.status || indent != tc.indent {

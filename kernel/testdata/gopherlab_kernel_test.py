@@ -27,9 +27,10 @@ class GopherlabKernelTests(jupyter_kernel_test.KernelTests):
     code_history_pattern = "6?7"
     supported_history_operations = ("tail", "range", "search")
 
-    complete_code_samples = ["1+1", 'import "fmt"', "x := 3", "func f() int { return 1 }"]
-    incomplete_code_samples = ["func f() {", "for i := 0; i < 3; i++ {", "x := []int{1,\n2,"]
-    invalid_code_samples = ["func f() }", "x := )"]
+    complete_code_samples = ["1+1", 'import "fmt"', "x := 3", "func f() int { return 1 }",
+                             'import "fmt"\nfmt.Println(1)']
+    incomplete_code_samples = ["func f() {", "for i := 0; i < 3; i++ {", "x := []int{1,\n2,", "x := 1 +"]
+    invalid_code_samples = ["func f() }", "x := )", "x := )(", "x := 1 + / 2"]
 
 
 if __name__ == "__main__":

@@ -92,6 +92,23 @@ class GopherlabRichTests(jupyter_kernel_test.KernelTests):
         content = self.complete("shared")
         self.assertEqual(set(content["matches"]), {"sharedCounter", "sharedWork"})
 
+    def test_completion_types(self):
+        # metadata._jupyter_types_experimental, as ipykernel sends it: one
+        # entry per match, in order, with its range, type and signature.
+        reply, _ = self.run_cell("var typedCounter = 3\nfunc typedWork(n int) string { return \"\" }")
+        self.assertEqual(reply["content"]["status"], "ok")
+        for code, want in [
+            ('import "strings"\nstrings.HasP', [("HasPrefix", "function", "func HasPrefix(s, prefix string) bool")]),
+            ("typed", [("typedCounter", "instance", "int"), ("typedWork", "function", "func typedWork(n int) string")]),
+        ]:
+            with self.subTest(code=code):
+                content = self.complete(code)
+                types = content["metadata"]["_jupyter_types_experimental"]
+                self.assertEqual([t["text"] for t in types], content["matches"])
+                for t in types:
+                    self.assertEqual((t["start"], t["end"]), (content["cursor_start"], content["cursor_end"]))
+                self.assertEqual([(t["text"], t["type"], t["signature"]) for t in types], want)
+
     def test_inspect_text(self):
         self.flush_channels()
         code = 'import "fmt"\nfmt.Println(1, '

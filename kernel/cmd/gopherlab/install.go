@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"io/fs"
 	"math"
 	"os"
 	"os/exec"
@@ -23,53 +25,18 @@ func init() {
 		summary: "register this binary as a Jupyter kernel (default --user)",
 		run:     runInstall,
 	})
+	register(&command{
+		name:    "uninstall",
+		args:    "[--user | --sys-prefix | --prefix DIR] [--name NAME]",
+		summary: "remove the kernelspec install wrote",
+		run:     runUninstall,
+	})
 }
 
 func runInstall(args []string) error {
-	fs := newFlagSet("install")
-	user := fs.Bool("user", false, "install for the current user (the default)")
-	sysPrefix := fs.Bool("sys-prefix", false, "install into the prefix of the Python that runs jupyter")
-	prefix := fs.String("prefix", "", "install into DIR/share/jupyter/kernels")
-	name := fs.String("name", "gopherlab", "kernel name (directory of the kernelspec)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
-	n := 0
-	for _, set := range []bool{*user, *sysPrefix, *prefix != ""} {
-		if set {
-			n++
-		}
-	}
-	if n > 1 {
-		return usageError{"use only one of --user, --sys-prefix and --prefix"}
-	}
-	if *name == "" || strings.ContainsAny(*name, `/\ `) {
-		return usageError{fmt.Sprintf("bad kernel name %q", *name)}
-	}
-
-	var kernels string
-	switch {
-	case *prefix != "":
-		p, err := filepath.Abs(*prefix)
-		if err != nil {
-			return err
-		}
-		kernels = filepath.Join(p, "share", "jupyter", "kernels")
-	case *sysPrefix:
-		p, err := jupyterSysPrefix()
-		if err != nil {
-			return err
-		}
-		kernels = filepath.Join(p, "share", "jupyter", "kernels")
-	default:
-		d, err := userDataDir()
-		if err != nil {
-			return err
-		}
-		kernels = filepath.Join(d, "kernels")
+	dir, err := kernelspecDir("install", args)
+	if err != nil {
+		return err
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -78,12 +45,86 @@ func runInstall(args []string) error {
 	if exe, err = filepath.EvalSymlinks(exe); err != nil {
 		return fmt.Errorf("find this binary: %w", err)
 	}
-	dir := filepath.Join(kernels, *name)
 	if err := writeKernelspec(dir, exe); err != nil {
 		return err
 	}
-	fmt.Printf("installed kernelspec %s in %s\n", *name, dir)
+	fmt.Printf("installed kernelspec %s in %s\n", filepath.Base(dir), dir)
 	return nil
+}
+
+// runUninstall removes the kernelspec install wrote.
+func runUninstall(args []string) error {
+	dir, err := kernelspecDir("uninstall", args)
+	if err != nil {
+		return err
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "kernel.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		fmt.Printf("no kernelspec %s in %s\n", filepath.Base(dir), filepath.Dir(dir))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var spec kernelspec
+	if json.Unmarshal(b, &spec) != nil || len(spec.Argv) < 2 || spec.Argv[1] != "kernel" {
+		return fmt.Errorf("%s is not a gopherlab kernelspec; left alone", dir)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	fmt.Printf("removed kernelspec %s from %s\n", filepath.Base(dir), filepath.Dir(dir))
+	return nil
+}
+
+// kernelspecDir parses the options of install or uninstall (cmd) and
+// returns the directory of the kernelspec.
+func kernelspecDir(cmd string, args []string) (string, error) {
+	flags := newFlagSet(cmd)
+	user := flags.Bool("user", false, cmd+" for the current user (the default)")
+	sysPrefix := flags.Bool("sys-prefix", false, cmd+" in the prefix of the Python that runs jupyter")
+	prefix := flags.String("prefix", "", cmd+" in DIR/share/jupyter/kernels")
+	name := flags.String("name", "gopherlab", "kernel name (directory of the kernelspec)")
+	if err := flags.Parse(args); err != nil {
+		return "", usageError{err.Error()}
+	}
+	if flags.NArg() > 0 {
+		return "", usageError{fmt.Sprintf("unexpected argument %q", flags.Arg(0))}
+	}
+	n := 0
+	for _, set := range []bool{*user, *sysPrefix, *prefix != ""} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return "", usageError{"use only one of --user, --sys-prefix and --prefix"}
+	}
+	if *name == "" || strings.ContainsAny(*name, `/\ `) {
+		return "", usageError{fmt.Sprintf("bad kernel name %q", *name)}
+	}
+	var kernels string
+	switch {
+	case *prefix != "":
+		p, err := filepath.Abs(*prefix)
+		if err != nil {
+			return "", err
+		}
+		kernels = filepath.Join(p, "share", "jupyter", "kernels")
+	case *sysPrefix:
+		p, err := jupyterSysPrefix()
+		if err != nil {
+			return "", err
+		}
+		kernels = filepath.Join(p, "share", "jupyter", "kernels")
+	default:
+		d, err := userDataDir()
+		if err != nil {
+			return "", err
+		}
+		kernels = filepath.Join(d, "kernels")
+	}
+	return filepath.Join(kernels, *name), nil
 }
 
 // kernelspec is the content of kernel.json. See

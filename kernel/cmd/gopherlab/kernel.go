@@ -21,7 +21,7 @@ import (
 func init() {
 	register(&command{
 		name:    "kernel",
-		args:    "CONNECTION_FILE",
+		args:    "[--debug] CONNECTION_FILE",
 		summary: "serve one notebook over the sockets of a Jupyter connection file (kernel.json runs this)",
 		run:     runKernel,
 	})
@@ -29,9 +29,13 @@ func init() {
 
 func runKernel(args []string) error {
 	fs := newFlagSet("kernel")
+	debug := fs.Bool("debug", false, "log what the kernel does (also: GOPHERLAB_DEBUG=1 in its environment)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	// The kernel says nothing on standard error while all is well: jupyter
+	// console shows it above the first prompt.
+	debugging = *debug || os.Getenv("GOPHERLAB_DEBUG") != ""
 	if fs.NArg() != 1 {
 		return usageError{"want exactly one argument, the connection file"}
 	}
@@ -48,6 +52,7 @@ func runKernel(args []string) error {
 		CaptureStdio: true,
 		HandleSIGINT: true,
 		Listeners:    early,
+		Debug:        debugging,
 	})
 	if err != nil {
 		closeAll(early)
@@ -116,6 +121,16 @@ func runKernel(args []string) error {
 	return nil
 }
 
+// debugging is set by --debug or GOPHERLAB_DEBUG.
+var debugging bool
+
+// debugf logs when debugging.
+func debugf(format string, args ...any) {
+	if debugging {
+		log.Printf(format, args...)
+	}
+}
+
 // sessionDelay is how long a kernel waits for its first request before it
 // builds the session anyway.
 const sessionDelay = 500 * time.Millisecond
@@ -134,7 +149,7 @@ func earlyListeners() map[string]net.Listener {
 		f.Close()
 		if err != nil {
 			// Serve binds this endpoint itself, or reports why not.
-			log.Printf("gopherlab: kernel: socket bound early for %s: %v", ep, err)
+			debugf("gopherlab: kernel: socket bound early for %s: %v", ep, err)
 			if path, ok := strings.CutPrefix(ep, "ipc://"); ok {
 				os.Remove(path)
 			}
@@ -177,7 +192,7 @@ func watchParent(ctx context.Context, orphaned func()) {
 			gone = true
 		}
 		if gone {
-			log.Printf("gopherlab: kernel: the process that started the kernel exited; shutting down")
+			debugf("gopherlab: kernel: the process that started the kernel exited; shutting down")
 			orphaned()
 			return
 		}

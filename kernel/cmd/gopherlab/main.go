@@ -11,6 +11,8 @@
 //
 //	gopherlab kernel CONNECTION_FILE   serve a notebook (what kernel.json runs)
 //	gopherlab install [--user | --sys-prefix | --prefix DIR]
+//	gopherlab uninstall [--user | --sys-prefix | --prefix DIR]
+//	gopherlab run [--inplace | --output FILE] NOTEBOOK.ipynb...
 //	gopherlab version
 //
 // Each subcommand lives in its own file and registers itself from init

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -87,7 +88,7 @@ func TestCommandLineErrors(t *testing.T) {
 		want string
 	}{
 		{nil, 2, "Usage:"},
-		{[]string{"help"}, 0, "gopherlab kernel CONNECTION_FILE"},
+		{[]string{"help"}, 0, "gopherlab kernel [--debug] CONNECTION_FILE"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"install", "--user", "--prefix", "/tmp/x"}, 2, "only one of"},
 		{[]string{"install", "--bogus"}, 2, "flag provided but not defined"},
@@ -110,5 +111,85 @@ func TestDrawLogo(t *testing.T) {
 	png.Encode(&b, drawLogo(64))
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
 		t.Error("drawLogo is not deterministic")
+	}
+}
+
+// TestUninstallPrefix removes what install wrote, and only a gopherlab
+// kernelspec.
+func TestUninstallPrefix(t *testing.T) {
+	prefix := t.TempDir()
+	var stderr bytes.Buffer
+	if code := run([]string{"install", "--prefix", prefix}, &stderr); code != 0 {
+		t.Fatalf("install exit %d: %s", code, stderr.String())
+	}
+	dir := filepath.Join(prefix, "share", "jupyter", "kernels", "gopherlab")
+	if code := run([]string{"uninstall", "--prefix", prefix}, &stderr); code != 0 {
+		t.Fatalf("uninstall exit %d: %s", code, stderr.String())
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("%s still there: %v", dir, err)
+	}
+	// Again: nothing to remove, not an error.
+	if code := run([]string{"uninstall", "--prefix", prefix}, &stderr); code != 0 {
+		t.Fatalf("second uninstall exit %d: %s", code, stderr.String())
+	}
+	// Another kernel's spec under the name is left alone.
+	other := filepath.Join(prefix, "share", "jupyter", "kernels", "gopherlab")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "kernel.json"), []byte(`{"argv": ["python3", "-m", "ipykernel_launcher"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code := run([]string{"uninstall", "--prefix", prefix}, &stderr); code != 1 {
+		t.Errorf("uninstall of another kernel's spec: exit %d, want 1", code)
+	}
+	if _, err := os.Stat(filepath.Join(other, "kernel.json")); err != nil {
+		t.Errorf("another kernel's spec was removed: %v", err)
+	}
+}
+
+// TestRunOutput runs a notebook with --output: the executed notebook is
+// written there and the original is left as it was.
+func TestRunOutput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.ipynb")
+	src := []byte(`{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+ {"cell_type": "code", "id": "a", "metadata": {}, "execution_count": null, "outputs": [], "source": "6 * 7"}]}
+`)
+	if err := os.WriteFile(in, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.ipynb")
+	var stderr bytes.Buffer
+	if code := run([]string{"run", "--quiet", "--output", out, in}, &stderr); code != 0 {
+		t.Fatalf("run exit %d: %s", code, stderr.String())
+	}
+	if b, _ := os.ReadFile(in); !bytes.Equal(b, src) {
+		t.Errorf("the input notebook changed:\n%s", b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb struct {
+		Cells []struct {
+			ExecutionCount int `json:"execution_count"`
+			Outputs        []struct {
+				Data map[string]any `json:"data"`
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &nb); err != nil {
+		t.Fatal(err)
+	}
+	if len(nb.Cells) != 1 || nb.Cells[0].ExecutionCount != 1 || len(nb.Cells[0].Outputs) != 1 ||
+		fmt.Sprint(nb.Cells[0].Outputs[0].Data["text/plain"]) != "[42]" { // a list of lines
+		t.Errorf("executed notebook:\n%s", b)
+	}
+	for _, args := range [][]string{{"run", "--inplace", "--output", out, in}, {"run", "--output", out, in, in}} {
+		if code := run(args, &stderr); code != 2 {
+			t.Errorf("%q: exit %d, want 2 (usage)", args, code)
+		}
 	}
 }

@@ -19,8 +19,9 @@ import (
 func init() {
 	register(&command{
 		name: "run",
-		args: "[--inplace] [--keep-going] [--timeout D] [--quiet] NOTEBOOK.ipynb...",
-		summary: "run notebooks headless, cell by cell, and print their outputs; --inplace writes the outputs back " +
+		args: "[--inplace | --output FILE] [--keep-going] [--timeout D] [--quiet] NOTEBOOK.ipynb...",
+		summary: "run notebooks headless, cell by cell, and print their outputs under [N]: marks; --inplace writes " +
+			"the outputs back, --output FILE writes the executed notebook to FILE " +
 			"(exit status 1 when a cell not tagged raises-exception fails)",
 		run: runNotebooks,
 	})
@@ -42,6 +43,7 @@ func newRunSession() (*session.Session, error) {
 func runNotebooks(args []string) error {
 	fs := newFlagSet("run")
 	inplace := fs.Bool("inplace", false, "write the outputs back into each notebook")
+	output := fs.String("output", "", "write the executed notebook to this file (one notebook only)")
 	keepGoing := fs.Bool("keep-going", false, "run the remaining cells after a cell fails")
 	timeout := fs.Duration("timeout", 0, "interrupt a cell that runs longer than this (0: no limit)")
 	quiet := fs.Bool("quiet", false, "print only failures")
@@ -50,6 +52,12 @@ func runNotebooks(args []string) error {
 	}
 	if fs.NArg() == 0 {
 		return usageError{"want at least one notebook"}
+	}
+	if *output != "" && *inplace {
+		return usageError{"use --inplace or --output, not both"}
+	}
+	if *output != "" && fs.NArg() > 1 {
+		return usageError{"--output takes one notebook"}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -61,11 +69,16 @@ func runNotebooks(args []string) error {
 	if *quiet {
 		stdout = nil
 	}
-	err := runNotebook(ctx, fs.Arg(0), *inplace, notebook.Options{
+	dest := *output
+	if *inplace {
+		dest = fs.Arg(0)
+	}
+	err := runNotebook(ctx, fs.Arg(0), dest, notebook.Options{
 		Stdout:      stdout,
 		Stderr:      os.Stderr,
 		KeepGoing:   *keepGoing,
 		CellTimeout: *timeout,
+		Marks:       true,
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
@@ -102,8 +115,9 @@ func runEach(ctx context.Context, flags, names []string, quiet bool) error {
 	return nil
 }
 
-// runNotebook runs one notebook in a fresh session, as a kernel would.
-func runNotebook(ctx context.Context, name string, inplace bool, opts notebook.Options) error {
+// runNotebook runs one notebook in a fresh session, as a kernel would, and
+// writes the executed notebook to dest unless dest is "".
+func runNotebook(ctx context.Context, name, dest string, opts notebook.Options) error {
 	nb, err := notebook.ReadFile(name)
 	if err != nil {
 		return err
@@ -114,8 +128,8 @@ func runNotebook(ctx context.Context, name string, inplace bool, opts notebook.O
 	}
 	runErr := notebook.Run(ctx, nb, sess, opts)
 	closeSession(sess)
-	if inplace && !errors.Is(runErr, context.Canceled) {
-		if err := notebook.WriteFile(name, nb); err != nil {
+	if dest != "" && !errors.Is(runErr, context.Canceled) {
+		if err := notebook.WriteFile(dest, nb); err != nil {
 			return errors.Join(runErr, err)
 		}
 	}

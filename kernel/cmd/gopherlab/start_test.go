@@ -66,6 +66,7 @@ func writeConn(t testing.TB, dir, transport string) (kernel.ConnectionInfo, stri
 func startKernel(t testing.TB, bin, connFile string) (*exec.Cmd, *kerneltest.SyncBuffer) {
 	t.Helper()
 	cmd := exec.Command(bin, "kernel", connFile)
+	cmd.Env = append(os.Environ(), "GOPHERLAB_DEBUG=1") // the log says how the sockets were bound
 	var log kerneltest.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {

@@ -19,7 +19,7 @@ func init() {
 
 // kernelCommand returns the connection file of a command line (a
 // /proc/PID/cmdline: arguments ending in NUL) of the form
-// `PROGRAM kernel CONNECTION_FILE`.
+// `PROGRAM kernel [--debug] CONNECTION_FILE`.
 func kernelCommand(cmdline []byte) (string, bool) {
 	var args []string
 	start := 0
@@ -28,6 +28,9 @@ func kernelCommand(cmdline []byte) (string, bool) {
 			args = append(args, string(cmdline[start:i]))
 			start = i + 1
 		}
+	}
+	if len(args) == 4 && args[2] == "--debug" {
+		args = append(args[:2], args[3])
 	}
 	if start != len(cmdline) || len(args) != 3 || args[1] != "kernel" || args[2] == "" || args[2][0] == '-' {
 		return "", false

@@ -21,6 +21,9 @@ func TestKernelCommand(t *testing.T) {
 		{"gopherlab\x00kernel\x00a\x00b\x00", "", false},
 		{"gopherlab\x00worker\x00k.json\x00", "", false},
 		{"gopherlab\x00kernel\x00k.json", "", false},
+		{"gopherlab\x00kernel\x00--debug\x00k.json\x00", "k.json", true},
+		{"gopherlab\x00kernel\x00--debug\x00", "", false},
+		{"gopherlab\x00kernel\x00--other\x00k.json\x00", "", false},
 	} {
 		got, ok := kernelCommand([]byte(tt.cmdline))
 		if got != tt.want || ok != tt.ok {

@@ -12,7 +12,7 @@
 // and the kernel accepts it when it is ready.
 //
 // The package's init runs when the command line is exactly
-// `gopherlab kernel CONNECTION_FILE`: it reads the connection file with a
+// `gopherlab kernel [--debug] CONNECTION_FILE`: it reads the connection file with a
 // small, strict parser and binds the sockets it describes, and does nothing
 // at all for any other command line or any file it is unsure about, leaving
 // the kernel to bind (and to report errors) as it would without it.

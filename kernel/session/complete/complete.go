@@ -15,6 +15,13 @@ import (
 // (Session.Source); it may be empty. With nothing to offer, matches is nil
 // and start and end are cursor.
 func Complete(code string, cursor int, source string) (matches []string, start, end int) {
+	ms, start, end := CompleteMatches(code, cursor, source)
+	return texts(ms), start, end
+}
+
+// CompleteMatches is [Complete] with what each match names and its
+// signature.
+func CompleteMatches(code string, cursor int, source string) (matches []Match, start, end int) {
 	defer func() {
 		if r := recover(); r != nil {
 			panicked(r)
@@ -36,7 +43,10 @@ func Complete(code string, cursor int, source string) (matches []string, start, 
 	}
 
 	if path, ok := importPathPrefix(rs, cursor); ok {
-		if matches := filter(allPackagePaths(), path); len(matches) > 0 {
+		if paths := filter(allPackagePaths(), path); len(paths) > 0 {
+			for _, p := range paths {
+				matches = append(matches, Match{Text: p, Type: TypeModule, Signature: "package " + defaultName(p)})
+			}
 			return matches, cursor - len([]rune(path)), cursor
 		}
 		return nil, cursor, cursor
@@ -52,7 +62,10 @@ func Complete(code string, cursor int, source string) (matches []string, start, 
 			if e, err := parser.ParseExpr(operand); err == nil && operand != "" {
 				sc := newScope(code, source)
 				if t, ok := sc.exprType(e, 0); ok {
-					if matches := filter(sc.members(t), prefix); len(matches) > 0 {
+					if names := filter(sc.members(t), prefix); len(names) > 0 {
+						for _, n := range names {
+							matches = append(matches, sc.member(t, n))
+						}
 						return matches, start, wordEnd
 					}
 				}
@@ -61,13 +74,19 @@ func Complete(code string, cursor int, source string) (matches []string, start, 
 		}
 		sc := newScope(code, source)
 		if path, ok := sc.packagePath(qual); ok {
-			if matches := filter(packageMembers(path), prefix); len(matches) > 0 {
+			if names := filter(packageMembers(path), prefix); len(names) > 0 {
+				for _, n := range names {
+					matches = append(matches, packageMember(path, n))
+				}
 				return matches, start, wordEnd
 			}
 			return nil, cursor, cursor
 		}
 		if t, ok := sc.varType(qual, 0); ok {
-			if matches := filter(sc.members(t), prefix); len(matches) > 0 {
+			if names := filter(sc.members(t), prefix); len(names) > 0 {
+				for _, n := range names {
+					matches = append(matches, sc.member(t, n))
+				}
 				return matches, start, wordEnd
 			}
 		}
@@ -87,12 +106,16 @@ func Complete(code string, cursor int, source string) (matches []string, start, 
 			}
 		}
 	}
+	names := make([]string, 0, len(set))
 	for n := range set {
-		matches = append(matches, n)
+		names = append(names, n)
 	}
-	sort.Strings(matches)
-	if len(matches) == 0 {
+	sort.Strings(names)
+	if len(names) == 0 {
 		return nil, cursor, cursor
+	}
+	for _, n := range names {
+		matches = append(matches, sc.name(n))
 	}
 	return matches, start, wordEnd
 }

@@ -18,6 +18,9 @@
 //
 // Complete returns the code point range [start, end) of code that each match
 // replaces, so that accepting "Println" after "fmt.Pri" gives "fmt.Println".
+// [CompleteMatches] also says what each match names (function, type,
+// package, variable, field, keyword) and its signature, which the kernel
+// sends as metadata._jupyter_types_experimental for JupyterLab's completer.
 // Inspect returns a MIME bundle ("text/plain") for the name at or before the
 // cursor.
 //
