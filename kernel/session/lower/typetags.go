@@ -1,0 +1,184 @@
+package lower
+
+import (
+	"go/ast"
+	"go/types"
+	"strconv"
+	"sync/atomic"
+)
+
+// Type tags. yaegi gives a value of a type declared in a cell no Go name at
+// run time: a Celsius is a float64, a point an unnamed struct. Where a value
+// meets the code that prints it or compares error types, the static type
+// that go/types knows is passed along, as a string the printer resolves
+// against the notebook's declarations (kernel/session/fmtshim):
+//
+//	fmt.Println(temps)        ->  fmt.Println(TAG(temps, "[]Celsius"))
+//	return NotFound{name}     ->  return ERR(NotFound{name}, "NotFound")  (in a func returning error)
+//
+// The second also spares a struct value returned as an error yaegi's
+// interface wrapper, which loses the value (it keeps its last field).
+
+// tagFuncs holds the names of the tagging functions, or nil when tagging is
+// off (the default).
+var tagFuncs atomic.Pointer[[2]string]
+
+// SetTypeTags makes [Rewrite] pass static types along: tag is the function
+// (of the interpreter) that wraps an argument of package fmt's printing
+// functions, Errorf, errors.Is, As, Unwrap and Join, and of the session's
+// __glshow, as tag(arg, "T"); errorOf wraps a value of a declared type
+// returned as an error, as errorOf(v, "T"), which must return an error.
+// T is the type as a cell writes it. Empty names turn tagging off. It
+// affects every later Rewrite in the process.
+func SetTypeTags(tag, errorOf string) {
+	if tag == "" || errorOf == "" {
+		tagFuncs.Store(nil)
+		return
+	}
+	tagFuncs.Store(&[2]string{tag, errorOf})
+}
+
+// taggedFuncs are the functions whose arguments (from the index given) are
+// tagged.
+var taggedFuncs = map[string]int{
+	"fmt.Print": 0, "fmt.Println": 0, "fmt.Printf": 1,
+	"fmt.Sprint": 0, "fmt.Sprintln": 0, "fmt.Sprintf": 1,
+	"fmt.Fprint": 1, "fmt.Fprintln": 1, "fmt.Fprintf": 2,
+	"fmt.Append": 1, "fmt.Appendln": 1, "fmt.Appendf": 2,
+	"fmt.Errorf": 1,
+	"errors.Is":  0, "errors.As": 0, "errors.Unwrap": 0, "errors.Join": 0,
+}
+
+// tags collects the insertions of type tags, kept apart from the other
+// edits so that they enclose them.
+type tags struct {
+	open, close []edit
+}
+
+// around returns edits with the tags' openings before them and their
+// closings after them, the innermost tag's first, so that at equal offsets
+// tags enclose what other edits insert.
+func (t tags) around(edits []edit) []edit {
+	if len(t.open) == 0 {
+		return edits
+	}
+	out := append(append([]edit{}, t.open...), edits...)
+	for i := len(t.close) - 1; i >= 0; i-- {
+		out = append(out, t.close[i])
+	}
+	return out
+}
+
+// tagCall tags the arguments of c when it calls one of taggedFuncs.
+func (r *rewriter) tagCall(c *ast.CallExpr) {
+	fns := tagFuncs.Load()
+	if fns == nil || c.Ellipsis.IsValid() {
+		return
+	}
+	from := -1
+	switch fun := ast.Unparen(c.Fun).(type) {
+	case *ast.Ident:
+		if fun.Name == "__glshow" && r.a.info.Uses[fun] == nil {
+			from = 0
+		}
+	case *ast.SelectorExpr:
+		if fn, ok := r.a.info.Uses[fun.Sel].(*types.Func); ok && fn.Pkg() != nil {
+			if i, ok := taggedFuncs[fn.Pkg().Path()+"."+fn.Name()]; ok && fn.Type().(*types.Signature).Recv() == nil {
+				from = i
+			}
+		}
+	}
+	if from < 0 {
+		return
+	}
+	for _, arg := range c.Args[min(from, len(c.Args)):] {
+		tv, ok := r.a.info.Types[arg]
+		if !ok || tv.Type == nil || tv.IsType() || !r.declaredIn(tv.Type, 0) {
+			continue
+		}
+		if s, ok := r.typeString(tv.Type); ok {
+			r.tag(arg, fns[0], s)
+		}
+	}
+}
+
+// tag wraps the expression x as fn(x, "typ").
+func (r *rewriter) tag(x ast.Expr, fn, typ string) {
+	r.tags.open = append(r.tags.open, edit{r.off(x.Pos()), r.off(x.Pos()), fn + "("})
+	r.tags.close = append(r.tags.close, edit{r.off(x.End()), r.off(x.End()), ", " + strconv.Quote(typ) + ")"})
+}
+
+// tagReturn wraps the values of types declared in the notebook that a
+// function returns as its error results.
+func (r *rewriter) tagReturn(ret *ast.ReturnStmt) {
+	fns := tagFuncs.Load()
+	if fns == nil || len(ret.Results) == 0 {
+		return
+	}
+	sig := r.enclosingSignature(ret)
+	if sig == nil || sig.Results().Len() != len(ret.Results) {
+		return
+	}
+	errType := types.Universe.Lookup("error").Type()
+	for i, x := range ret.Results {
+		if !types.Identical(sig.Results().At(i).Type(), errType) {
+			continue
+		}
+		tv, ok := r.a.info.Types[x]
+		if !ok || tv.Type == nil || types.IsInterface(tv.Type) || !r.declaredIn(tv.Type, 1) {
+			continue
+		}
+		if s, ok := r.typeString(tv.Type); ok {
+			r.tag(x, fns[1], s)
+		}
+	}
+}
+
+// enclosingSignature returns the signature of the function n is in.
+func (r *rewriter) enclosingSignature(n ast.Node) *types.Signature {
+	for p := r.parents[n]; p != nil; p = r.parents[p] {
+		switch f := p.(type) {
+		case *ast.FuncLit:
+			if tv, ok := r.a.info.Types[f]; ok {
+				sig, _ := tv.Type.(*types.Signature)
+				return sig
+			}
+			return nil
+		case *ast.FuncDecl:
+			if obj, ok := r.a.info.Defs[f.Name].(*types.Func); ok {
+				return obj.Type().(*types.Signature)
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// declaredIn reports whether the type t involves a type the notebook
+// declares at its top level (the printer knows those), looking through
+// composite types; with depth 1, only t itself or a pointer to it counts.
+func (r *rewriter) declaredIn(t types.Type, depth int) bool {
+	switch t := t.(type) {
+	case *types.Alias:
+		return r.declaredIn(types.Unalias(t), depth)
+	case *types.Named:
+		obj := t.Obj()
+		return obj.Pkg() == r.a.pkg && obj.Parent() == r.a.pkg.Scope() && t.TypeArgs().Len() == 0
+	case *types.Pointer:
+		return r.declaredIn(t.Elem(), depth)
+	}
+	if depth > 0 {
+		return false
+	}
+	switch t := t.(type) {
+	case *types.Slice:
+		return r.declaredIn(t.Elem(), 0)
+	case *types.Array:
+		return r.declaredIn(t.Elem(), 0)
+	case *types.Map:
+		return r.declaredIn(t.Key(), 0) || r.declaredIn(t.Elem(), 0)
+	case *types.Chan:
+		return r.declaredIn(t.Elem(), 0)
+	}
+	return false
+}
