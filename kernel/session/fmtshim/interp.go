@@ -56,30 +56,25 @@ func special(t reflect.Type) bool {
 // the value when the registry does not know the value's type (a type
 // declared inside a function).
 func (r *Registry) concrete(v reflect.Value) (raw reflect.Value, g *gtype, via reflect.Value) {
-	var name string // the interpreter's name of the dynamic type
+	var static *gtype // from a type tag
+	var name string   // the interpreter's name of the dynamic type
 	ptr := false
 	for v.IsValid() {
 		t := v.Type()
 		switch {
 		case v.Kind() == reflect.Interface:
 			if v.IsNil() {
-				return v, g, via
+				return v, static, via
 			}
 			v = v.Elem()
 			continue
 		case t == typedType:
 			tv := v.Interface().(typed)
+			if s := r.static(tv.t); s != nil && s.kind != reflect.Interface {
+				static = s // an interface type: the dynamic type decides
+			}
 			v = reflect.ValueOf(tv.v)
-			g = r.static(tv.t)
-			if v.IsValid() && v.Kind() == reflect.Interface && !v.IsNil() {
-				v = v.Elem()
-			}
-			if g != nil && g.kind == reflect.Interface {
-				// An interface type: the dynamic type decides.
-				g = nil
-				continue
-			}
-			return v, g, via
+			continue
 		case isProxyType(t):
 			raw, pg := proxyParts(v)
 			return raw, pg, via
@@ -99,8 +94,8 @@ func (r *Registry) concrete(v reflect.Value) (raw reflect.Value, g *gtype, via r
 		}
 		break
 	}
-	if !v.IsValid() {
-		return v, g, via
+	if !v.IsValid() || static != nil {
+		return v, static, via
 	}
 	if name != "" {
 		if e := r.lookup(name); e != nil {

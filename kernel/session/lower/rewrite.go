@@ -230,9 +230,10 @@ func (r *rewriter) visit(n ast.Node) bool {
 		r.genericIdent(n)
 	case *ast.CallExpr:
 		r.tagCall(n)
+		r.tagErrors(n)
 		return r.call(n)
-	case *ast.ReturnStmt:
-		r.tagReturn(n)
+	case *ast.ReturnStmt, *ast.AssignStmt, *ast.ValueSpec, *ast.SendStmt, *ast.BinaryExpr, *ast.CompositeLit:
+		r.tagErrors(n)
 	case *ast.RangeStmt:
 		r.rangeStmt(n)
 	case *ast.ForStmt:

@@ -2,6 +2,7 @@ package lower
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strconv"
 	"sync/atomic"
@@ -16,8 +17,10 @@ import (
 //	fmt.Println(temps)        ->  fmt.Println(TAG(temps, "[]Celsius"))
 //	return NotFound{name}     ->  return ERR(NotFound{name}, "NotFound")  (in a func returning error)
 //
-// The second also spares a struct value returned as an error yaegi's
-// interface wrapper, which loses the value (it keeps its last field).
+// The second, done wherever Go converts a value of a declared type to error
+// (return, assignment, argument, send, comparison, composite literal),
+// also spares the value yaegi's interface wrapper, which loses a struct
+// (it keeps the struct's last field instead).
 
 // tagFuncs holds the names of the tagging functions, or nil when tagging is
 // off (the default).
@@ -108,29 +111,136 @@ func (r *rewriter) tag(x ast.Expr, fn, typ string) {
 	r.tags.close = append(r.tags.close, edit{r.off(x.End()), r.off(x.End()), ", " + strconv.Quote(typ) + ")"})
 }
 
-// tagReturn wraps the values of types declared in the notebook that a
-// function returns as its error results.
-func (r *rewriter) tagReturn(ret *ast.ReturnStmt) {
+// tagErrors wraps, in n, the values of types declared in the notebook that
+// Go converts to error: assigned, returned, sent, passed, compared or put in
+// a composite literal where an error is expected.
+func (r *rewriter) tagErrors(n ast.Node) {
 	fns := tagFuncs.Load()
-	if fns == nil || len(ret.Results) == 0 {
+	if fns == nil {
 		return
 	}
-	sig := r.enclosingSignature(ret)
-	if sig == nil || sig.Results().Len() != len(ret.Results) {
+	switch n := n.(type) {
+	case *ast.ReturnStmt:
+		sig := r.enclosingSignature(n)
+		if sig == nil || sig.Results().Len() != len(n.Results) {
+			return
+		}
+		for i, x := range n.Results {
+			r.tagError(x, sig.Results().At(i).Type(), fns[1])
+		}
+	case *ast.AssignStmt:
+		if n.Tok != token.ASSIGN || len(n.Lhs) != len(n.Rhs) {
+			return
+		}
+		for i, x := range n.Rhs {
+			if tv, ok := r.a.info.Types[n.Lhs[i]]; ok {
+				r.tagError(x, tv.Type, fns[1])
+			}
+		}
+	case *ast.ValueSpec:
+		if n.Type == nil || len(n.Values) != len(n.Names) {
+			return
+		}
+		if tv, ok := r.a.info.Types[n.Type]; ok {
+			for _, x := range n.Values {
+				r.tagError(x, tv.Type, fns[1])
+			}
+		}
+	case *ast.SendStmt:
+		if tv, ok := r.a.info.Types[n.Chan]; ok {
+			if ch, ok := tv.Type.Underlying().(*types.Chan); ok {
+				r.tagError(n.Value, ch.Elem(), fns[1])
+			}
+		}
+	case *ast.BinaryExpr:
+		if n.Op != token.EQL && n.Op != token.NEQ {
+			return
+		}
+		x, y := r.a.info.Types[n.X], r.a.info.Types[n.Y]
+		if x.Type != nil && y.Type != nil {
+			r.tagError(n.X, y.Type, fns[1])
+			r.tagError(n.Y, x.Type, fns[1])
+		}
+	case *ast.CallExpr:
+		tv, ok := r.a.info.Types[n.Fun]
+		if !ok || tv.IsType() || tv.IsBuiltin() {
+			return
+		}
+		sig, ok := tv.Type.Underlying().(*types.Signature)
+		if !ok {
+			return
+		}
+		for i, x := range n.Args {
+			var pt types.Type
+			switch {
+			case sig.Variadic() && i >= sig.Params().Len()-1:
+				if n.Ellipsis.IsValid() {
+					continue
+				}
+				pt = sig.Params().At(sig.Params().Len() - 1).Type().(*types.Slice).Elem()
+			case i < sig.Params().Len():
+				pt = sig.Params().At(i).Type()
+			default:
+				continue
+			}
+			r.tagError(x, pt, fns[1])
+		}
+	case *ast.CompositeLit:
+		tv, ok := r.a.info.Types[n]
+		if !ok || tv.Type == nil {
+			return
+		}
+		switch u := tv.Type.Underlying().(type) {
+		case *types.Struct:
+			for i, el := range n.Elts {
+				if kv, ok := el.(*ast.KeyValueExpr); ok {
+					if id, ok := kv.Key.(*ast.Ident); ok {
+						if f, ok := r.a.info.Uses[id].(*types.Var); ok {
+							r.tagError(kv.Value, f.Type(), fns[1])
+						}
+					}
+				} else if i < u.NumFields() {
+					r.tagError(el, u.Field(i).Type(), fns[1])
+				}
+			}
+		case *types.Slice, *types.Array, *types.Map:
+			var key, elem types.Type
+			switch u := u.(type) {
+			case *types.Slice:
+				elem = u.Elem()
+			case *types.Array:
+				elem = u.Elem()
+			case *types.Map:
+				key, elem = u.Key(), u.Elem()
+			}
+			for _, el := range n.Elts {
+				if kv, ok := el.(*ast.KeyValueExpr); ok {
+					if key != nil {
+						r.tagError(kv.Key, key, fns[1])
+					}
+					el = kv.Value
+				}
+				r.tagError(el, elem, fns[1])
+			}
+		}
+	}
+}
+
+// tagError wraps x, when it is a value of a type the notebook declares and
+// want is the error interface, as errorOf(x, "T").
+func (r *rewriter) tagError(x ast.Expr, want types.Type, errorOf string) {
+	if want == nil || !types.Identical(want, types.Universe.Lookup("error").Type()) {
 		return
 	}
-	errType := types.Universe.Lookup("error").Type()
-	for i, x := range ret.Results {
-		if !types.Identical(sig.Results().At(i).Type(), errType) {
-			continue
-		}
-		tv, ok := r.a.info.Types[x]
-		if !ok || tv.Type == nil || types.IsInterface(tv.Type) || !r.declaredIn(tv.Type, 1) {
-			continue
-		}
-		if s, ok := r.typeString(tv.Type); ok {
-			r.tag(x, fns[1], s)
-		}
+	if cl, ok := ast.Unparen(x).(*ast.CompositeLit); ok && cl.Type == nil {
+		return // an element of an outer literal, typed by it
+	}
+	tv, ok := r.a.info.Types[x]
+	if !ok || tv.Type == nil || tv.IsNil() || types.IsInterface(tv.Type) || !r.declaredIn(tv.Type, 1) {
+		return
+	}
+	if s, ok := r.typeString(tv.Type); ok {
+		r.tag(x, errorOf, s)
 	}
 }
 
