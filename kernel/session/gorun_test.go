@@ -172,7 +172,8 @@ func updateStdout(file string, stdout map[int]string) error {
 		}
 		i = j - 1
 	}
-	return os.WriteFile(file, []byte(strings.Join(out, "\n")), 0o644)
+	text := strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
+	return os.WriteFile(file, []byte(text), 0o644)
 }
 
 // goCellMark separates the output of the cells of a program made of a

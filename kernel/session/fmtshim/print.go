@@ -194,6 +194,12 @@ func (p *pp) printArg(arg any, verb rune) {
 		p.delegate(nil, verb)
 		return
 	}
+	if g == nil && !via.IsValid() && classify(v.Type()) == plainName|plainValue && v.CanInterface() &&
+		!(verb == 'w' && p.wrapErrs) {
+		// A value of a compiled type behind a tag or a wrapper.
+		p.delegate(v.Interface(), verb)
+		return
+	}
 	switch verb {
 	case 'T':
 		p.fmtS(p.r.typeString(v.Type(), g))
@@ -415,8 +421,8 @@ func (p *pp) printValue(v reflect.Value, g *gtype, verb rune, depth int, ro bool
 				p.fmtPointer(v, g, verb)
 				return
 			}
-			if ro {
-				v = roValue(v)
+			if ro || p.erroring {
+				v = roValue(v) // no methods, as fmt does there
 			}
 			p.delegate(v, verb)
 			return
@@ -828,11 +834,12 @@ formatLoop:
 			if i > 0 {
 				p.buf = append(p.buf, commaSpaceString...)
 			}
-			if arg == nil {
+			name := p.typeOfArg(arg)
+			if name == "" {
 				p.buf = append(p.buf, nilAngleString...)
 				continue
 			}
-			p.buf = append(p.buf, p.typeOfArg(arg)...)
+			p.buf = append(p.buf, name...)
 			p.buf = append(p.buf, '=')
 			p.printArg(arg, 'v')
 		}
@@ -840,14 +847,17 @@ formatLoop:
 	}
 }
 
-// typeOfArg is Go's name of the dynamic type of arg.
+// typeOfArg is Go's name of the dynamic type of arg, "" for nil.
 func (p *pp) typeOfArg(arg any) string {
+	if arg == nil {
+		return ""
+	}
 	if plain(arg) {
 		return reflect.TypeOf(arg).String()
 	}
 	v, g, _ := p.r.concrete(reflect.ValueOf(arg))
-	if !v.IsValid() {
-		return nilAngleString
+	if !v.IsValid() || v.Kind() == reflect.Interface && v.IsNil() {
+		return ""
 	}
 	return p.r.typeString(v.Type(), g)
 }

@@ -12,42 +12,65 @@ import (
 	"github.com/traefik/yaegi/interp"
 )
 
-// Registrations returns the Go statements that tell the registry about the
-// types and methods that src, a Go file of package main evaluated in the
-// interpreter, declares at its top level; nil when it declares none. The
-// statements are to be evaluated after src, in the same interpreter, after
-// [Prelude].
+// Registrations returns the Go declaration that tells the registry about
+// the types and methods that src, a Go file of package main evaluated in
+// the interpreter, declares at its top level; nil when it declares none. It
+// is to be evaluated after src, in the same interpreter, after [Prelude]:
 //
-// A type T becomes
+//	var _ = __glfmt.Register([]any{
+//		"point", (*point)(nil), "struct{ x, y int }",
+//	}, []any{
+//		"point", "String", false, func(__glr point) string { return __glr.String() },
+//	})
 //
-//	__glfmt.Type("T", (*T)(nil), "struct{ x, y int }")
-//
-// and each method fmt, errors and encoding/json look for a function of
-// the interpreter that takes the receiver first:
-//
-//	__glfmt.Method("T", "String", false, func(v T) string { return v.String() })
-//
-// (results that are errors are returned as any: yaegi does not always make
-// a compiled error of an interpreted one). Generic types and their methods
-// are left out.
+// Types come as their name, a nil pointer to them and their underlying type
+// as written; methods that fmt and errors look for as the receiver's type
+// name, the method's name, whether the receiver is a pointer, and a function
+// of the interpreter taking the receiver first (results that are errors are
+// returned as any: yaegi does not always make a compiled error of an
+// interpreted one). Generic types and their methods are left out. One
+// declaration costs yaegi far less than one per type.
 func Registrations(src []byte) []byte {
-	if !mayDeclare(src) {
+	types, methods := registrations(src)
+	if len(types) == 0 && len(methods) == 0 {
 		return nil
+	}
+	return register(types, methods)
+}
+
+// register writes one Register declaration.
+func register(types, methods []string) []byte {
+	var b strings.Builder
+	b.WriteString("var _ = " + Name + ".Register([]any{")
+	for _, t := range types {
+		b.WriteString("\n\t" + t + ",")
+	}
+	b.WriteString("\n}, []any{")
+	for _, m := range methods {
+		b.WriteString("\n\t" + m + ",")
+	}
+	b.WriteString("\n})\n")
+	return []byte(b.String())
+}
+
+// registrations returns the Register arguments of the types and methods src
+// declares, one string for each.
+func registrations(src []byte) (types, methods []string) {
+	if !mayDeclare(src) {
+		return nil, nil
 	}
 	if !bytes.HasPrefix(bytes.TrimSpace(src), []byte("package")) {
 		src = append([]byte("package main;"), src...)
 	}
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", src, parser.SkipObjectResolution)
+	f, _ := parser.ParseFile(fset, "", src, parser.SkipObjectResolution)
 	if f == nil {
-		return nil
+		return nil, nil // declarations before a syntax error are still registered
 	}
-	_ = err // declarations before a syntax error are still registered
 	tf := fset.File(f.Pos())
 	text := func(n ast.Node) string {
 		return string(src[tf.Offset(n.Pos()):tf.Offset(n.End())])
 	}
-	var b strings.Builder
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.GenDecl:
@@ -59,24 +82,21 @@ func Registrations(src []byte) []byte {
 				if ts.Assign.IsValid() || ts.TypeParams != nil || ts.Name.Name == "_" {
 					continue
 				}
-				fmt.Fprintf(&b, "%s.Type(%q, (*%s)(nil), %s)\n", Name, ts.Name.Name, ts.Name.Name, strconv.Quote(text(ts.Type)))
+				types = append(types, fmt.Sprintf("%q, (*%s)(nil), %s", ts.Name.Name, ts.Name.Name, strconv.Quote(text(ts.Type))))
 			}
 		case *ast.FuncDecl:
 			if m := methodRegistration(d, text); m != "" {
-				b.WriteString(m)
+				methods = append(methods, m)
 			}
 		}
 	}
-	if b.Len() == 0 {
-		return nil
-	}
-	return []byte(b.String())
+	return types, methods
 }
 
-// mayDeclare reports, cheaply, whether src may declare a type or a method.
+// mayDeclare reports, cheaply, whether src may declare a type or a method
+// (a method's receiver may follow func after any white space).
 func mayDeclare(src []byte) bool {
-	s := string(src)
-	return strings.Contains(s, "type") || strings.Contains(s, "func (") || strings.Contains(s, "func(")
+	return bytes.Contains(src, []byte("type")) || bytes.Contains(src, []byte("func ("))
 }
 
 // methodRegistration returns the registration of the method d when fmt,
@@ -101,22 +121,22 @@ func methodRegistration(d *ast.FuncDecl, text func(ast.Node) string) string {
 	var fn string
 	switch {
 	case (name == "String" || name == "Error" || name == "GoString") && len(params) == 0 && len(results) == 1 && results[0] == "string":
-		fn = fmt.Sprintf("func(v %s) string { return v.%s() }", text(recv), name)
+		fn = fmt.Sprintf("func(__glr %s) string { return __glr.%s() }", text(recv), name)
 	case name == "Format" && len(params) == 2 && len(results) == 0:
-		fn = fmt.Sprintf("func(v %s, f %s, c %s) { v.Format(f, c) }", text(recv), params[0], params[1])
+		fn = fmt.Sprintf("func(__glr %s, __gla %s, __glb %s) { __glr.Format(__gla, __glb) }", text(recv), params[0], params[1])
 	case name == "Unwrap" && len(params) == 0 && len(results) == 1 && (results[0] == "error" || results[0] == "[]error"):
 		if results[0] == "[]error" {
 			name = "Unwrap[]"
 		}
-		fn = fmt.Sprintf("func(v %s) any { return v.Unwrap() }", text(recv))
+		fn = fmt.Sprintf("func(__glr %s) any { return __glr.Unwrap() }", text(recv))
 	case name == "Is" && len(params) == 1 && len(results) == 1 && results[0] == "bool":
-		fn = fmt.Sprintf("func(v %s, t %s) bool { return v.Is(t) }", text(recv), params[0])
+		fn = fmt.Sprintf("func(__glr %s, __gla %s) bool { return __glr.Is(__gla) }", text(recv), params[0])
 	case name == "As" && len(params) == 1 && len(results) == 1 && results[0] == "bool":
-		fn = fmt.Sprintf("func(v %s, t %s) bool { return v.As(t) }", text(recv), params[0])
+		fn = fmt.Sprintf("func(__glr %s, __gla %s) bool { return __glr.As(__gla) }", text(recv), params[0])
 	default:
 		return ""
 	}
-	return fmt.Sprintf("%s.Method(%q, %q, %t, %s)\n", Name, id.Name, name, ptr, fn)
+	return fmt.Sprintf("%q, %q, %t, %s", id.Name, name, ptr, fn)
 }
 
 // fieldTypes returns the type of each parameter or result of a list.
@@ -138,18 +158,21 @@ func fieldTypes(l *ast.FieldList, text func(ast.Node) string) []string {
 }
 
 // Register evaluates in the interpreter in the registrations of what src
-// declares (see [Registrations]). A registration that does not compile
-// (a method whose receiver type is declared inside a function) is left
-// out; the others are kept.
+// declares (see [Registrations]). When they do not compile as a whole (a
+// method whose receiver type is declared inside a function), each type and
+// each method is registered on its own, and those that compile are kept.
 func Register(in *interp.Interpreter, src []byte) {
-	regs := Registrations(src)
-	if regs == nil {
+	types, methods := registrations(src)
+	if len(types) == 0 && len(methods) == 0 {
 		return
 	}
-	if _, err := in.Eval(string(regs)); err == nil {
+	if _, err := in.Eval(string(register(types, methods))); err == nil {
 		return
 	}
-	for _, line := range strings.Split(strings.TrimSuffix(string(regs), "\n"), "\n") {
-		in.Eval(line)
+	for _, t := range types {
+		in.Eval(string(register([]string{t}, nil)))
+	}
+	for _, m := range methods {
+		in.Eval(string(register(nil, []string{m})))
 	}
 }

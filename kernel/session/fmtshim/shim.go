@@ -66,27 +66,44 @@ func (sh *Shim) Exports() interp.Exports {
 			"Join":   reflect.ValueOf(r.Join),
 		},
 		ImportPath + "/fmtshim": {
-			"Type":   reflect.ValueOf(sh.declare),
-			"Method": reflect.ValueOf(sh.method),
-			"T":      reflect.ValueOf(tag),
-			"E":      reflect.ValueOf(r.errorOf),
+			"Register": reflect.ValueOf(sh.register),
+			"T":        reflect.ValueOf(tag),
+			"E":        reflect.ValueOf(r.errorOf),
 		},
 	}
 }
 
-// declare is what registration code calls for a declared type: ptr is a
-// nil *T.
-func (sh *Shim) declare(name string, ptr any, under string) {
-	t := reflect.TypeOf(ptr)
-	if t == nil || t.Kind() != reflect.Pointer {
-		return
+// register is what registration code calls (see [Registrations]): types
+// holds triples (name, nil *T, underlying type), methods quadruples (type
+// name, method name, pointer receiver, function).
+func (sh *Shim) register(types, methods []any) int {
+	for i := 0; i+2 < len(types); i += 3 {
+		name, _ := types[i].(string)
+		under, _ := types[i+2].(string)
+		ptr := reflect.ValueOf(types[i+1])
+		if ptr.IsValid() && isValueInterface(ptr.Type()) {
+			// yaegi makes an interface value of a pointer to a type
+			// with pointer methods.
+			ptr, _, _ = valueInterfaceParts(ptr)
+		}
+		if t := typeOf(ptr); t != nil && t.Kind() == reflect.Pointer {
+			sh.r.declare(name, t.Elem(), under)
+		}
 	}
-	sh.r.declare(name, t.Elem(), under)
+	for i := 0; i+3 < len(methods); i += 4 {
+		typ, _ := methods[i].(string)
+		name, _ := methods[i+1].(string)
+		ptr, _ := methods[i+2].(bool)
+		sh.r.addMethod(typ, name, ptr, reflect.ValueOf(methods[i+3]))
+	}
+	return 0
 }
 
-// method is what registration code calls for a declared method.
-func (sh *Shim) method(typ, name string, ptr bool, fn any) {
-	sh.r.addMethod(typ, name, ptr, reflect.ValueOf(fn))
+func typeOf(v reflect.Value) reflect.Type {
+	if !v.IsValid() {
+		return nil
+	}
+	return v.Type()
 }
 
 // tag is [T]: v with the type lowering saw for it, as a cell writes it.
