@@ -7,7 +7,7 @@ import (
 
 func init() {
 	// Static types reach the printer through the tags lowering inserts.
-	lower.SetTypeTags(fmtshim.Name+".T", fmtshim.Name+".E")
+	lower.SetTypeTags(fmtshim.TypeTags)
 }
 
 // Values of types declared in cells print with Go's names (main.point,

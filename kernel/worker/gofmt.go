@@ -12,7 +12,7 @@ import (
 func init() {
 	// Lower (run by the kernel, or by Build) passes static types to the
 	// functions installFmt imports.
-	lower.SetTypeTags(fmtshim.Name+".T", fmtshim.Name+".E")
+	lower.SetTypeTags(fmtshim.TypeTags)
 }
 
 // A child prints values of the types the notebook declares as the kernel

@@ -129,6 +129,8 @@ func methodRegistration(d *ast.FuncDecl, text func(ast.Node) string) string {
 			name = "Unwrap[]"
 		}
 		fn = fmt.Sprintf("func(__glr %s) any { return __glr.Unwrap() }", text(recv))
+	case (name == "MarshalJSON" || name == "MarshalText") && len(params) == 0 && len(results) == 2 && results[0] == "[]byte" && results[1] == "error":
+		fn = fmt.Sprintf("func(__glr %s) ([]byte, any) { __gla, __glb := __glr.%s(); return __gla, __glb }", text(recv), name)
 	case name == "Is" && len(params) == 1 && len(results) == 1 && results[0] == "bool":
 		fn = fmt.Sprintf("func(__glr %s, __gla %s) bool { return __glr.Is(__gla) }", text(recv), params[0])
 	case name == "As" && len(params) == 1 && len(results) == 1 && results[0] == "bool":

@@ -6,6 +6,8 @@ import (
 	"reflect"
 
 	"github.com/traefik/yaegi/interp"
+
+	"github.com/gopherlab/gopherlab/kernel/session/lower"
 )
 
 // ImportPath is the path under which interpreted code imports this
@@ -14,6 +16,10 @@ const (
 	ImportPath = "gopherlab/fmtshim"
 	Name       = "__glfmt"
 )
+
+// TypeTags are the names of the functions lowering passes static types to
+// (see lower.SetTypeTags), as [Prelude] imports them.
+var TypeTags = lower.TypeTags{Tag: Name + ".T", Error: Name + ".E", JSON: Name + ".J", Template: Name + ".V"}
 
 // Prelude is the import to evaluate once in an interpreter given
 // [Shim.Exports], before code that [Registrations] or lowering produced.
@@ -59,6 +65,10 @@ func (sh *Shim) Exports() interp.Exports {
 		// Not the key "fmt/fmt": yaegi would load the standard library's
 		// generic sources again and replace Print, Printf and Println.
 		"fmt/./fmt": f,
+		"encoding/json/json": {
+			"Marshal":       reflect.ValueOf(r.Marshal),
+			"MarshalIndent": reflect.ValueOf(r.MarshalIndent),
+		},
 		"errors/errors": {
 			"Is":     reflect.ValueOf(r.Is),
 			"As":     reflect.ValueOf(r.As),
@@ -69,6 +79,8 @@ func (sh *Shim) Exports() interp.Exports {
 			"Register": reflect.ValueOf(sh.register),
 			"T":        reflect.ValueOf(tag),
 			"E":        reflect.ValueOf(r.errorOf),
+			"J":        reflect.ValueOf(r.jsonTag),
+			"V":        reflect.ValueOf(r.templateTag),
 		},
 	}
 }

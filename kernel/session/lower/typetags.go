@@ -15,6 +15,8 @@ import (
 // against the notebook's declarations (kernel/session/fmtshim):
 //
 //	fmt.Println(temps)        ->  fmt.Println(TAG(temps, "[]Celsius"))
+//	enc.Encode(person)        ->  enc.Encode(JSON(person, "Person"))
+//	t.Execute(w, person)      ->  t.Execute(w, TEMPLATE(person, "Person"))
 //	return NotFound{name}     ->  return ERR(NotFound{name}, "NotFound")  (in a func returning error)
 //
 // The second, done wherever Go converts a value of a declared type to error
@@ -22,23 +24,38 @@ import (
 // also spares the value yaegi's interface wrapper, which loses a struct
 // (it keeps the struct's last field instead).
 
-// tagFuncs holds the names of the tagging functions, or nil when tagging is
-// off (the default).
-var tagFuncs atomic.Pointer[[2]string]
+// TypeTags names the functions of the interpreter that [Rewrite] passes
+// static types to, as fn(x, "T") where T is x's type as a cell writes it.
+type TypeTags struct {
+	// Tag wraps an argument of package fmt's printing functions,
+	// Errorf, errors.Is, As, Unwrap and Join, json.Marshal and
+	// MarshalIndent, and of the session's __glshow.
+	Tag string
+	// Error wraps a value of a declared type converted to error; it must
+	// return an error.
+	Error string
+	// JSON wraps the argument of (*json.Encoder).Encode; it returns what
+	// to encode.
+	JSON string
+	// Template wraps the data of (*template.Template).Execute and
+	// ExecuteTemplate (text/template and html/template); it returns what
+	// to execute the template with.
+	Template string
+}
 
-// SetTypeTags makes [Rewrite] pass static types along: tag is the function
-// (of the interpreter) that wraps an argument of package fmt's printing
-// functions, Errorf, errors.Is, As, Unwrap and Join, and of the session's
-// __glshow, as tag(arg, "T"); errorOf wraps a value of a declared type
-// returned as an error, as errorOf(v, "T"), which must return an error.
-// T is the type as a cell writes it. Empty names turn tagging off. It
-// affects every later Rewrite in the process.
-func SetTypeTags(tag, errorOf string) {
-	if tag == "" || errorOf == "" {
+// tagFuncs holds the tagging functions, or nil when tagging is off (the
+// default).
+var tagFuncs atomic.Pointer[TypeTags]
+
+// SetTypeTags makes [Rewrite] pass static types along to the functions t
+// names; a zero TypeTags turns tagging off. It affects every later Rewrite
+// in the process.
+func SetTypeTags(t TypeTags) {
+	if t.Tag == "" || t.Error == "" || t.JSON == "" || t.Template == "" {
 		tagFuncs.Store(nil)
 		return
 	}
-	tagFuncs.Store(&[2]string{tag, errorOf})
+	tagFuncs.Store(&t)
 }
 
 // taggedFuncs are the functions whose arguments (from the index given) are
@@ -50,6 +67,7 @@ var taggedFuncs = map[string]int{
 	"fmt.Append": 1, "fmt.Appendln": 1, "fmt.Appendf": 2,
 	"fmt.Errorf": 1,
 	"errors.Is":  0, "errors.As": 0, "errors.Unwrap": 0, "errors.Join": 0,
+	"encoding/json.Marshal": 0, "encoding/json.MarshalIndent": 0,
 }
 
 // tags collects the insertions of type tags, kept apart from the other
@@ -86,8 +104,18 @@ func (r *rewriter) tagCall(c *ast.CallExpr) {
 		}
 	case *ast.SelectorExpr:
 		if fn, ok := r.a.info.Uses[fun.Sel].(*types.Func); ok && fn.Pkg() != nil {
-			if i, ok := taggedFuncs[fn.Pkg().Path()+"."+fn.Name()]; ok && fn.Type().(*types.Signature).Recv() == nil {
+			recv := fn.Type().(*types.Signature).Recv()
+			if i, ok := taggedFuncs[fn.Pkg().Path()+"."+fn.Name()]; ok && recv == nil {
 				from = i
+			}
+			if recv != nil && fn.Pkg().Path() == "encoding/json" && fn.Name() == "Encode" && len(c.Args) == 1 {
+				r.tagArg(c.Args[0], fns.JSON)
+				return
+			}
+			if path := fn.Pkg().Path(); recv != nil && (path == "text/template" || path == "html/template") &&
+				(fn.Name() == "Execute" && len(c.Args) == 2 || fn.Name() == "ExecuteTemplate" && len(c.Args) == 3) {
+				r.tagArg(c.Args[len(c.Args)-1], fns.Template)
+				return
 			}
 		}
 	}
@@ -95,13 +123,18 @@ func (r *rewriter) tagCall(c *ast.CallExpr) {
 		return
 	}
 	for _, arg := range c.Args[min(from, len(c.Args)):] {
-		tv, ok := r.a.info.Types[arg]
-		if !ok || tv.Type == nil || tv.IsType() || !r.declaredIn(tv.Type, 0) {
-			continue
-		}
-		if s, ok := r.typeString(tv.Type); ok {
-			r.tag(arg, fns[0], s)
-		}
+		r.tagArg(arg, fns.Tag)
+	}
+}
+
+// tagArg wraps arg as fn(arg, "T") when its type involves a declared type.
+func (r *rewriter) tagArg(arg ast.Expr, fn string) {
+	tv, ok := r.a.info.Types[arg]
+	if !ok || tv.Type == nil || tv.IsType() || !r.declaredIn(tv.Type, 0) {
+		return
+	}
+	if s, ok := r.typeString(tv.Type); ok {
+		r.tag(arg, fn, s)
 	}
 }
 
@@ -126,7 +159,7 @@ func (r *rewriter) tagErrors(n ast.Node) {
 			return
 		}
 		for i, x := range n.Results {
-			r.tagError(x, sig.Results().At(i).Type(), fns[1])
+			r.tagError(x, sig.Results().At(i).Type(), fns.Error)
 		}
 	case *ast.AssignStmt:
 		if n.Tok != token.ASSIGN || len(n.Lhs) != len(n.Rhs) {
@@ -134,7 +167,7 @@ func (r *rewriter) tagErrors(n ast.Node) {
 		}
 		for i, x := range n.Rhs {
 			if tv, ok := r.a.info.Types[n.Lhs[i]]; ok {
-				r.tagError(x, tv.Type, fns[1])
+				r.tagError(x, tv.Type, fns.Error)
 			}
 		}
 	case *ast.ValueSpec:
@@ -143,13 +176,13 @@ func (r *rewriter) tagErrors(n ast.Node) {
 		}
 		if tv, ok := r.a.info.Types[n.Type]; ok {
 			for _, x := range n.Values {
-				r.tagError(x, tv.Type, fns[1])
+				r.tagError(x, tv.Type, fns.Error)
 			}
 		}
 	case *ast.SendStmt:
 		if tv, ok := r.a.info.Types[n.Chan]; ok {
 			if ch, ok := tv.Type.Underlying().(*types.Chan); ok {
-				r.tagError(n.Value, ch.Elem(), fns[1])
+				r.tagError(n.Value, ch.Elem(), fns.Error)
 			}
 		}
 	case *ast.BinaryExpr:
@@ -158,8 +191,8 @@ func (r *rewriter) tagErrors(n ast.Node) {
 		}
 		x, y := r.a.info.Types[n.X], r.a.info.Types[n.Y]
 		if x.Type != nil && y.Type != nil {
-			r.tagError(n.X, y.Type, fns[1])
-			r.tagError(n.Y, x.Type, fns[1])
+			r.tagError(n.X, y.Type, fns.Error)
+			r.tagError(n.Y, x.Type, fns.Error)
 		}
 	case *ast.CallExpr:
 		tv, ok := r.a.info.Types[n.Fun]
@@ -183,7 +216,7 @@ func (r *rewriter) tagErrors(n ast.Node) {
 			default:
 				continue
 			}
-			r.tagError(x, pt, fns[1])
+			r.tagError(x, pt, fns.Error)
 		}
 	case *ast.CompositeLit:
 		tv, ok := r.a.info.Types[n]
@@ -196,11 +229,11 @@ func (r *rewriter) tagErrors(n ast.Node) {
 				if kv, ok := el.(*ast.KeyValueExpr); ok {
 					if id, ok := kv.Key.(*ast.Ident); ok {
 						if f, ok := r.a.info.Uses[id].(*types.Var); ok {
-							r.tagError(kv.Value, f.Type(), fns[1])
+							r.tagError(kv.Value, f.Type(), fns.Error)
 						}
 					}
 				} else if i < u.NumFields() {
-					r.tagError(el, u.Field(i).Type(), fns[1])
+					r.tagError(el, u.Field(i).Type(), fns.Error)
 				}
 			}
 		case *types.Slice, *types.Array, *types.Map:
@@ -216,11 +249,11 @@ func (r *rewriter) tagErrors(n ast.Node) {
 			for _, el := range n.Elts {
 				if kv, ok := el.(*ast.KeyValueExpr); ok {
 					if key != nil {
-						r.tagError(kv.Key, key, fns[1])
+						r.tagError(kv.Key, key, fns.Error)
 					}
 					el = kv.Value
 				}
-				r.tagError(el, elem, fns[1])
+				r.tagError(el, elem, fns.Error)
 			}
 		}
 	}
