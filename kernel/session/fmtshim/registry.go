@@ -139,6 +139,8 @@ type gtype struct {
 	elem   *gtype       // slice, array, pointer, map and chan elements
 	key    *gtype       // map keys
 	fields []gfield     // struct fields, in order
+	in     []*gtype     // function parameters
+	out    []*gtype     // function results
 }
 
 type gfield struct {
@@ -232,6 +234,29 @@ func (r *Registry) typeOf(x ast.Expr, seen map[*entry]*gtype) *gtype {
 			return &gtype{kind: reflect.Chan, elem: el}
 		}
 		return nil
+	case *ast.FuncType:
+		g := &gtype{kind: reflect.Func}
+		found := false
+		for _, l := range []*ast.FieldList{x.Params, x.Results} {
+			if l == nil {
+				continue
+			}
+			for _, f := range l.List {
+				ft := r.typeOf(f.Type, seen)
+				found = found || ft != nil
+				for range max(len(f.Names), 1) {
+					if l == x.Params {
+						g.in = append(g.in, ft)
+					} else {
+						g.out = append(g.out, ft)
+					}
+				}
+			}
+		}
+		if !found {
+			return nil
+		}
+		return g
 	case *ast.StructType:
 		g := &gtype{kind: reflect.Struct}
 		for _, f := range x.Fields.List {
@@ -322,6 +347,20 @@ func elemOf(g *gtype) *gtype {
 		return nil
 	}
 	return g.elem
+}
+
+func inOf(g *gtype, i int) *gtype {
+	if g == nil || i >= len(g.in) {
+		return nil
+	}
+	return g.in[i]
+}
+
+func outOf(g *gtype, i int) *gtype {
+	if g == nil || i >= len(g.out) {
+		return nil
+	}
+	return g.out[i]
 }
 
 func keyOf(g *gtype) *gtype {

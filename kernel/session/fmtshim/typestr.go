@@ -126,24 +126,24 @@ func (r *Registry) writeType(b *strings.Builder, rt reflect.Type, g *gtype, dept
 			}
 			if rt.IsVariadic() && i == rt.NumIn()-1 {
 				b.WriteString("...")
-				r.writeType(b, rt.In(i).Elem(), nil, depth+1)
+				r.writeType(b, rt.In(i).Elem(), elemOf(inOf(g, i)), depth+1)
 				continue
 			}
-			r.writeType(b, rt.In(i), nil, depth+1)
+			r.writeType(b, rt.In(i), inOf(g, i), depth+1)
 		}
 		b.WriteByte(')')
 		switch rt.NumOut() {
 		case 0:
 		case 1:
 			b.WriteByte(' ')
-			r.writeType(b, rt.Out(0), nil, depth+1)
+			r.writeType(b, rt.Out(0), outOf(g, 0), depth+1)
 		default:
 			b.WriteString(" (")
 			for i := 0; i < rt.NumOut(); i++ {
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				r.writeType(b, rt.Out(i), nil, depth+1)
+				r.writeType(b, rt.Out(i), outOf(g, i), depth+1)
 			}
 			b.WriteByte(')')
 		}

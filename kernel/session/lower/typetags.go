@@ -322,6 +322,14 @@ func (r *rewriter) declaredIn(t types.Type, depth int) bool {
 		return r.declaredIn(t.Key(), 0) || r.declaredIn(t.Elem(), 0)
 	case *types.Chan:
 		return r.declaredIn(t.Elem(), 0)
+	case *types.Signature:
+		for _, l := range []*types.Tuple{t.Params(), t.Results()} {
+			for i := 0; i < l.Len(); i++ {
+				if r.declaredIn(l.At(i).Type(), 0) {
+					return true
+				}
+			}
+		}
 	}
 	return false
 }
