@@ -211,6 +211,11 @@ func goProgram(steps []step, panics *step) ([]byte, error) {
 			case segDecl:
 				decls.WriteString(text + "\n")
 			case segStmt:
+				if strings.HasPrefix(text, "var ") {
+					// A notebook variable, which declarations may use.
+					decls.WriteString(text + "\n")
+					continue
+				}
 				stmts = append(stmts, text)
 			}
 		}
