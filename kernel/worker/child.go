@@ -69,7 +69,8 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 	if err := in.Use(Symbols); err != nil {
 		return nil, fmt.Errorf("worker: load symbols: %w", err)
 	}
-	if err := installFmt(in); err != nil {
+	fmtShim, err := installFmt(in, helpers+out)
+	if err != nil {
 		return nil, fmt.Errorf("worker: load fmt: %w", err)
 	}
 	if strings.TrimSpace(helpers) != "" {
@@ -83,7 +84,9 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 		if _, err := in.Eval(out); err != nil {
 			return nil, fmt.Errorf("mp: a child process cannot rebuild the notebook's declarations: %s", lines.message(err))
 		}
-		registerFmt(in, out)
+		if fmtShim {
+			registerFmt(in, out)
+		}
 	}
 	return &Notebook{in: in}, nil
 }

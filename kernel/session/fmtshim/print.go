@@ -163,13 +163,11 @@ func (p *pp) delegate(arg any, verb rune) {
 // fmtS prints s as fmt's %s of the current flags.
 func (p *pp) fmtS(s string) { p.delegate(s, 's') }
 
-// plain reports whether fmt alone prints arg as Go would.
+// plain reports whether fmt alone prints arg as Go would: the common
+// types at once, others by their cached class.
 func plain(arg any) bool {
 	switch arg.(type) {
-	case nil, string, int, bool, float64, int64, []byte, error:
-		if _, ok := arg.(error); ok {
-			return classify(reflect.TypeOf(arg)) == plainName|plainValue
-		}
+	case nil, string, int, bool, float64, int64, []byte:
 		return true
 	}
 	return classify(reflect.TypeOf(arg)) == plainName|plainValue

@@ -1,6 +1,7 @@
 package fmtshim
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -46,3 +47,5 @@ func (p point) GoString(x int) string { return "" }
 		t.Errorf("Registrations without a package clause = %q", r)
 	}
 }
+
+func reflectTypeOf(v any) reflect.Type { return reflect.TypeOf(v) }
