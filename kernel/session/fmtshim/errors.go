@@ -302,6 +302,15 @@ func (r *Registry) Join(errs ...any) error {
 	return errors.Join(list...)
 }
 
+// joinErrors is errors.Join with its own signature.
+func (r *Registry) joinErrors(errs ...error) error {
+	list := make([]any, len(errs))
+	for i, e := range errs {
+		list[i] = e
+	}
+	return r.Join(list...)
+}
+
 // As is errors.As for cells: target may point to a variable of an error
 // type declared in a cell.
 func (r *Registry) As(err, target any) bool {

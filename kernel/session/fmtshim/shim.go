@@ -19,7 +19,8 @@ const (
 
 // TypeTags are the names of the functions lowering passes static types to
 // (see lower.SetTypeTags), as [Prelude] imports them.
-var TypeTags = lower.TypeTags{Tag: Name + ".T", Error: Name + ".E", JSON: Name + ".J", Template: Name + ".V"}
+var TypeTags = lower.TypeTags{Tag: Name + ".T", Error: Name + ".E", JSON: Name + ".J", Template: Name + ".V",
+	Formatter: Name + ".F", Errorer: Name + ".R", Stringer: Name + ".S"}
 
 // Prelude is the import to evaluate once in an interpreter given
 // [Shim.Exports], before code that [Registrations] or lowering produced.
@@ -69,11 +70,14 @@ func (sh *Shim) Exports() interp.Exports {
 			"Marshal":       reflect.ValueOf(r.Marshal),
 			"MarshalIndent": reflect.ValueOf(r.MarshalIndent),
 		},
+		// errors' functions keep their signatures (a cell may spread a
+		// []error into Join): lowering makes errors of the values of
+		// declared types given to them (lower.TypeTags.Error).
 		"errors/errors": {
-			"Is":     reflect.ValueOf(r.Is),
-			"As":     reflect.ValueOf(r.As),
-			"Unwrap": reflect.ValueOf(r.Unwrap),
-			"Join":   reflect.ValueOf(r.Join),
+			"Is":     reflect.ValueOf(func(err, target error) bool { return r.Is(err, target) }),
+			"As":     reflect.ValueOf(func(err error, target any) bool { return r.As(err, target) }),
+			"Unwrap": reflect.ValueOf(func(err error) error { return r.Unwrap(err) }),
+			"Join":   reflect.ValueOf(r.joinErrors),
 		},
 		ImportPath + "/fmtshim": {
 			"Register": reflect.ValueOf(sh.register),
@@ -81,6 +85,10 @@ func (sh *Shim) Exports() interp.Exports {
 			"E":        reflect.ValueOf(r.errorOf),
 			"J":        reflect.ValueOf(r.jsonTag),
 			"V":        reflect.ValueOf(r.templateTag),
+			// yaegi passes these a wrapper with the method.
+			"F": reflect.ValueOf(func(v fmt.Formatter) any { return v }),
+			"R": reflect.ValueOf(func(v error) any { return v }),
+			"S": reflect.ValueOf(func(v fmt.Stringer) any { return v }),
 		},
 	}
 }

@@ -28,8 +28,8 @@ import (
 // static types to, as fn(x, "T") where T is x's type as a cell writes it.
 type TypeTags struct {
 	// Tag wraps an argument of package fmt's printing functions,
-	// Errorf, errors.Is, As, Unwrap and Join, json.Marshal and
-	// MarshalIndent, and of the session's __glshow.
+	// Errorf, the target of errors.As, json.Marshal and MarshalIndent,
+	// and of the session's __glshow.
 	Tag string
 	// Error wraps a value of a declared type converted to error; it must
 	// return an error.
@@ -41,6 +41,13 @@ type TypeTags struct {
 	// ExecuteTemplate (text/template and html/template); it returns what
 	// to execute the template with.
 	Template string
+	// Formatter, Errorer and Stringer wrap an argument of fmt's printing
+	// functions whose type the printer cannot know (an instance of a
+	// generic type, a type declared in a function) and that has a Format,
+	// Error or String method: functions taking a fmt.Formatter, an error
+	// and a fmt.Stringer, so that yaegi passes them a wrapper with the
+	// method, as it does for fmt's own functions.
+	Formatter, Errorer, Stringer string
 }
 
 // tagFuncs holds the tagging functions, or nil when tagging is off (the
@@ -51,7 +58,7 @@ var tagFuncs atomic.Pointer[TypeTags]
 // names; a zero TypeTags turns tagging off. It affects every later Rewrite
 // in the process.
 func SetTypeTags(t TypeTags) {
-	if t.Tag == "" || t.Error == "" || t.JSON == "" || t.Template == "" {
+	if t.Tag == "" || t.Error == "" || t.JSON == "" || t.Template == "" || t.Formatter == "" || t.Errorer == "" || t.Stringer == "" {
 		tagFuncs.Store(nil)
 		return
 	}
@@ -65,8 +72,8 @@ var taggedFuncs = map[string]int{
 	"fmt.Sprint": 0, "fmt.Sprintln": 0, "fmt.Sprintf": 1,
 	"fmt.Fprint": 1, "fmt.Fprintln": 1, "fmt.Fprintf": 2,
 	"fmt.Append": 1, "fmt.Appendln": 1, "fmt.Appendf": 2,
-	"fmt.Errorf": 1,
-	"errors.Is":  0, "errors.As": 0, "errors.Unwrap": 0, "errors.Join": 0,
+	"fmt.Errorf":            1,
+	"errors.As":             1, // the target; errors themselves are tagged as conversions to error
 	"encoding/json.Marshal": 0, "encoding/json.MarshalIndent": 0,
 }
 
@@ -122,20 +129,83 @@ func (r *rewriter) tagCall(c *ast.CallExpr) {
 	if from < 0 {
 		return
 	}
+	fmtPkg := ""
+	if sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
+		if x, ok := sel.X.(*ast.Ident); ok {
+			if pn, ok := r.a.info.Uses[x].(*types.PkgName); ok && pn.Imported().Path() == "fmt" {
+				fmtPkg = x.Name
+			}
+		}
+	}
 	for _, arg := range c.Args[min(from, len(c.Args)):] {
-		r.tagArg(arg, fns.Tag)
+		if !r.tagArg(arg, fns.Tag) && fmtPkg != "" {
+			r.wrapForFmt(arg, fns)
+		}
 	}
 }
 
-// tagArg wraps arg as fn(arg, "T") when its type involves a declared type.
-func (r *rewriter) tagArg(arg ast.Expr, fn string) {
+// wrapForFmt passes arg, a value of a type the printer cannot know (a
+// generic type's instance, a type declared in a function) that has a
+// Format, Error or String method, through fns.Formatter, Errorer or
+// Stringer.
+func (r *rewriter) wrapForFmt(arg ast.Expr, fns *TypeTags) {
 	tv, ok := r.a.info.Types[arg]
-	if !ok || tv.Type == nil || tv.IsType() || !r.declaredIn(tv.Type, 0) {
+	if !ok || tv.Type == nil || tv.IsType() || types.IsInterface(tv.Type) || !r.unknownToPrinter(tv.Type) {
 		return
 	}
-	if s, ok := r.typeString(tv.Type); ok {
+	ms := types.NewMethodSet(tv.Type)
+	has := func(name string, sig string) bool {
+		sel := ms.Lookup(nil, name)
+		if sel == nil {
+			for i := 0; i < ms.Len(); i++ {
+				if ms.At(i).Obj().Name() == name {
+					sel = ms.At(i)
+				}
+			}
+		}
+		return sel != nil && types.TypeString(sel.Type(), func(*types.Package) string { return "" }) == sig
+	}
+	conv := ""
+	switch {
+	case has("Format", "func(State, rune)"):
+		conv = fns.Formatter
+	case has("Error", "func() string"):
+		conv = fns.Errorer
+	case has("String", "func() string"):
+		conv = fns.Stringer
+	default:
+		return
+	}
+	r.tags.open = append(r.tags.open, edit{r.off(arg.Pos()), r.off(arg.Pos()), conv + "("})
+	r.tags.close = append(r.tags.close, edit{r.off(arg.End()), r.off(arg.End()), ")"})
+}
+
+// unknownToPrinter reports whether t is (a pointer to) a named type of the
+// cell that the printer's registry does not hold: an instance of a generic
+// type, or a type declared inside a function.
+func (r *rewriter) unknownToPrinter(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() != r.a.pkg {
+		return false
+	}
+	return n.TypeArgs().Len() > 0 || n.Obj().Parent() != r.a.pkg.Scope()
+}
+
+// tagArg wraps arg as fn(arg, "T") when its type involves a declared type;
+// it reports whether it did.
+func (r *rewriter) tagArg(arg ast.Expr, fn string) bool {
+	tv, ok := r.a.info.Types[arg]
+	if !ok || tv.Type == nil || tv.IsType() || !r.declaredIn(tv.Type, 0) {
+		return false
+	}
+	s, ok := r.typeString(tv.Type)
+	if ok {
 		r.tag(arg, fn, s)
 	}
+	return ok
 }
 
 // tag wraps the expression x as fn(x, "typ").
@@ -196,6 +266,10 @@ func (r *rewriter) tagErrors(n ast.Node) {
 		}
 	case *ast.CallExpr:
 		tv, ok := r.a.info.Types[n.Fun]
+		if ok && tv.IsType() && len(n.Args) == 1 {
+			r.tagError(n.Args[0], tv.Type, fns.Error) // error(x)
+			return
+		}
 		if !ok || tv.IsType() || tv.IsBuiltin() {
 			return
 		}
