@@ -34,7 +34,8 @@
 // no REPL; the text shown is what fmt.Sprintf("%#v", v) prints in Go
 // (main.point{x:1, y:2}, []int{1, 2}, "hi", (*int)(nil)), except that a
 // value with an Error or String method shows what the method returns (as
-// %v does: "boom", 2s) and that slices, arrays and maps show their first
+// %v does: "boom", 2s), a number or a boolean as %v prints it (104 for a
+// byte, where %#v prints 0x68), and slices, arrays and maps their first
 // 200 elements, then "... (N more)". A value with an HTML, Markdown, SVG,
 // PNG or JPEG method gives a rich result with that MIME type plus
 // text/plain. Calls with several results (fmt.Println) give none.

@@ -245,6 +245,9 @@ func __result(v any) {
 		fmt.Println(x.Error())
 	case fmt.Stringer:
 		fmt.Println(x.String())
+	case bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr,
+		float32, float64, complex64, complex128:
+		fmt.Println(x)
 	default:
 		fmt.Printf("%#v\n", v)
 	}

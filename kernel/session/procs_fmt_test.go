@@ -46,9 +46,15 @@ func show() {
 	if err != nil || out != want {
 		t.Fatalf("in the kernel: %v\n%q\nwant %q", err, out, want)
 	}
-	out, err = runProcsCell(t, s, ctx, `p := mp.NewProcess(show)
-if err := p.Start(); err != nil { panic(err) }
-p.Join()`)
+	// In a function, so that no notebook variable holds the Process.
+	out, err = runProcsCell(t, s, ctx, `func inChild() {
+	p := mp.NewProcess(show)
+	if err := p.Start(); err != nil {
+		panic(err)
+	}
+	p.Join()
+}
+inChild()`)
 	if err != nil || strings.ReplaceAll(out, "\r\n", "\n") != want {
 		t.Fatalf("in a child: %v\n%q\nwant %q", err, out, want)
 	}

@@ -15,8 +15,9 @@ const resultLimit = 200
 // Result returns the text a cell shows for the value of its final
 // expression: what fmt.Sprintf("%#v", v) prints in Go (main.point{x:1,
 // y:2}, []int{1, 2}, "hi"), except that a value with an Error or String
-// method shows what the method returns, as %v does, and that slices,
-// arrays and maps show their first 200 elements and then "... (N more)".
+// method shows what the method returns, and a number or a boolean what %v
+// prints (104 for a byte, not 0x68), and that slices, arrays and maps show
+// their first 200 elements and then "... (N more)".
 // v may be a value the interpreter returned (a reflect.Value).
 func (sh *Shim) Result(v any) string {
 	rv, g, via := sh.r.concrete(valueOf(v))
@@ -40,7 +41,18 @@ func (p *pp) result(v reflect.Value, g *gtype, via reflect.Value) {
 		defer p.catchPanic(v, 'v', "String")
 		p.buf = append(p.buf, stringMethod(ms.string)...)
 	default:
-		p.f.sharpV = true
+		switch v.Kind() {
+		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+			reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+			// As %v: %#v would print a byte in hexadecimal.
+		default:
+			p.f.sharpV = true
+		}
+		if g == nil && !via.IsValid() && classify(v.Type()) == plainName|plainValue && v.CanInterface() {
+			p.delegate(v.Interface(), 'v') // as fmt has it: []byte{...}, not []uint8{...}
+			return
+		}
 		if !p.handleMethods(v, g, via, 'v') {
 			p.printValue(v, g, 'v', 0, false)
 		}
