@@ -47,3 +47,24 @@ func BenchmarkCellWithImports(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPrintlnInts measures a cell printing 10,000 lines of an int
+// and a string with fmt.Println: the printer's fast path, values of
+// compiled types straight to fmt.
+func BenchmarkPrintlnInts(b *testing.B) {
+	s, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := &recorder{}
+	ctx := context.Background()
+	if _, err := s.Execute(ctx, `import "fmt"`, rec); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		rec.stdout.Reset()
+		if _, err := s.Execute(ctx, `for i := 0; i < 10000; i++ { fmt.Println(i, "x") }`, rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -163,6 +163,7 @@ func (s *Session) evalDecls(ctx context.Context, c *cell) error {
 			return lower.Check([]byte(declPrefix[:len(declPrefix)-1]+s.importLine()+hoisted.String()+"\n"+string(body)), s.context(names))
 		})
 	}
+	s.registerTypes(out)
 	declareOld()
 	s.stMu.Lock()
 	for _, d := range decls {
@@ -201,6 +202,7 @@ func (s *Session) evalStored(ctx context.Context, d *decl) error {
 	if _, err := s.eval(ctx, code); err != nil {
 		return err
 	}
+	s.registerTypes([]byte(code))
 	return nil
 }
 

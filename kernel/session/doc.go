@@ -30,13 +30,24 @@
 //
 // # Results
 //
-// When the cell ends in an expression, its value is the [Result]:
-// strings quoted, errors as their message, values with a String method as
-// it returns, slices and maps in Go syntax ([]int{1, 2}), structs with field
-// names ({X:1 Y:2}: types declared in cells have no name at run time),
-// pointers to structs as &{X:1}. A value with an HTML, Markdown, SVG, PNG or
-// JPEG method gives a rich result with that MIME type plus text/plain.
-// Calls with several results (fmt.Println) give none.
+// When the cell ends in an expression, its value is the [Result]. Go has
+// no REPL; the text shown is what fmt.Sprintf("%#v", v) prints in Go
+// (main.point{x:1, y:2}, []int{1, 2}, "hi", (*int)(nil)), except that a
+// value with an Error or String method shows what the method returns (as
+// %v does: "boom", 2s), a number or a boolean as %v prints it (104 for a
+// byte, where %#v prints 0x68), and slices, arrays and maps their first
+// 200 elements, then "... (N more)". A value with an HTML, Markdown, SVG,
+// PNG or JPEG method gives a rich result with that MIME type plus
+// text/plain. Calls with several results (fmt.Println) give none.
+//
+// # Go's names for declared types
+//
+// fmt's printing functions and Errorf, errors.Is, As, Unwrap and Join,
+// results and panics know the types cells declare (package fmtshim): %T
+// prints main.point, %+v and %#v the field names as declared, String,
+// Error, GoString and Format methods declared in cells are called where Go
+// calls them, and %w, errors.Is and errors.As see error types declared in
+// cells.
 //
 // # Rerunning cells
 //

@@ -72,7 +72,7 @@ func (s *Session) yaegiError(ctx context.Context, src []byte, err error, check f
 			}
 			return s.errorAt(src, 0, 0, fmt.Sprintf("gopherlab cannot run this cell (the interpreter failed: %v)", p.Value))
 		}
-		tb := []string{"panic: " + panicText(p.Value), "", "goroutine running the cell:"}
+		tb := []string{"panic: " + s.panicText(p.Value), "", "goroutine running the cell:"}
 		for _, f := range frames {
 			switch f.fn {
 			case "main":
@@ -85,7 +85,7 @@ func (s *Session) yaegiError(ctx context.Context, src []byte, err error, check f
 			}
 			tb = append(tb, funcName(f.fn)+"(...)", "\t"+s.frameWhere(f))
 		}
-		return &Error{Name: ErrPanic, Value: panicText(p.Value), Traceback: tb}
+		return &Error{Name: ErrPanic, Value: s.panicText(p.Value), Traceback: tb}
 	}
 	if check != nil {
 		if e := s.checkError(src, check()); e != nil {

@@ -133,11 +133,11 @@ func (s *Session) goPanic(where string, r any) {
 		return
 	}
 	if where == "the function given to time.AfterFunc" || where == "the function given to context.AfterFunc" {
-		fmt.Fprintf(&b, "panic in %s: %s\n(the kernel and your variables are kept)\n", where, panicText(r))
+		fmt.Fprintf(&b, "panic in %s: %s\n(the kernel and your variables are kept)\n", where, s.panicText(r))
 		s.note(b.String())
 		return
 	}
-	fmt.Fprintf(&b, "panic in a goroutine started at %s: %s\n", where, panicText(r))
+	fmt.Fprintf(&b, "panic in a goroutine started at %s: %s\n", where, s.panicText(r))
 	for _, f := range frames {
 		if f.fn == "main" {
 			continue
@@ -153,26 +153,6 @@ func exitName(ex exitSignal) string {
 		return "log.Fatal"
 	}
 	return fmt.Sprintf("os.Exit(%d)", ex.code)
-}
-
-// panicText prints a panic value as Go's runtime does.
-func panicText(r any) string {
-	if rv, ok := r.(reflect.Value); ok {
-		rv = unwrapInterp(rv)
-		if !rv.IsValid() || !rv.CanInterface() {
-			return "nil"
-		}
-		r = rv.Interface()
-	}
-	switch v := r.(type) {
-	case error:
-		return runtimeMessage(v.Error())
-	case fmt.Stringer:
-		return v.String()
-	case string:
-		return runtimeMessage(v)
-	}
-	return fmt.Sprintf("%v", r)
 }
 
 // runtimeMessage words yaegi's reflect panics as Go's runtime errors.

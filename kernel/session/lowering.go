@@ -98,7 +98,9 @@ func (s *Session) lowerCannotChange(code []byte) bool {
 		switch tok {
 		case token.EOF:
 			return true
-		case token.ILLEGAL, token.FOR, token.RANGE, token.LBRACK:
+		case token.ILLEGAL, token.FOR, token.RANGE, token.LBRACK, token.RETURN:
+			// return: lower tags values of declared types returned as
+			// errors (kernel/session/lower/typetags.go).
 			return false
 		case token.IDENT:
 			switch lit {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gopherlab/gopherlab/kernel/display"
 	"github.com/gopherlab/gopherlab/kernel/session/complete"
+	"github.com/gopherlab/gopherlab/kernel/session/fmtshim"
 	"github.com/gopherlab/gopherlab/kernel/session/lower"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
 )
@@ -93,6 +94,7 @@ type Session struct {
 	opts Options
 	mu   sync.Mutex // serialises Execute
 	in   *interp.Interpreter
+	fmt  *fmtshim.Shim // fmt and errors knowing the types cells declare
 
 	route router
 	errw  *interpStderr
@@ -153,6 +155,10 @@ func New(opts Options) (*Session, error) {
 	}
 	if err := in.Use(over); err != nil {
 		return nil, fmt.Errorf("session: load overrides: %w", err)
+	}
+	s.fmt = fmtshim.New(streamWriter{&s.route, "stdout"})
+	if err := in.Use(s.fmt.Exports()); err != nil {
+		return nil, fmt.Errorf("session: load fmt: %w", err)
 	}
 	if err := in.Use(symbols.Symbols); err != nil {
 		return nil, fmt.Errorf("session: load kernel symbols: %w", err)
@@ -360,7 +366,7 @@ func (s *Session) runtimeSymbols() interp.Exports {
 		"gopherlab/rt/rt": {
 			"Show": reflect.ValueOf(s.show),
 			"Rich": reflect.ValueOf(func(mime string, content any, v any) {
-				data := map[string]any{"text/plain": formatValue(v)}
+				data := map[string]any{"text/plain": s.formatValue(v)}
 				if b, ok := content.([]byte); ok {
 					content = base64.StdEncoding.EncodeToString(b)
 				}
@@ -390,7 +396,7 @@ func (s *Session) show(v ...any) {
 	if !ok {
 		data = map[string]any{}
 	}
-	data["text/plain"] = formatValue(v[0])
+	data["text/plain"] = s.formatValue(v[0])
 	s.setResult(&Result{Data: data})
 }
 
@@ -417,6 +423,7 @@ func (d displaySink) Clear(wait bool) error {
 // prelude is evaluated in every new interpreter: helpers the rewritten
 // cells call. Its names start with __gl.
 const prelude = `import __glrt "gopherlab/rt"
+` + fmtshim.Prelude + `
 func __glshow(v ...any) {
 	__glrt.Show(v...)
 }

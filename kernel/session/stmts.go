@@ -394,9 +394,12 @@ func isCompileError(err error) bool {
 // richMethod is a method that turns a value into rich output.
 type richMethod struct{ name, mime string }
 
+// (Error and String methods need no call here: the result's text/plain
+// knows the types cells declare, see gofmt.go. Calling them here panicked
+// on a nil error.)
 var richMethodList = []richMethod{
 	{"HTML", "text/html"}, {"Markdown", "text/markdown"}, {"SVG", "image/svg+xml"},
-	{"PNG", "image/png"}, {"JPEG", "image/jpeg"}, {"Error", "text/plain"}, {"String", "text/plain"},
+	{"PNG", "image/png"}, {"JPEG", "image/jpeg"},
 }
 
 // richMethods returns the rich methods some type of the notebook has.

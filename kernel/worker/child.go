@@ -69,6 +69,10 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 	if err := in.Use(Symbols); err != nil {
 		return nil, fmt.Errorf("worker: load symbols: %w", err)
 	}
+	fmtShim, err := installFmt(in, helpers+out)
+	if err != nil {
+		return nil, fmt.Errorf("worker: load fmt: %w", err)
+	}
 	if strings.TrimSpace(helpers) != "" {
 		if _, err := in.Eval(helpers); err != nil {
 			return nil, fmt.Errorf("worker: rebuild the notebook: %w", err)
@@ -79,6 +83,9 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 		panicLines.setLines(lines)
 		if _, err := in.Eval(out); err != nil {
 			return nil, fmt.Errorf("mp: a child process cannot rebuild the notebook's declarations: %s", lines.message(err))
+		}
+		if fmtShim {
+			registerFmt(in, out)
 		}
 	}
 	return &Notebook{in: in}, nil

@@ -105,7 +105,15 @@
 // kernel/display) from their sources when the source tree the kernel was
 // built from is present; otherwise their uses are never reported.
 //
-// Known differences: yaegi prints the underlying type for %T of a named type
-// (float64 for a Celsius); helpers return []E or map[K]V converted back to
-// the argument's named type.
+// With [SetTypeTags] (the session and kernel/worker set it), Rewrite also
+// passes the static types go/types knows to the printer of
+// kernel/session/fmtshim, where yaegi has none at run time: arguments of fmt's
+// printing functions, Errorf, errors.Is, As, Unwrap and Join, json.Marshal,
+// (*json.Encoder).Encode and template Execute are wrapped with their type
+// as a cell writes it, and values of declared types converted to error
+// (returned, assigned, passed, sent, compared, put in a literal) become the
+// printer's error proxies (typetags.go).
+//
+// Known differences: helpers return []E or map[K]V converted back to the
+// argument's named type.
 package lower

@@ -38,6 +38,8 @@ type rewriter struct {
 	funcRanges map[*ast.RangeStmt]bool
 	// parents maps each node of the cell to its parent.
 	parents map[ast.Node]ast.Node
+	// tags are the type tags (typetags.go).
+	tags tags
 }
 
 // lowerPackages are the packages whose functions Rewrite replaces by
@@ -227,7 +229,11 @@ func (r *rewriter) visit(n ast.Node) bool {
 	case *ast.Ident:
 		r.genericIdent(n)
 	case *ast.CallExpr:
+		r.tagCall(n)
+		r.tagErrors(n)
 		return r.call(n)
+	case *ast.ReturnStmt, *ast.AssignStmt, *ast.ValueSpec, *ast.SendStmt, *ast.BinaryExpr, *ast.CompositeLit:
+		r.tagErrors(n)
 	case *ast.RangeStmt:
 		r.rangeStmt(n)
 	case *ast.ForStmt:
@@ -915,6 +921,7 @@ func (r *rewriter) funcBody(rs *ast.RangeStmt, label *ast.LabeledStmt) (returns 
 
 // apply returns the cell with the edits made, keeping every line in place.
 func (r *rewriter) apply() ([]byte, error) {
+	r.edits = r.tags.around(r.edits)
 	if len(r.edits) == 0 {
 		return r.src, nil
 	}
