@@ -81,9 +81,9 @@ func (s *Session) lower(ctx context.Context, src, code []byte, open, close strin
 // lowerCannotChange reports, from the tokens of code alone, that package
 // lower would return it unchanged, so that a trivial cell (`a := 1`) skips
 // lower's type check. It is conservative: lower rewrites only loops, index
-// and instantiation brackets, the builtins min, max, clear and new, uses of
-// imported packages and of the notebook's generic functions, and code with
-// none of these tokens has none of those.
+// and instantiation brackets, functions (their parameters), the builtins
+// min, max, clear and new, uses of imported packages and of the notebook's
+// generic functions, and code with none of these tokens has none of those.
 func (s *Session) lowerCannotChange(code []byte) bool {
 	var sc scanner.Scanner
 	fset := token.NewFileSet()
@@ -98,7 +98,7 @@ func (s *Session) lowerCannotChange(code []byte) bool {
 		switch tok {
 		case token.EOF:
 			return true
-		case token.ILLEGAL, token.FOR, token.RANGE, token.LBRACK:
+		case token.ILLEGAL, token.FOR, token.RANGE, token.LBRACK, token.FUNC:
 			return false
 		case token.IDENT:
 			switch lit {

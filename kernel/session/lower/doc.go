@@ -83,6 +83,9 @@
 //	other generic names of the standard library  missing             "not supported in notebook cells yet"
 //	  (atomic.Pointer, errors.AsType, packages
 //	  unique and weak)
+//	unnamed parameters, func f(int) { ... }      panic "reflect.Set:  works (named _)
+//	                                             value of type int
+//	                                             is not assignable"
 //	generic func, explicit type arguments        works               works
 //	generic func, inferred type arguments        often fails         works (type arguments made explicit)
 //	generic types, methods, constraints, any     work                work

@@ -109,9 +109,11 @@ func mayNeedLowering(cell []byte, context [][]byte) bool {
 		case *ast.RangeStmt, *ast.ForStmt, *ast.IndexExpr, *ast.IndexListExpr:
 			found = true
 		case *ast.FuncDecl:
-			if n.Type.TypeParams != nil {
+			if n.Type.TypeParams != nil || (n.Body != nil && hasUnnamedParams(n.Type)) {
 				found = true
 			}
+		case *ast.FuncLit:
+			found = hasUnnamedParams(n.Type)
 		case *ast.CallExpr:
 			if id, ok := n.Fun.(*ast.Ident); ok {
 				switch id.Name {
@@ -232,6 +234,12 @@ func (r *rewriter) visit(n ast.Node) bool {
 		r.rangeStmt(n)
 	case *ast.ForStmt:
 		r.forStmt(n)
+	case *ast.FuncDecl:
+		if n.Body != nil {
+			r.nameParams(n.Type)
+		}
+	case *ast.FuncLit:
+		r.nameParams(n.Type)
 	}
 	return true
 }
