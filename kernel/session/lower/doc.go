@@ -87,6 +87,9 @@
 //	                                             value of type int
 //	                                             is not assignable"
 //	generic func, explicit type arguments        works               works
+//	F[E](...) inside generic code when E is      fails "invalid      works when F's arguments give E
+//	  a type of the notebook (slices.Contains     memory address"     (helpers and the notebook's generic
+//	  on a cell's struct type, too)                                  calls are left to inference there)
 //	generic func, inferred type arguments        often fails         works (type arguments made explicit)
 //	generic types, methods, constraints, any     work                work
 //	math/rand/v2, methods added later to std     work                work

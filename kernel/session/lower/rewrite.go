@@ -282,11 +282,14 @@ func (r *rewriter) index(x ast.Expr, indices []ast.Expr, lbrack, rbrack token.Po
 	for _, ix := range indices {
 		r.inspect(ix)
 	}
+	if r.dropTypeArgs(id, r.off(lbrack), r.off(rbrack), r.isCallee(x)) {
+		return false
+	}
 	// A partial explicit instantiation of a generic function of the
 	// notebook: give all type arguments.
 	inst, ok := r.a.info.Instances[id]
 	fn, isFunc := r.a.info.Uses[id].(*types.Func)
-	if ok && isFunc && fn.Pkg() == r.a.pkg && inst.TypeArgs.Len() != len(indices) {
+	if ok && isFunc && fn.Pkg() == r.a.pkg && inst.TypeArgs.Len() != len(indices) && !anyTypeParam(inst.TypeArgs) {
 		if targs, ok := r.typeArgs(inst.TypeArgs); ok {
 			r.replace(lbrack, rbrack+1, "["+targs+"]")
 		}
@@ -315,8 +318,8 @@ func (r *rewriter) genericIdent(id *ast.Ident) {
 		return
 	}
 	fn, ok := r.a.info.Uses[id].(*types.Func)
-	if !ok || fn.Pkg() != r.a.pkg {
-		return
+	if !ok || fn.Pkg() != r.a.pkg || anyTypeParam(inst.TypeArgs) {
+		return // inferred by the interpreter too (see infer.go)
 	}
 	if targs, ok := r.typeArgs(inst.TypeArgs); ok {
 		r.edits = append(r.edits, edit{r.off(id.End()), r.off(id.End()), "[" + targs + "]"})
@@ -400,6 +403,17 @@ func (r *rewriter) call(c *ast.CallExpr) bool {
 			return true
 		}
 		var targs []string
+		if anyTypeParam(inst.TypeArgs) {
+			// Inside generic code: the interpreter infers them (see
+			// infer.go); every type parameter of a helper is in its
+			// parameters.
+			r.replace(c.Fun.Pos(), c.Fun.End(), text)
+			r.used[hname] = true
+			for _, arg := range c.Args {
+				r.inspect(arg)
+			}
+			return false
+		}
 		for _, tp := range h.typeParams {
 			i := typeParamIndex(sig.TypeParams(), tp)
 			if i < 0 || i >= inst.TypeArgs.Len() {
@@ -482,11 +496,16 @@ func (r *rewriter) minMax(c *ast.CallExpr, id *ast.Ident) bool {
 		r.replace(c.Pos(), c.End(), lit)
 		return false
 	}
+	name := "__lower_" + id.Name
+	if hasTypeParam(tv.Type) {
+		r.used[name] = true
+		r.replace(id.Pos(), id.End(), name) // inferred (see infer.go)
+		return true
+	}
 	s, ok := r.mustType(tv.Type, c.Pos(), id.Name)
 	if !ok {
 		return false
 	}
-	name := "__lower_" + id.Name
 	r.used[name] = true
 	r.replace(id.Pos(), id.End(), name+"["+s+"]")
 	return true
@@ -524,6 +543,11 @@ func (r *rewriter) clear(c *ast.CallExpr, id *ast.Ident) {
 		name, targs = "__lower_clear_slice", []types.Type{u.Elem()}
 	default:
 		r.fail(c.Pos(), "clear of a %s", tv.Type)
+		return
+	}
+	if hasTypeParam(tv.Type) {
+		r.used[name] = true
+		r.replace(id.Pos(), id.End(), name) // inferred (see infer.go)
 		return
 	}
 	var parts []string
@@ -976,6 +1000,11 @@ func (r *rewriter) newExpr(c *ast.CallExpr, id *ast.Ident) {
 	}
 	p, ok := ct.Type.(*types.Pointer)
 	if !ok {
+		return
+	}
+	if hasTypeParam(p.Elem()) {
+		r.used["__lower_new"] = true
+		r.replace(id.Pos(), id.End(), "__lower_new") // inferred (see infer.go)
 		return
 	}
 	s, ok := r.mustType(p.Elem(), c.Pos(), "new")
