@@ -62,6 +62,8 @@
 //	per-iteration loop variables (Go 1.22)       shared variable     closures and &v get their own copy
 //	                                                                 (three-clause loops whose body assigns
 //	                                                                 the variable keep the old behaviour)
+//	a closure given to compiled code in a loop   sees the last       sees its iteration's variables
+//	  (wg.Go(func() {...}), time.AfterFunc)      iteration's values  (the literal is parenthesized)
 //	slices.Sort, SortFunc, SortStableFunc,       missing or          all work, as helpers
 //	  Max, Min, MaxFunc, MinFunc, Reverse,       "undefined type"
 //	  Equal, Insert, Delete, Clone, Compact,

@@ -198,6 +198,9 @@ func (r *rewriter) run() {
 		return true
 	})
 	r.inspect(r.a.file)
+	if r.err == nil {
+		r.parenFuncLits()
+	}
 }
 
 // inspect runs the rewriting walk over a subtree.
