@@ -31,9 +31,11 @@ const maxErrors = 10
 type analysis struct {
 	fset *token.FileSet
 	file *ast.File // the cell
-	pkg  *types.Package
-	info *types.Info
-	errs []types.Error // errors positioned in the cell, unfiltered
+	// files are the context's files as checked, then the cell.
+	files []*ast.File
+	pkg   *types.Package
+	info  *types.Info
+	errs  []types.Error // errors positioned in the cell, unfiltered
 	// imports maps the path of each package the cell imports to its name
 	// in the cell ("." for a dot import, "_" for a blank one).
 	imports map[string]string
@@ -131,11 +133,12 @@ func analyze(cell []byte, context [][]byte) *analysis {
 		file:    file,
 		imports: make(map[string]string),
 		info: &types.Info{
-			Types:     make(map[ast.Expr]types.TypeAndValue),
-			Defs:      make(map[*ast.Ident]types.Object),
-			Uses:      make(map[*ast.Ident]types.Object),
-			Instances: make(map[*ast.Ident]types.Instance),
-			Implicits: make(map[ast.Node]types.Object),
+			Types:      make(map[ast.Expr]types.TypeAndValue),
+			Defs:       make(map[*ast.Ident]types.Object),
+			Uses:       make(map[*ast.Ident]types.Object),
+			Instances:  make(map[*ast.Ident]types.Instance),
+			Implicits:  make(map[ast.Node]types.Object),
+			Selections: make(map[*ast.SelectorExpr]*types.Selection),
 		},
 	}
 	for _, im := range file.Imports {
@@ -147,6 +150,7 @@ func analyze(cell []byte, context [][]byte) *analysis {
 		a.imports[path] = name // completed with the package name below
 	}
 	files := append(filterContext(ctx, file), file)
+	a.files = files
 	conf := types.Config{
 		Importer: stdImporter{},
 		Error: func(err error) {

@@ -85,6 +85,11 @@
 //	other generic names of the standard library  missing             "not supported in notebook cells yet"
 //	  (atomic.Pointer, errors.AsType, packages
 //	  unique and weak)
+//	defer f(x), defer x.M(y): arguments and      evaluated when the  evaluated at the defer statement
+//	  receiver evaluated at the defer (also       deferred call runs  (a method that calls recover itself
+//	  defer f(s...))                              (s... passed as s)  keeps its receiver as yaegi reads it)
+//	method values f := x.M, go x.M()             receiver read when  receiver bound where written
+//	                                             f is called
 //	unnamed parameters, func f(int) { ... }      panic "reflect.Set:  works (named _)
 //	                                             value of type int
 //	                                             is not assignable"

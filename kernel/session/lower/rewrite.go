@@ -101,13 +101,16 @@ func mayNeedLowering(cell []byte, context [][]byte) bool {
 	}
 	var generic map[string]bool
 	found := false
+	called := make(map[ast.Expr]bool)
 	ast.Inspect(f, func(n ast.Node) bool {
 		if found {
 			return false
 		}
 		switch n := n.(type) {
-		case *ast.RangeStmt, *ast.ForStmt, *ast.IndexExpr, *ast.IndexListExpr:
+		case *ast.RangeStmt, *ast.ForStmt, *ast.IndexExpr, *ast.IndexListExpr, *ast.DeferStmt, *ast.GoStmt:
 			found = true
+		case *ast.SelectorExpr:
+			found = !called[n] // a method value, perhaps
 		case *ast.FuncDecl:
 			if n.Type.TypeParams != nil || (n.Body != nil && hasUnnamedParams(n.Type)) {
 				found = true
@@ -115,6 +118,7 @@ func mayNeedLowering(cell []byte, context [][]byte) bool {
 		case *ast.FuncLit:
 			found = hasUnnamedParams(n.Type)
 		case *ast.CallExpr:
+			called[ast.Unparen(n.Fun)] = true
 			if id, ok := n.Fun.(*ast.Ident); ok {
 				switch id.Name {
 				case "min", "max", "clear", "new":
@@ -229,6 +233,14 @@ func (r *rewriter) visit(n ast.Node) bool {
 		return r.index(n.X, n.Indices, n.Lbrack, n.Rbrack)
 	case *ast.SelectorExpr:
 		r.selector(n)
+		if sel := r.methodValue(n); sel != nil && r.methodValueEdits(n, sel) {
+			r.inspect(n.X)
+			return false
+		}
+	case *ast.DeferStmt:
+		r.deferStmt(n)
+	case *ast.GoStmt:
+		r.goStmt(n)
 	case *ast.Ident:
 		r.genericIdent(n)
 	case *ast.CallExpr:
