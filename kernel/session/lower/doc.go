@@ -55,7 +55,8 @@
 //	                                                                 body, break/continue to an outer loop,
 //	                                                                 return from nested iterator loops
 //	iter.Seq[T], iter.Seq2[K, V] types           unknown package     work (spelled as func types)
-//	iter.Pull                                    unknown package     not supported
+//	iter.Pull, iter.Pull2                        unknown package     work, as helpers (the sequence runs in
+//	                                                                 a goroutine)
 //	min, max (Go 1.21)                           undefined           work (constants stay constants)
 //	clear (Go 1.21)                              undefined           works for maps and slices
 //	new(expr), e.g. new(42) (Go 1.26)            fails               works
@@ -105,8 +106,9 @@
 // # For the session
 //
 // The session gives its interpreter [Symbols] (Use after stdlib.Symbols) and
-// must not import "iter" into yaegi, which has no such package: Rewrite spells
-// iter.Seq and iter.Seq2 as function types and rejects the rest of iter.
+// imports "iter" from them (an empty package: Rewrite spells iter.Seq and
+// iter.Seq2 as function types and replaces iter.Pull and iter.Pull2 by
+// helpers).
 // Rewritten code is correct both inside a function and as statements
 // evaluated outside any function (loop copies and counters get names unique
 // in the cell, because yaegi confuses a variable with a shadowing one of the

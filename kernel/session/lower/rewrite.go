@@ -281,8 +281,12 @@ func (r *rewriter) index(x ast.Expr, indices []ast.Expr, lbrack, rbrack token.Po
 	if path, name, _ := r.pkgSel(x); path == "iter" {
 		switch name {
 		case "Seq", "Seq2":
-			r.replace(x.Pos(), lbrack+1, "func(func(")
-			r.replace(rbrack, rbrack+1, ") bool)")
+			open, end := "func(func(", ") bool)"
+			if r.isCallee(x) {
+				open, end = "("+open, end+")" // a conversion: (func(...))(f)
+			}
+			r.replace(x.Pos(), lbrack+1, open)
+			r.replace(rbrack, rbrack+1, end)
 			for _, ix := range indices {
 				r.inspect(ix)
 			}
@@ -346,7 +350,7 @@ func (r *rewriter) selector(s *ast.SelectorExpr) {
 	path, name, _ := r.pkgSel(s)
 	switch path {
 	case "iter":
-		if name != "Seq" && name != "Seq2" {
+		if name != "Seq" && name != "Seq2" && libHelpers()["__lower_iter_"+name] == nil {
 			r.fail(s.Pos(), "iter.%s", name)
 		}
 	case "slices", "maps":
