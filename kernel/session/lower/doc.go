@@ -83,9 +83,11 @@
 //	  (bytes.Lines, os.OpenRoot, crypto/sha3,                        os.Root, crypto/sha3, structs, ...)
 //	  structs, testing/synctest)
 //	sync.OnceValue, sync.OnceValues (Go 1.21)    missing             work, as helpers
+//	errors.AsType (Go 1.26)                      missing             works (a function literal per call;
+//	                                                                 not searched: types of the notebook
+//	                                                                 inside errors.Join)
 //	other generic names of the standard library  missing             "not supported in notebook cells yet"
-//	  (atomic.Pointer, errors.AsType, packages
-//	  unique and weak)
+//	  (atomic.Pointer, packages unique and weak)
 //	defer f(x), defer x.M(y): arguments and      evaluated when the  evaluated at the defer statement
 //	  receiver evaluated at the defer (also       deferred call runs  (a method that calls recover itself
 //	  defer f(s...))                              (s... passed as s)  keeps its receiver as yaegi reads it)

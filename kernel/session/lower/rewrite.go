@@ -359,7 +359,7 @@ func (r *rewriter) selector(s *ast.SelectorExpr) {
 		}
 	case "":
 	default:
-		if libHelpers()["__lower_"+path+"_"+name] != nil {
+		if libHelpers()["__lower_"+path+"_"+name] != nil || (path == "errors" && name == "AsType") {
 			return
 		}
 		x := s.X.(*ast.Ident)
@@ -401,6 +401,10 @@ func (r *rewriter) call(c *ast.CallExpr) bool {
 		x = f.X
 	}
 	path, name, sel := r.pkgSel(x)
+	if path == "errors" && name == "AsType" {
+		r.errorsAsType(c, sel)
+		return false
+	}
 	if sel == nil || !lowerPackages[path] {
 		return true
 	}
