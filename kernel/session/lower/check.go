@@ -485,8 +485,8 @@ func (a *analysis) check() []error {
 	var errs []error
 	seen := make(map[string]bool)
 	for _, te := range a.errs {
-		msg := te.Msg
-		if strings.Contains(msg, "declared and not used") ||
+		msg := compilerWording(te.Msg)
+		if (strings.Contains(msg, "declared and not used") && !strings.HasPrefix(msg, "label ")) ||
 			strings.Contains(msg, "imported and not used") ||
 			strings.Contains(msg, "could not import") ||
 			(strings.Contains(msg, " is not used") && suppress[te.Pos]) {
@@ -514,13 +514,14 @@ func (a *analysis) check() []error {
 }
 
 // unusedResultPositions returns the positions of expressions that are the
-// last statement of a function of the cell: the session shows their value,
-// so "is not used" is not an error there.
+// last statement of the function holding the cell's statements
+// ([StmtsFunc]): the session shows their value, so "is not used" is not an
+// error there. In any other function it is, as for the compiler.
 func (a *analysis) unusedResultPositions() map[token.Pos]bool {
 	m := make(map[token.Pos]bool)
 	for _, d := range a.file.Decls {
 		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Body == nil || len(fd.Body.List) == 0 {
+		if !ok || fd.Recv != nil || fd.Name.Name != StmtsFunc || fd.Body == nil || len(fd.Body.List) == 0 {
 			continue
 		}
 		if es, ok := fd.Body.List[len(fd.Body.List)-1].(*ast.ExprStmt); ok {
@@ -533,4 +534,24 @@ func (a *analysis) unusedResultPositions() map[token.Pos]bool {
 		}
 	}
 	return m
+}
+
+// compilerWording rewords the errors that the compiler reports from its
+// syntax pass, before type checking, as it does: go/types words them
+// otherwise.
+func compilerWording(msg string) string {
+	switch msg {
+	case "continue not in for statement":
+		return "continue is not in a loop"
+	case "break not in for, switch, or select statement":
+		return "break is not in a loop, switch, or select"
+	}
+	if name, ok := strings.CutPrefix(msg, "label "); ok {
+		for from, to := range map[string]string{" declared and not used": " defined and not used", " not declared": " not defined", " already declared": " already defined"} {
+			if n, ok := strings.CutSuffix(name, from); ok && !strings.Contains(n, " ") {
+				return "label " + n + to
+			}
+		}
+	}
+	return msg
 }
