@@ -82,9 +82,9 @@ func (s *Session) lower(ctx context.Context, src, code []byte, open, close strin
 // lower would return it unchanged, so that a trivial cell (`a := 1`) skips
 // lower's type check. It is conservative: lower rewrites only loops, index
 // and instantiation brackets, functions (their parameters), defer and go
-// statements, method values (x.M not called), the builtins min, max, clear
-// and new, uses of imported packages and of the notebook's generic
-// functions, and code with none of these tokens has none of those.
+// statements, method values (x.M not called), type switches, the builtins
+// min, max, clear and new, uses of imported packages and of the notebook's
+// generic functions, and code with none of these tokens has none of those.
 func (s *Session) lowerCannotChange(code []byte) bool {
 	var sc scanner.Scanner
 	fset := token.NewFileSet()
@@ -102,11 +102,15 @@ func (s *Session) lowerCannotChange(code []byte) bool {
 		case token.ILLEGAL, token.FOR, token.RANGE, token.LBRACK, token.FUNC, token.DEFER, token.GO:
 			return false
 		case token.PERIOD:
-			// x.M not called: a method value, which lower binds.
-			if _, tok, _ := sc.Scan(); tok == token.IDENT {
+			// x.M not called: a method value, which lower binds; x.(T):
+			// type switches, which lower rewrites.
+			switch _, tok, _ := sc.Scan(); tok {
+			case token.IDENT:
 				if _, tok, _ := sc.Scan(); tok != token.LPAREN {
 					return false
 				}
+			case token.LPAREN:
+				return false
 			}
 		case token.IDENT:
 			switch lit {

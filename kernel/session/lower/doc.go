@@ -93,6 +93,9 @@
 //	  defer f(s...))                              (s... passed as s)  keeps its receiver as yaegi reads it)
 //	method values f := x.M, go x.M()             receiver read when  receiver bound where written
 //	                                             f is called
+//	type switch on an error or any holding a     matches no case     works (cases tested with assertions;
+//	  type of the notebook (case *MyErr, case                        not: a value, not pointer, of a notebook
+//	  error, case fmt.Stringer)                                      type in another compiled interface)
 //	unnamed parameters, func f(int) { ... }      panic "reflect.Set:  works (named _)
 //	                                             value of type int
 //	                                             is not assignable"

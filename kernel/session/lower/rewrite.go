@@ -107,7 +107,7 @@ func mayNeedLowering(cell []byte, context [][]byte) bool {
 			return false
 		}
 		switch n := n.(type) {
-		case *ast.RangeStmt, *ast.ForStmt, *ast.IndexExpr, *ast.IndexListExpr, *ast.DeferStmt, *ast.GoStmt:
+		case *ast.RangeStmt, *ast.ForStmt, *ast.IndexExpr, *ast.IndexListExpr, *ast.DeferStmt, *ast.GoStmt, *ast.TypeSwitchStmt:
 			found = true
 		case *ast.SelectorExpr:
 			found = !called[n] // a method value, perhaps
@@ -241,6 +241,8 @@ func (r *rewriter) visit(n ast.Node) bool {
 		r.deferStmt(n)
 	case *ast.GoStmt:
 		r.goStmt(n)
+	case *ast.TypeSwitchStmt:
+		r.typeSwitch(n)
 	case *ast.Ident:
 		r.genericIdent(n)
 	case *ast.CallExpr:
