@@ -96,6 +96,8 @@
 //	type switch on an error or any holding a     matches no case     works (cases tested with assertions;
 //	  type of the notebook (case *MyErr, case                        not: a value, not pointer, of a notebook
 //	  error, case fmt.Stringer)                                      type in another compiled interface)
+//	defer of a closure of the same function      deadlock            works (closures of functions with
+//	  (cleanup := func() {...}; defer cleanup())                     defer are made in a frame of their own)
 //	unnamed parameters, func f(int) { ... }      panic "reflect.Set:  works (named _)
 //	                                             value of type int
 //	                                             is not assignable"

@@ -22,12 +22,32 @@ import (
 // parentheses, unless it is called where it stands (a deferred literal must
 // stay one: recover works only in the function the defer calls).
 
+// Closures in functions with defer statements. A closure that yaegi v0.16.1
+// made in a function's frame locks that frame when it returns, and the
+// function holds the lock while it runs its deferred calls; so a deferred
+// call that calls such a closure, or waits for a goroutine running one,
+// never ends:
+//
+//	cleanup := func() { fmt.Println("bye") }
+//	defer cleanup() // all goroutines are asleep - deadlock!
+//
+// In a function with defer statements, each function literal that is not
+// called where it stands is made in a frame of its own, which nothing
+// holds: (func() T { return func...{...} })(), on its lines.
+
 // parenFuncLits puts in parentheses the function literals of the cell that
-// use variables declared in an enclosing loop of their function.
+// use variables declared in an enclosing loop of their function, and
+// makes those of functions with defer statements in frames of their own.
 func (r *rewriter) parenFuncLits() {
+	defers := r.funcsWithDefer()
 	ast.Inspect(r.a.file, func(n ast.Node) bool {
 		fl, ok := n.(*ast.FuncLit)
-		if !ok {
+		if !ok || r.isCalled(fl) {
+			return true
+		}
+		if defers[r.enclosingFunc(fl)] && !r.multiLine(fl.Type.Pos(), fl.Type.End()) {
+			r.edits = append(r.edits, edit{r.off(fl.Pos()), r.off(fl.Pos()), "(func() " + r.text(fl.Type) + " { return "},
+				edit{r.off(fl.End()), r.off(fl.End()), " })()"})
 			return true
 		}
 		if r.needsParen(fl) {
@@ -37,15 +57,45 @@ func (r *rewriter) parenFuncLits() {
 	})
 }
 
-func (r *rewriter) needsParen(fl *ast.FuncLit) bool {
+// isCalled reports whether fl is called where it stands, or already in
+// parentheses.
+func (r *rewriter) isCalled(fl *ast.FuncLit) bool {
 	switch p := r.parents[fl].(type) {
 	case *ast.ParenExpr:
-		return false
+		return true
 	case *ast.CallExpr:
-		if p.Fun == fl {
-			return false
+		return p.Fun == fl
+	}
+	return false
+}
+
+// enclosingFunc returns the function literal or declaration around n.
+func (r *rewriter) enclosingFunc(n ast.Node) ast.Node {
+	for p := r.parents[n]; p != nil; p = r.parents[p] {
+		switch p.(type) {
+		case *ast.FuncLit, *ast.FuncDecl:
+			return p
 		}
 	}
+	return nil
+}
+
+// funcsWithDefer returns the functions of the cell with a defer statement
+// of their own.
+func (r *rewriter) funcsWithDefer() map[ast.Node]bool {
+	m := make(map[ast.Node]bool)
+	ast.Inspect(r.a.file, func(n ast.Node) bool {
+		if d, ok := n.(*ast.DeferStmt); ok {
+			if f := r.enclosingFunc(d); f != nil {
+				m[f] = true
+			}
+		}
+		return true
+	})
+	return m
+}
+
+func (r *rewriter) needsParen(fl *ast.FuncLit) bool {
 	// The loops between the literal and its enclosing function.
 	var loops []ast.Node
 	for n := r.parents[fl]; n != nil; n = r.parents[n] {
