@@ -111,6 +111,10 @@ func mayNeedLowering(cell []byte, context [][]byte) bool {
 			found = true
 		case *ast.SelectorExpr:
 			found = !called[n] // a method value, perhaps
+		case *ast.ReturnStmt:
+			for _, e := range n.Results {
+				found = found || isReceive(e)
+			}
 		case *ast.FuncDecl:
 			if n.Type.TypeParams != nil || (n.Body != nil && hasUnnamedParams(n.Type)) {
 				found = true
@@ -243,6 +247,8 @@ func (r *rewriter) visit(n ast.Node) bool {
 		r.goStmt(n)
 	case *ast.TypeSwitchStmt:
 		r.typeSwitch(n)
+	case *ast.ReturnStmt:
+		r.returnReceives(n)
 	case *ast.Ident:
 		r.genericIdent(n)
 	case *ast.CallExpr:
