@@ -61,8 +61,9 @@
 //	clear (Go 1.21)                              undefined           works for maps and slices
 //	new(expr), e.g. new(42) (Go 1.26)            fails               works
 //	per-iteration loop variables (Go 1.22)       shared variable     closures and &v get their own copy
-//	                                                                 (three-clause loops whose body assigns
-//	                                                                 the variable keep the old behaviour)
+//	                                                                 (copied back for the post statement
+//	                                                                 when the body assigns the variable;
+//	                                                                 not with goto in the body)
 //	a closure given to compiled code in a loop   sees the last       sees its iteration's variables
 //	  (wg.Go(func() {...}), time.AfterFunc)      iteration's values  (the literal is parenthesized)
 //	slices.Sort, SortFunc, SortStableFunc,       missing or          all work, as helpers

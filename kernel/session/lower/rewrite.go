@@ -608,12 +608,14 @@ func (r *rewriter) forStmt(f *ast.ForStmt) {
 			}
 		}
 	}
-	r.copyLoopVars(f.Body, objs, true)
+	r.copyLoopVars(f.Body, objs, f)
 }
 
 // copyLoopVars inserts "v := v;" at the top of body for the loop variables
-// a closure or an address captures.
-func (r *rewriter) copyLoopVars(body *ast.BlockStmt, objs []types.Object, needUnassigned bool) {
+// a closure or an address captures. In a three-clause loop (loop set), a
+// variable the body assigns is copied back for the post statement (see
+// copyBack).
+func (r *rewriter) copyLoopVars(body *ast.BlockStmt, objs []types.Object, loop *ast.ForStmt) {
 	if len(objs) == 0 {
 		return
 	}
@@ -659,10 +661,13 @@ func (r *rewriter) copyLoopVars(body *ast.BlockStmt, objs []types.Object, needUn
 	// evaluates "v := v" wrongly in statements outside a function.
 	var b strings.Builder
 	for _, obj := range objs {
-		if !captured[obj] || (needUnassigned && assigned[obj]) {
+		if !captured[obj] || (loop != nil && assigned[obj] && !r.canCopyBack(loop)) {
 			continue
 		}
 		name := fmt.Sprintf("__lower_%s%d", obj.Name(), r.off(body.Lbrace))
+		if loop != nil && assigned[obj] {
+			r.copyBack(loop, obj.Name(), name)
+		}
 		fmt.Fprintf(&b, " %s := %s;", name, obj.Name())
 		ast.Inspect(body, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok && r.a.info.Uses[id] == obj {
@@ -699,7 +704,7 @@ func (r *rewriter) rangeStmt(rs *ast.RangeStmt) {
 					}
 				}
 			}
-			r.copyLoopVars(rs.Body, objs, false)
+			r.copyLoopVars(rs.Body, objs, nil)
 		}
 	}
 }
