@@ -65,7 +65,8 @@
 //	                                                                 when the body assigns the variable;
 //	                                                                 not with goto in the body)
 //	a closure given to compiled code in a loop   sees the last       sees its iteration's variables
-//	  (wg.Go(func() {...}), time.AfterFunc)      iteration's values  (the literal is parenthesized)
+//	  (wg.Go(func() {...}), time.AfterFunc)      iteration's values  (the literal is made in a frame of
+//	                                                                 its own)
 //	slices.Sort, SortFunc, SortStableFunc,       missing or          all work, as helpers
 //	  Max, Min, MaxFunc, MinFunc, Reverse,       "undefined type"
 //	  Equal, Insert, Delete, Clone, Compact,

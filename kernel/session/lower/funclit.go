@@ -2,7 +2,6 @@ package lower
 
 import (
 	"go/ast"
-	"go/token"
 )
 
 // Function literals in loops. yaegi v0.16.1 makes a closure from a
@@ -10,17 +9,22 @@ import (
 // each iteration's closure keeps that iteration's variables (Go 1.22), but
 // not when the literal is passed straight to compiled code (an argument of
 // a standard library function such as sync.WaitGroup.Go, time.AfterFunc or
-// sort.Slice): that closure reads the frame as it is when it runs, and a
+// sync.OnceFunc): that closure reads the frame as it is when it runs, and a
 // goroutine or callback running after the loop moved on sees the last
 // iteration's variables:
 //
 //	for i := range 3 { wg.Go(func() { fmt.Println(i) }) } // 2 2 2
 //
-// A parenthesized literal is evaluated as a value, which makes the copy. So
-// a function literal in a loop body that uses a variable declared in the
-// loop (after the loop variable copies, every captured one) is put in
-// parentheses, unless it is called where it stands (a deferred literal must
-// stay one: recover works only in the function the defer calls).
+// A literal evaluated as a value makes the copy. But a closure made in a
+// frame writes that frame's slot for the literal back when it returns, and
+// a goroutine's closure returning while the loop makes the next one races
+// with it (the loop may pass on the wrong closure). So each function
+// literal in a loop body that is not called where it stands is made by a
+// function literal called at once, in a frame of its own:
+//
+//	wg.Go((func() func() { return func() { fmt.Println(i) } })())
+//
+// (in parentheses only when its type is written across lines).
 
 // Closures in functions with defer statements. A closure that yaegi v0.16.1
 // made in a function's frame locks that frame when it returns, and the
@@ -35,9 +39,9 @@ import (
 // called where it stands is made in a frame of its own, which nothing
 // holds: (func() T { return func...{...} })(), on its lines.
 
-// parenFuncLits puts in parentheses the function literals of the cell that
-// use variables declared in an enclosing loop of their function, and
-// makes those of functions with defer statements in frames of their own.
+// parenFuncLits makes the function literals of loop bodies and of
+// functions with defer statements, unless called where they stand, in
+// frames of their own.
 func (r *rewriter) parenFuncLits() {
 	defers := r.funcsWithDefer()
 	ast.Inspect(r.a.file, func(n ast.Node) bool {
@@ -45,12 +49,13 @@ func (r *rewriter) parenFuncLits() {
 		if !ok || r.isCalled(fl) {
 			return true
 		}
-		if defers[r.enclosingFunc(fl)] && !r.multiLine(fl.Type.Pos(), fl.Type.End()) {
+		inLoop := r.inLoop(fl)
+		if (inLoop || defers[r.enclosingFunc(fl)]) && !r.multiLine(fl.Type.Pos(), fl.Type.End()) {
 			r.edits = append(r.edits, edit{r.off(fl.Pos()), r.off(fl.Pos()), "(func() " + r.text(fl.Type) + " { return "},
 				edit{r.off(fl.End()), r.off(fl.End()), " })()"})
 			return true
 		}
-		if r.needsParen(fl) {
+		if inLoop {
 			r.edits = append(r.edits, edit{r.off(fl.Pos()), r.off(fl.Pos()), "("}, edit{r.off(fl.End()), r.off(fl.End()), ")"})
 		}
 		return true
@@ -95,54 +100,27 @@ func (r *rewriter) funcsWithDefer() map[ast.Node]bool {
 	return m
 }
 
-func (r *rewriter) needsParen(fl *ast.FuncLit) bool {
-	// The loops between the literal and its enclosing function.
-	var loops []ast.Node
+// inLoop reports whether fl is in the body of a loop of its function (not
+// of a loop over a function, whose body Rewrite turns into a function).
+func (r *rewriter) inLoop(fl *ast.FuncLit) bool {
 	for n := r.parents[fl]; n != nil; n = r.parents[n] {
-		done := false
 		switch n := n.(type) {
 		case *ast.FuncLit, *ast.FuncDecl:
-			done = true
+			return false
 		case *ast.ForStmt:
 			if within(fl, n.Body) {
-				loops = append(loops, n)
+				return true
 			}
 		case *ast.RangeStmt:
 			if within(fl, n.Body) && !r.funcRanges[n] {
-				loops = append(loops, n)
+				return true
 			}
 		}
-		if done {
-			break
-		}
 	}
-	if len(loops) == 0 {
-		return false
-	}
-	found := false
-	ast.Inspect(fl.Body, func(n ast.Node) bool {
-		id, ok := n.(*ast.Ident)
-		if found || !ok {
-			return !found
-		}
-		obj := r.a.info.Uses[id]
-		if obj == nil || obj.Parent() == nil || obj.Parent() == r.a.pkg.Scope() || posIn(obj.Pos(), fl) {
-			return true
-		}
-		for _, l := range loops {
-			if posIn(obj.Pos(), l) {
-				found = true
-			}
-		}
-		return !found
-	})
-	return found
+	return false
 }
 
 // within reports whether n lies inside block.
 func within(n ast.Node, block *ast.BlockStmt) bool {
 	return block != nil && n.Pos() >= block.Lbrace && n.End() <= block.Rbrace
 }
-
-// posIn reports whether p lies in n.
-func posIn(p token.Pos, n ast.Node) bool { return p >= n.Pos() && p < n.End() }

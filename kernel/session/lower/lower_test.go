@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,8 +57,8 @@ func runYaegi(context, helpers, out []byte) (stdout string, err error) {
 
 // runYaegiFor is runYaegi giving up after d.
 func runYaegiFor(context, helpers, out []byte, d time.Duration) (stdout string, err error) {
-	var buf bytes.Buffer
-	var stderr bytes.Buffer // yaegi writes traces of recovered panics there
+	// Locked: an evaluation given up for stuck may still write.
+	var buf, stderr lockedBuffer // yaegi writes traces of recovered panics to stderr
 	i := interp.New(interp.Options{Stdout: &buf, Stderr: &stderr})
 	if err := i.Use(stdlib.Symbols()); err != nil {
 		return "", err
@@ -89,6 +90,24 @@ func runYaegiFor(context, helpers, out []byte, d time.Duration) (stdout string, 
 		err = fmt.Errorf("timeout")
 	}
 	return buf.String(), err
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent use.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func lines(errs []error) string {
