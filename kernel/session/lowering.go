@@ -82,7 +82,7 @@ func (s *Session) lower(ctx context.Context, src, code []byte, open, close strin
 // lower would return it unchanged, so that a trivial cell (`a := 1`) skips
 // lower's type check. It is conservative: lower rewrites only loops, index
 // and instantiation brackets, functions (their parameters), defer and go
-// statements, method values (x.M not called), type switches, the builtins
+// statements, method values (x.M not called), switches, the builtins
 // min, max, clear and new, uses of imported packages and of the notebook's
 // generic functions, and code with none of these tokens has none of those.
 func (s *Session) lowerCannotChange(code []byte) bool {
@@ -99,7 +99,7 @@ func (s *Session) lowerCannotChange(code []byte) bool {
 		switch tok {
 		case token.EOF:
 			return true
-		case token.ILLEGAL, token.FOR, token.RANGE, token.LBRACK, token.FUNC, token.DEFER, token.GO:
+		case token.ILLEGAL, token.FOR, token.RANGE, token.LBRACK, token.FUNC, token.DEFER, token.GO, token.SWITCH:
 			return false
 		case token.PERIOD:
 			// x.M not called: a method value, which lower binds; x.(T):

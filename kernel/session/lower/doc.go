@@ -100,6 +100,7 @@
 //	  error, case fmt.Stringer)                                      type in another compiled interface)
 //	defer of a closure of the same function      deadlock            works (closures of functions with
 //	  (cleanup := func() {...}; defer cleanup())                     defer are made in a frame of their own)
+//	switch { case a, b: } (no tag)               tests only a        works (case (a) || (b):)
 //	return <-ch                                  panic "Set using    works (the receive is parenthesized)
 //	                                             unaddressable value"
 //	unnamed parameters, func f(int) { ... }      panic "reflect.Set:  works (named _)

@@ -109,6 +109,11 @@ func mayNeedLowering(cell []byte, context [][]byte) bool {
 		switch n := n.(type) {
 		case *ast.RangeStmt, *ast.ForStmt, *ast.IndexExpr, *ast.IndexListExpr, *ast.DeferStmt, *ast.GoStmt, *ast.TypeSwitchStmt:
 			found = true
+		case *ast.SwitchStmt:
+			for _, st := range n.Body.List {
+				found = found || n.Tag == nil && len(st.(*ast.CaseClause).List) > 1
+			}
+			found = true
 		case *ast.SelectorExpr:
 			found = !called[n] // a method value, perhaps
 		case *ast.ReturnStmt:
@@ -247,6 +252,8 @@ func (r *rewriter) visit(n ast.Node) bool {
 		r.goStmt(n)
 	case *ast.TypeSwitchStmt:
 		r.typeSwitch(n)
+	case *ast.SwitchStmt:
+		r.tagless(n)
 	case *ast.ReturnStmt:
 		r.returnReceives(n)
 	case *ast.Ident:

@@ -76,6 +76,7 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt) {
 		for _, e := range cc.List {
 			r.replace(e.Pos(), e.End(), r.caseTest(v, e))
 		}
+		r.orCaseList(cc.List) // see switch.go
 		if assign == nil {
 			continue
 		}
