@@ -162,9 +162,22 @@ func runtimeMessage(msg string) string {
 		return "runtime error: index out of range"
 	case "reflect: slice bounds out of range", "reflect.Value.Slice: slice index out of bounds":
 		return "runtime error: slice bounds out of range"
+	case "reflect: Method on nil interface value", "reflect.Value.Call: call of nil function":
+		// A method of a nil interface, a nil function.
+		return nilDeref
+	}
+	if strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.HasSuffix(msg, " on zero Value") {
+		// yaegi working on the nothing a nil pointer or interface holds:
+		// a method of a nil interface value (Interface), a field through a
+		// nil pointer (Field), a value method of one (Set), an element of
+		// a nil array pointer (Index).
+		return nilDeref
 	}
 	return msg
 }
+
+// nilDeref is Go's message for a nil pointer dereference.
+const nilDeref = "runtime error: invalid memory address or nil pointer dereference"
 
 // funcName names a function of a panic frame for a learner.
 func funcName(fn string) string {

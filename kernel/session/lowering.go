@@ -81,9 +81,10 @@ func (s *Session) lower(ctx context.Context, src, code []byte, open, close strin
 // lowerCannotChange reports, from the tokens of code alone, that package
 // lower would return it unchanged, so that a trivial cell (`a := 1`) skips
 // lower's type check. It is conservative: lower rewrites only loops, index
-// and instantiation brackets, the builtins min, max, clear and new, uses of
-// imported packages and of the notebook's generic functions, and code with
-// none of these tokens has none of those.
+// and instantiation brackets, functions (their parameters), defer and go
+// statements, method values (x.M not called), switches, the builtins
+// min, max, clear and new, uses of imported packages and of the notebook's
+// generic functions, and code with none of these tokens has none of those.
 func (s *Session) lowerCannotChange(code []byte) bool {
 	var sc scanner.Scanner
 	fset := token.NewFileSet()
@@ -98,10 +99,21 @@ func (s *Session) lowerCannotChange(code []byte) bool {
 		switch tok {
 		case token.EOF:
 			return true
-		case token.ILLEGAL, token.FOR, token.RANGE, token.LBRACK, token.RETURN:
+		case token.ILLEGAL, token.FOR, token.RANGE, token.LBRACK, token.FUNC, token.DEFER, token.GO, token.SWITCH, token.RETURN:
 			// return: lower tags values of declared types returned as
 			// errors (kernel/session/lower/typetags.go).
 			return false
+		case token.PERIOD:
+			// x.M not called: a method value, which lower binds; x.(T):
+			// type switches, which lower rewrites.
+			switch _, tok, _ := sc.Scan(); tok {
+			case token.IDENT:
+				if _, tok, _ := sc.Scan(); tok != token.LPAREN {
+					return false
+				}
+			case token.LPAREN:
+				return false
+			}
 		case token.IDENT:
 			switch lit {
 			case "min", "max", "clear", "new":

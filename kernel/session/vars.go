@@ -143,7 +143,7 @@ func (s *Session) planCell(ctx context.Context, c *cell) error {
 		}
 	}
 
-	if len(c.decls) > 0 || c.pkgVars && len(c.body.List) > 1 || !allTyped || !s.lowerCannotChange(body) {
+	if len(c.decls) > 0 || c.pkgVars && len(c.body.List) > 1 || !allTyped || !s.lowerCannotChange(body) || !s.trivialStmts(body) {
 		var decls []byte
 		stmtsBody := body
 		if c.pkgVars {

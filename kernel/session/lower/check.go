@@ -31,9 +31,11 @@ const maxErrors = 10
 type analysis struct {
 	fset *token.FileSet
 	file *ast.File // the cell
-	pkg  *types.Package
-	info *types.Info
-	errs []types.Error // errors positioned in the cell, unfiltered
+	// files are the context's files as checked, then the cell.
+	files []*ast.File
+	pkg   *types.Package
+	info  *types.Info
+	errs  []types.Error // errors positioned in the cell, unfiltered
 	// imports maps the path of each package the cell imports to its name
 	// in the cell ("." for a dot import, "_" for a blank one).
 	imports map[string]string
@@ -131,11 +133,12 @@ func analyze(cell []byte, context [][]byte) *analysis {
 		file:    file,
 		imports: make(map[string]string),
 		info: &types.Info{
-			Types:     make(map[ast.Expr]types.TypeAndValue),
-			Defs:      make(map[*ast.Ident]types.Object),
-			Uses:      make(map[*ast.Ident]types.Object),
-			Instances: make(map[*ast.Ident]types.Instance),
-			Implicits: make(map[ast.Node]types.Object),
+			Types:      make(map[ast.Expr]types.TypeAndValue),
+			Defs:       make(map[*ast.Ident]types.Object),
+			Uses:       make(map[*ast.Ident]types.Object),
+			Instances:  make(map[*ast.Ident]types.Instance),
+			Implicits:  make(map[ast.Node]types.Object),
+			Selections: make(map[*ast.SelectorExpr]*types.Selection),
 		},
 	}
 	for _, im := range file.Imports {
@@ -147,6 +150,7 @@ func analyze(cell []byte, context [][]byte) *analysis {
 		a.imports[path] = name // completed with the package name below
 	}
 	files := append(filterContext(ctx, file), file)
+	a.files = files
 	conf := types.Config{
 		Importer: stdImporter{},
 		Error: func(err error) {
@@ -481,8 +485,8 @@ func (a *analysis) check() []error {
 	var errs []error
 	seen := make(map[string]bool)
 	for _, te := range a.errs {
-		msg := te.Msg
-		if strings.Contains(msg, "declared and not used") ||
+		msg := compilerWording(te.Msg)
+		if (strings.Contains(msg, "declared and not used") && !strings.HasPrefix(msg, "label ")) ||
 			strings.Contains(msg, "imported and not used") ||
 			strings.Contains(msg, "could not import") ||
 			(strings.Contains(msg, " is not used") && suppress[te.Pos]) {
@@ -510,13 +514,14 @@ func (a *analysis) check() []error {
 }
 
 // unusedResultPositions returns the positions of expressions that are the
-// last statement of a function of the cell: the session shows their value,
-// so "is not used" is not an error there.
+// last statement of the function holding the cell's statements
+// ([StmtsFunc]): the session shows their value, so "is not used" is not an
+// error there. In any other function it is, as for the compiler.
 func (a *analysis) unusedResultPositions() map[token.Pos]bool {
 	m := make(map[token.Pos]bool)
 	for _, d := range a.file.Decls {
 		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Body == nil || len(fd.Body.List) == 0 {
+		if !ok || fd.Recv != nil || fd.Name.Name != StmtsFunc || fd.Body == nil || len(fd.Body.List) == 0 {
 			continue
 		}
 		if es, ok := fd.Body.List[len(fd.Body.List)-1].(*ast.ExprStmt); ok {
@@ -529,4 +534,24 @@ func (a *analysis) unusedResultPositions() map[token.Pos]bool {
 		}
 	}
 	return m
+}
+
+// compilerWording rewords the errors that the compiler reports from its
+// syntax pass, before type checking, as it does: go/types words them
+// otherwise.
+func compilerWording(msg string) string {
+	switch msg {
+	case "continue not in for statement":
+		return "continue is not in a loop"
+	case "break not in for, switch, or select statement":
+		return "break is not in a loop, switch, or select"
+	}
+	if name, ok := strings.CutPrefix(msg, "label "); ok {
+		for from, to := range map[string]string{" declared and not used": " defined and not used", " not declared": " not defined", " already declared": " already defined"} {
+			if n, ok := strings.CutSuffix(name, from); ok && !strings.Contains(n, " ") {
+				return "label " + n + to
+			}
+		}
+	}
+	return msg
 }

@@ -55,13 +55,18 @@
 //	                                                                 body, break/continue to an outer loop,
 //	                                                                 return from nested iterator loops
 //	iter.Seq[T], iter.Seq2[K, V] types           unknown package     work (spelled as func types)
-//	iter.Pull                                    unknown package     not supported
+//	iter.Pull, iter.Pull2                        unknown package     work, as helpers (the sequence runs in
+//	                                                                 a goroutine)
 //	min, max (Go 1.21)                           undefined           work (constants stay constants)
 //	clear (Go 1.21)                              undefined           works for maps and slices
 //	new(expr), e.g. new(42) (Go 1.26)            fails               works
 //	per-iteration loop variables (Go 1.22)       shared variable     closures and &v get their own copy
-//	                                                                 (three-clause loops whose body assigns
-//	                                                                 the variable keep the old behaviour)
+//	                                                                 (copied back for the post statement
+//	                                                                 when the body assigns the variable;
+//	                                                                 not with goto in the body)
+//	a closure given to compiled code in a loop   sees the last       sees its iteration's variables
+//	  (wg.Go(func() {...}), time.AfterFunc)      iteration's values  (the literal is made in a frame of
+//	                                                                 its own)
 //	slices.Sort, SortFunc, SortStableFunc,       missing or          all work, as helpers
 //	  Max, Min, MaxFunc, MinFunc, Reverse,       "undefined type"
 //	  Equal, Insert, Delete, Clone, Compact,
@@ -80,10 +85,31 @@
 //	  (bytes.Lines, os.OpenRoot, crypto/sha3,                        os.Root, crypto/sha3, structs, ...)
 //	  structs, testing/synctest)
 //	sync.OnceValue, sync.OnceValues (Go 1.21)    missing             work, as helpers
+//	errors.AsType (Go 1.26)                      missing             works (a function literal per call;
+//	                                                                 not searched: types of the notebook
+//	                                                                 inside errors.Join)
 //	other generic names of the standard library  missing             "not supported in notebook cells yet"
-//	  (atomic.Pointer, errors.AsType, packages
-//	  unique and weak)
+//	  (atomic.Pointer, packages unique and weak)
+//	defer f(x), defer x.M(y): arguments and      evaluated when the  evaluated at the defer statement
+//	  receiver evaluated at the defer (also       deferred call runs  (a method that calls recover itself
+//	  defer f(s...))                              (s... passed as s)  keeps its receiver as yaegi reads it)
+//	method values f := x.M, go x.M()             receiver read when  receiver bound where written
+//	                                             f is called
+//	type switch on an error or any holding a     matches no case     works (cases tested with assertions;
+//	  type of the notebook (case *MyErr, case                        not: a value, not pointer, of a notebook
+//	  error, case fmt.Stringer)                                      type in another compiled interface)
+//	defer of a closure of the same function      deadlock            works (closures of functions with
+//	  (cleanup := func() {...}; defer cleanup())                     defer are made in a frame of their own)
+//	switch { case a, b: } (no tag)               tests only a        works (case (a) || (b):)
+//	return <-ch                                  panic "Set using    works (the receive is parenthesized)
+//	                                             unaddressable value"
+//	unnamed parameters, func f(int) { ... }      panic "reflect.Set:  works (named _)
+//	                                             value of type int
+//	                                             is not assignable"
 //	generic func, explicit type arguments        works               works
+//	F[E](...) inside generic code when E is      fails "invalid      works when F's arguments give E
+//	  a type of the notebook (slices.Contains     memory address"     (helpers and the notebook's generic
+//	  on a cell's struct type, too)                                  calls are left to inference there)
 //	generic func, inferred type arguments        often fails         works (type arguments made explicit)
 //	generic types, methods, constraints, any     work                work
 //	math/rand/v2, methods added later to std     work                work
@@ -92,8 +118,9 @@
 // # For the session
 //
 // The session gives its interpreter [Symbols] (Use after stdlib.Symbols) and
-// must not import "iter" into yaegi, which has no such package: Rewrite spells
-// iter.Seq and iter.Seq2 as function types and rejects the rest of iter.
+// imports "iter" from them (an empty package: Rewrite spells iter.Seq and
+// iter.Seq2 as function types and replaces iter.Pull and iter.Pull2 by
+// helpers).
 // Rewritten code is correct both inside a function and as statements
 // evaluated outside any function (loop copies and counters get names unique
 // in the cell, because yaegi confuses a variable with a shadowing one of the

@@ -32,8 +32,8 @@ const NotSupported = "not supported in notebook cells yet: "
 // Check type-checks cell against context like the Go compiler and returns
 // its errors, each an [*Error] positioned in cell and worded like the
 // compiler's. Unused variables and imports are not reported, nor is an
-// unused value in the last statement of a function (the session shows it).
-// Check returns nil for a cell without errors.
+// unused value in the last statement of the function [StmtsFunc] (the
+// session shows it). Check returns nil for a cell without errors.
 func Check(cell []byte, context [][]byte) (errs []error) {
 	if recoverPanics {
 		defer func() {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,7 +25,10 @@ var update = flag.Bool("update", false, "rewrite the out sections of testdata/*.
 // lines. cell is the input; context (optional) is the notebook so far;
 // out is the expected rewritten cell; output is what the rewritten cell
 // prints when run in yaegi; error is the expected Rewrite error; check is
-// the expected Check errors, one a line.
+// the expected Check errors, one a line; yaegi (optional) is text that
+// what the cell as written prints in plain yaegi v0.16.1 contains, an
+// error as "error: ..." (the bug the rewrite works around, shown to be
+// yaegi's).
 type testCase map[string]string
 
 func readCase(t *testing.T, file string) testCase {
@@ -36,7 +40,7 @@ func readCase(t *testing.T, file string) testCase {
 
 func writeCase(file string, c testCase) error {
 	var b strings.Builder
-	for _, name := range []string{"cell", "context", "out", "output", "error", "check"} {
+	for _, name := range []string{"cell", "context", "yaegi", "out", "output", "error", "check"} {
 		if v, ok := c[name]; ok {
 			fmt.Fprintf(&b, "-- %s --\n%s", name, v)
 		}
@@ -48,8 +52,13 @@ func writeCase(file string, c testCase) error {
 // interpreter with the standard library, as the session does, and returns
 // what the program printed.
 func runYaegi(context, helpers, out []byte) (stdout string, err error) {
-	var buf bytes.Buffer
-	var stderr bytes.Buffer // yaegi writes traces of recovered panics there
+	return runYaegiFor(context, helpers, out, 20*time.Second)
+}
+
+// runYaegiFor is runYaegi giving up after d.
+func runYaegiFor(context, helpers, out []byte, d time.Duration) (stdout string, err error) {
+	// Locked: an evaluation given up for stuck may still write.
+	var buf, stderr lockedBuffer // yaegi writes traces of recovered panics to stderr
 	i := interp.New(interp.Options{Stdout: &buf, Stderr: &stderr})
 	if err := i.Use(stdlib.Symbols()); err != nil {
 		return "", err
@@ -77,10 +86,28 @@ func runYaegi(context, helpers, out []byte) (stdout string, err error) {
 	}()
 	select {
 	case err = <-done:
-	case <-time.After(20 * time.Second):
+	case <-time.After(d):
 		err = fmt.Errorf("timeout")
 	}
 	return buf.String(), err
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent use.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func lines(errs []error) string {
@@ -128,6 +155,16 @@ func TestCases(t *testing.T) {
 			if want, ok := c["check"]; ok {
 				if got := lines(Check(cell, context)); got != want {
 					t.Errorf("Check:\n%s\nwant:\n%s", got, want)
+				}
+			}
+			if want, ok := c["yaegi"]; ok {
+				// The cell as written, in plain yaegi: the bug.
+				got, err := runYaegiFor([]byte(c["context"]), nil, dropImports(cell, []byte(c["context"])), 3*time.Second)
+				if err != nil {
+					got += "error: " + err.Error()
+				}
+				if !strings.Contains(got, strings.TrimSuffix(want, "\n")) {
+					t.Errorf("the cell as written, in yaegi, printed:\n%s\nwant it to contain:\n%s", got, want)
 				}
 			}
 			if want, ok := c["output"]; ok {

@@ -103,18 +103,33 @@ func mayNeedLowering(cell []byte, context [][]byte) bool {
 	}
 	var generic map[string]bool
 	found := false
+	called := make(map[ast.Expr]bool)
 	ast.Inspect(f, func(n ast.Node) bool {
 		if found {
 			return false
 		}
 		switch n := n.(type) {
-		case *ast.RangeStmt, *ast.ForStmt, *ast.IndexExpr, *ast.IndexListExpr:
+		case *ast.RangeStmt, *ast.ForStmt, *ast.IndexExpr, *ast.IndexListExpr, *ast.DeferStmt, *ast.GoStmt, *ast.TypeSwitchStmt:
 			found = true
+		case *ast.SwitchStmt:
+			for _, st := range n.Body.List {
+				found = found || n.Tag == nil && len(st.(*ast.CaseClause).List) > 1
+			}
+			found = true
+		case *ast.SelectorExpr:
+			found = !called[n] // a method value, perhaps
+		case *ast.ReturnStmt:
+			for _, e := range n.Results {
+				found = found || isReceive(e)
+			}
 		case *ast.FuncDecl:
-			if n.Type.TypeParams != nil {
+			if n.Type.TypeParams != nil || (n.Body != nil && hasUnnamedParams(n.Type)) {
 				found = true
 			}
+		case *ast.FuncLit:
+			found = hasUnnamedParams(n.Type)
 		case *ast.CallExpr:
+			called[ast.Unparen(n.Fun)] = true
 			if id, ok := n.Fun.(*ast.Ident); ok {
 				switch id.Name {
 				case "min", "max", "clear", "new":
@@ -198,6 +213,9 @@ func (r *rewriter) run() {
 		return true
 	})
 	r.inspect(r.a.file)
+	if r.err == nil {
+		r.parenFuncLits()
+	}
 }
 
 // inspect runs the rewriting walk over a subtree.
@@ -226,18 +244,39 @@ func (r *rewriter) visit(n ast.Node) bool {
 		return r.index(n.X, n.Indices, n.Lbrack, n.Rbrack)
 	case *ast.SelectorExpr:
 		r.selector(n)
+		if sel := r.methodValue(n); sel != nil && r.methodValueEdits(n, sel) {
+			r.inspect(n.X)
+			return false
+		}
+	case *ast.DeferStmt:
+		r.deferStmt(n)
+	case *ast.GoStmt:
+		r.goStmt(n)
+	case *ast.TypeSwitchStmt:
+		r.typeSwitch(n)
+	case *ast.SwitchStmt:
+		r.tagless(n)
+	case *ast.ReturnStmt:
+		r.returnReceives(n)
+		r.tagErrors(n)
 	case *ast.Ident:
 		r.genericIdent(n)
 	case *ast.CallExpr:
 		r.tagCall(n)
 		r.tagErrors(n)
 		return r.call(n)
-	case *ast.ReturnStmt, *ast.AssignStmt, *ast.ValueSpec, *ast.SendStmt, *ast.BinaryExpr, *ast.CompositeLit:
+	case *ast.AssignStmt, *ast.ValueSpec, *ast.SendStmt, *ast.BinaryExpr, *ast.CompositeLit:
 		r.tagErrors(n)
 	case *ast.RangeStmt:
 		r.rangeStmt(n)
 	case *ast.ForStmt:
 		r.forStmt(n)
+	case *ast.FuncDecl:
+		if n.Body != nil {
+			r.nameParams(n.Type)
+		}
+	case *ast.FuncLit:
+		r.nameParams(n.Type)
 	}
 	return true
 }
@@ -264,8 +303,12 @@ func (r *rewriter) index(x ast.Expr, indices []ast.Expr, lbrack, rbrack token.Po
 	if path, name, _ := r.pkgSel(x); path == "iter" {
 		switch name {
 		case "Seq", "Seq2":
-			r.replace(x.Pos(), lbrack+1, "func(func(")
-			r.replace(rbrack, rbrack+1, ") bool)")
+			open, end := "func(func(", ") bool)"
+			if r.isCallee(x) {
+				open, end = "("+open, end+")" // a conversion: (func(...))(f)
+			}
+			r.replace(x.Pos(), lbrack+1, open)
+			r.replace(rbrack, rbrack+1, end)
 			for _, ix := range indices {
 				r.inspect(ix)
 			}
@@ -280,11 +323,14 @@ func (r *rewriter) index(x ast.Expr, indices []ast.Expr, lbrack, rbrack token.Po
 	for _, ix := range indices {
 		r.inspect(ix)
 	}
+	if r.dropTypeArgs(id, r.off(lbrack), r.off(rbrack), r.isCallee(x)) {
+		return false
+	}
 	// A partial explicit instantiation of a generic function of the
 	// notebook: give all type arguments.
 	inst, ok := r.a.info.Instances[id]
 	fn, isFunc := r.a.info.Uses[id].(*types.Func)
-	if ok && isFunc && fn.Pkg() == r.a.pkg && inst.TypeArgs.Len() != len(indices) {
+	if ok && isFunc && fn.Pkg() == r.a.pkg && inst.TypeArgs.Len() != len(indices) && !anyTypeParam(inst.TypeArgs) {
 		if targs, ok := r.typeArgs(inst.TypeArgs); ok {
 			r.replace(lbrack, rbrack+1, "["+targs+"]")
 		}
@@ -313,8 +359,8 @@ func (r *rewriter) genericIdent(id *ast.Ident) {
 		return
 	}
 	fn, ok := r.a.info.Uses[id].(*types.Func)
-	if !ok || fn.Pkg() != r.a.pkg {
-		return
+	if !ok || fn.Pkg() != r.a.pkg || anyTypeParam(inst.TypeArgs) {
+		return // inferred by the interpreter too (see infer.go)
 	}
 	if targs, ok := r.typeArgs(inst.TypeArgs); ok {
 		r.edits = append(r.edits, edit{r.off(id.End()), r.off(id.End()), "[" + targs + "]"})
@@ -326,7 +372,7 @@ func (r *rewriter) selector(s *ast.SelectorExpr) {
 	path, name, _ := r.pkgSel(s)
 	switch path {
 	case "iter":
-		if name != "Seq" && name != "Seq2" {
+		if name != "Seq" && name != "Seq2" && libHelpers()["__lower_iter_"+name] == nil {
 			r.fail(s.Pos(), "iter.%s", name)
 		}
 	case "slices", "maps":
@@ -335,7 +381,7 @@ func (r *rewriter) selector(s *ast.SelectorExpr) {
 		}
 	case "":
 	default:
-		if libHelpers()["__lower_"+path+"_"+name] != nil {
+		if libHelpers()["__lower_"+path+"_"+name] != nil || (path == "errors" && name == "AsType") {
 			return
 		}
 		x := s.X.(*ast.Ident)
@@ -377,6 +423,10 @@ func (r *rewriter) call(c *ast.CallExpr) bool {
 		x = f.X
 	}
 	path, name, sel := r.pkgSel(x)
+	if path == "errors" && name == "AsType" {
+		r.errorsAsType(c, sel)
+		return false
+	}
 	if sel == nil || !lowerPackages[path] {
 		return true
 	}
@@ -398,6 +448,17 @@ func (r *rewriter) call(c *ast.CallExpr) bool {
 			return true
 		}
 		var targs []string
+		if anyTypeParam(inst.TypeArgs) {
+			// Inside generic code: the interpreter infers them (see
+			// infer.go); every type parameter of a helper is in its
+			// parameters.
+			r.replace(c.Fun.Pos(), c.Fun.End(), text)
+			r.used[hname] = true
+			for _, arg := range c.Args {
+				r.inspect(arg)
+			}
+			return false
+		}
 		for _, tp := range h.typeParams {
 			i := typeParamIndex(sig.TypeParams(), tp)
 			if i < 0 || i >= inst.TypeArgs.Len() {
@@ -480,11 +541,16 @@ func (r *rewriter) minMax(c *ast.CallExpr, id *ast.Ident) bool {
 		r.replace(c.Pos(), c.End(), lit)
 		return false
 	}
+	name := "__lower_" + id.Name
+	if hasTypeParam(tv.Type) {
+		r.used[name] = true
+		r.replace(id.Pos(), id.End(), name) // inferred (see infer.go)
+		return true
+	}
 	s, ok := r.mustType(tv.Type, c.Pos(), id.Name)
 	if !ok {
 		return false
 	}
-	name := "__lower_" + id.Name
 	r.used[name] = true
 	r.replace(id.Pos(), id.End(), name+"["+s+"]")
 	return true
@@ -524,6 +590,11 @@ func (r *rewriter) clear(c *ast.CallExpr, id *ast.Ident) {
 		r.fail(c.Pos(), "clear of a %s", tv.Type)
 		return
 	}
+	if hasTypeParam(tv.Type) {
+		r.used[name] = true
+		r.replace(id.Pos(), id.End(), name) // inferred (see infer.go)
+		return
+	}
 	var parts []string
 	for _, t := range targs {
 		s, ok := r.mustType(t, c.Pos(), "clear")
@@ -551,12 +622,14 @@ func (r *rewriter) forStmt(f *ast.ForStmt) {
 			}
 		}
 	}
-	r.copyLoopVars(f.Body, objs, true)
+	r.copyLoopVars(f.Body, objs, f)
 }
 
 // copyLoopVars inserts "v := v;" at the top of body for the loop variables
-// a closure or an address captures.
-func (r *rewriter) copyLoopVars(body *ast.BlockStmt, objs []types.Object, needUnassigned bool) {
+// a closure or an address captures. In a three-clause loop (loop set), a
+// variable the body assigns is copied back for the post statement (see
+// copyBack).
+func (r *rewriter) copyLoopVars(body *ast.BlockStmt, objs []types.Object, loop *ast.ForStmt) {
 	if len(objs) == 0 {
 		return
 	}
@@ -602,10 +675,13 @@ func (r *rewriter) copyLoopVars(body *ast.BlockStmt, objs []types.Object, needUn
 	// evaluates "v := v" wrongly in statements outside a function.
 	var b strings.Builder
 	for _, obj := range objs {
-		if !captured[obj] || (needUnassigned && assigned[obj]) {
+		if !captured[obj] || (loop != nil && assigned[obj] && !r.canCopyBack(loop)) {
 			continue
 		}
 		name := fmt.Sprintf("__lower_%s%d", obj.Name(), r.off(body.Lbrace))
+		if loop != nil && assigned[obj] {
+			r.copyBack(loop, obj.Name(), name)
+		}
 		fmt.Fprintf(&b, " %s := %s;", name, obj.Name())
 		ast.Inspect(body, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok && r.a.info.Uses[id] == obj {
@@ -642,7 +718,7 @@ func (r *rewriter) rangeStmt(rs *ast.RangeStmt) {
 					}
 				}
 			}
-			r.copyLoopVars(rs.Body, objs, false)
+			r.copyLoopVars(rs.Body, objs, nil)
 		}
 	}
 }
@@ -975,6 +1051,11 @@ func (r *rewriter) newExpr(c *ast.CallExpr, id *ast.Ident) {
 	}
 	p, ok := ct.Type.(*types.Pointer)
 	if !ok {
+		return
+	}
+	if hasTypeParam(p.Elem()) {
+		r.used["__lower_new"] = true
+		r.replace(id.Pos(), id.End(), "__lower_new") // inferred (see infer.go)
 		return
 	}
 	s, ok := r.mustType(p.Elem(), c.Pos(), "new")

@@ -17,8 +17,9 @@ import (
 // constants added after Go 1.22 (bytes.Lines, os.Root, crypto/sha3, ...).
 // The session gives them to its interpreter with Use after the standard
 // library (kernel/symbols/stdlib). Generic names stay missing (yaegi
-// extract cannot bind them); Rewrite lowers the everyday ones. The maps
-// must not be modified.
+// extract cannot bind them); Rewrite lowers the everyday ones. The package
+// iter is there, empty, so that cells can import it. The maps must not be
+// modified.
 func Symbols() interp.Exports { return newer.All() }
 
 // SymbolsOf returns the symbols of [Symbols] for the packages with the
@@ -28,6 +29,12 @@ func SymbolsOf(paths ...string) interp.Exports { return newer.Exports(paths...) 
 
 // newer holds the maps of Symbols; zsymbols.go fills it.
 var newer stdlib.Table
+
+func init() {
+	// iter (Go 1.23) has only generic names, which Rewrite lowers; an
+	// empty package lets cells import it.
+	newer.Set("iter/iter", func() map[string]reflect.Value { return map[string]reflect.Value{} })
+}
 
 // extraSymbols holds the symbol maps registered with AddSymbols.
 var extraSymbols struct {
