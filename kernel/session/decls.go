@@ -41,6 +41,9 @@ func (s *Session) evalDecls(ctx context.Context, c *cell) error {
 		}
 		inits := 0
 		for _, dl := range f.Decls {
+			if c.hasMain {
+				edits = append(edits, mainUses(fset, base, dl)...)
+			}
 			switch dl := dl.(type) {
 			case *ast.FuncDecl:
 				d := &decl{kind: kFunc, names: []string{dl.Name.Name}}
@@ -53,8 +56,6 @@ func (s *Session) evalDecls(ctx context.Context, c *cell) error {
 					inits++
 					edits = append(edits, s.goEdits(fset, base, dl, "func init")...)
 					continue
-				} else if dl.Name.Name == "main" {
-					edits = append(edits, edit{start: fset.Position(dl.Name.Pos()).Offset - base, end: fset.Position(dl.Name.End()).Offset - base, text: mainName})
 				}
 				d.text = string(src[fset.Position(dl.Pos()).Offset-base : fset.Position(dl.End()).Offset-base])
 				d.doc = docComment(dl.Doc)
@@ -191,10 +192,9 @@ func (s *Session) evalStored(ctx context.Context, d *decl) error {
 		where := ""
 		if fd, ok := dl.(*ast.FuncDecl); ok {
 			where = "func " + fd.Name.Name
-			if fd.Recv == nil && fd.Name.Name == "main" {
-				p := fset.Position(fd.Name.Pos()).Offset - len(declPrefix)
-				edits = append(edits, edit{start: p, end: p + 4, text: mainName})
-			}
+		}
+		if d.refs["main"] {
+			edits = append(edits, mainUses(fset, len(declPrefix), dl)...)
 		}
 		edits = append(edits, s.goEdits(fset, len(declPrefix), dl, where)...)
 	}

@@ -39,7 +39,7 @@ func (s *Session) evalStmts(ctx context.Context, c *cell) error {
 		edits = append(edits, oldEdits(c, o.name)...)
 	}
 	if c.hasMain {
-		edits = append(edits, mainEdits(c)...)
+		edits = append(edits, mainUses(c.fset, c.stmtBase, c.body)...)
 	}
 	edits = append(edits, s.goEdits(fset, base, c.body, "")...)
 	var shows [][]edit
@@ -355,27 +355,37 @@ func blankEdit(c *cell, start, end int) edit {
 	return edit{start: start, end: end, text: string(b)}
 }
 
-// mainEdits renames the uses of the notebook's func main in the
-// statements: yaegi runs a function named main after every evaluation, so
-// the session declares it under another name.
-func mainEdits(c *cell) []edit {
-	var edits []edit
-	ast.Inspect(c.body, func(n ast.Node) bool {
+// mainUses renames every use of the notebook's func main in n (its
+// declaration's name included; not field names, x.main or keys): yaegi
+// runs a function named main after every evaluation, so the session
+// declares it under another name. base is the offset of the source's
+// first byte in fset's file.
+func mainUses(fset *token.FileSet, base int, n ast.Node) []edit {
+	skip := map[*ast.Ident]bool{}
+	ast.Inspect(n, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
-			ast.Inspect(n.X, func(m ast.Node) bool {
-				if id, ok := m.(*ast.Ident); ok && id.Name == "main" {
-					p := c.fset.Position(id.Pos()).Offset - c.stmtBase
-					edits = append(edits, edit{start: p, end: p + 4, text: mainName})
-				}
-				return true
-			})
-			return false
-		case *ast.Ident:
-			if n.Name == "main" {
-				p := c.fset.Position(n.Pos()).Offset - c.stmtBase
-				edits = append(edits, edit{start: p, end: p + 4, text: mainName})
+			skip[n.Sel] = true
+		case *ast.Field:
+			for _, id := range n.Names {
+				skip[id] = true
 			}
+		case *ast.KeyValueExpr:
+			if id, ok := n.Key.(*ast.Ident); ok {
+				skip[id] = true
+			}
+		case *ast.FuncDecl:
+			if n.Recv != nil {
+				skip[n.Name] = true // a method named main
+			}
+		}
+		return true
+	})
+	var edits []edit
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name == "main" && !skip[id] {
+			p := fset.Position(id.Pos()).Offset - base
+			edits = append(edits, edit{start: p, end: p + 4, text: mainName})
 		}
 		return true
 	})
