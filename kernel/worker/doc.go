@@ -8,11 +8,27 @@
 //	p1.Start()
 //
 // The function is interpreted, so the child cannot find it in a binary. The
-// child is instead the gopherlab binary in worker mode ([Main], the
-// `gopherlab worker` command): it rebuilds the notebook's declarations
+// child is instead a worker: a compiled program holding the notebook's
+// declarations, or the gopherlab binary in worker mode ([Main], the
+// `gopherlab worker` command), which rebuilds the notebook's declarations
 // (imports, constants, types, functions and package-level variables, in
-// their latest versions), finds the target by name and calls it with the
-// arguments.
+// their latest versions) in an interpreter. Either finds the target by
+// name and calls it with the arguments.
+//
+// # Compiled workers
+//
+// After each cell that changes the notebook's code, the launcher has the
+// declarations built into a worker program with the Go compiler
+// (package compiler: in the background, at the lowest priority, cached by
+// content, keyed by what the functions need, so that a cell declaring a
+// variable no function uses keeps the worker), and starts compiled workers
+// as soon as one is built (compiled.go); targets then run as compiled Go.
+// Before that, without the go command or the source tree the kernel was
+// built from, or when the declarations do not compile as a program, the
+// interpreted worker serves. Both start from the notebook as it is at Start
+// and report alike; the compiled worker's side is package native. A target
+// sees which in its environment: GOPHERLAB_WORKER is "compiled" or
+// "interpreted". GOPHERLAB_COMPILED_WORKERS=0 turns compiled workers off.
 //
 // # A child is a fork
 //
