@@ -1,0 +1,447 @@
+package mp
+
+import (
+	"fmt"
+	"io"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The worker side of a Pool: a child process whose target is poolWorker.
+// A reader goroutine receives the pool's messages: it looks up the
+// functions, decodes the chunks of tasks (in the order they come, as the
+// stream of values requires) into a queue, and gives back a chunk of the
+// queue when the pool asks for it (another worker is idle). The main
+// goroutine runs the queued chunks one after the other and sends back
+// their results when the queue is empty. A timer sends what is done sooner
+// when that takes longer than poolFlush: the results of finished tasks, so
+// that Imap sees results as they come and the pool learns how long tasks
+// take. The task loop itself only counts: it never reads the clock.
+
+// poolFlush is how long a worker keeps results before sending them.
+const poolFlush = time.Millisecond
+
+func init() { builtins["pool"] = poolWorker }
+
+// A workerFunc is a function a worker calls, found by its name.
+type workerFunc struct {
+	v    reflect.Value
+	err  error // why it cannot be called
+	name string
+	in   []reflect.Type
+	out  reflect.Type
+	errs bool // the last result is an error
+
+	intInt func(int) int // the function, when it is a func(int) int
+}
+
+// A poolServer is a worker's state.
+type poolServer struct {
+	c   *conn
+	fns map[uint64]*workerFunc // the reader's
+	in  gobIn                  // the reader's: values from the pool
+	// inLost is in.lost(), for the others.
+	inLost atomic.Bool
+
+	mu      sync.Mutex // guards what follows
+	queue   []*poolRun // chunks received, not yet run
+	more    chan struct{}
+	end     bool  // no more chunks: stop once the queue is empty
+	endErr  error // why
+	out     gobOut
+	e       encoder  // a results record being built
+	pend    encoder  // records not yet sent
+	run     *poolRun // the chunk running
+	working bool     // the flush timer re-arms
+	timer   *time.Timer
+	sendErr error
+}
+
+// A poolRun is a chunk of tasks, queued or running.
+type poolRun struct {
+	job, start uint64
+	n          int
+	f          *workerFunc
+	cols       []reflect.Value
+	err        error // the chunk cannot run: every task fails with it
+
+	res  reflect.Value  // results, when the function has some
+	done atomic.Int64   // tasks done; res[:done] is final
+	from int            // the first task whose results were not sent
+	errs map[int]string // failed tasks not sent, by index in the chunk
+	last time.Time      // when the chunk began or results were last sent
+}
+
+// poolWorker is the target of a Pool's processes: it runs tasks until told
+// to stop or until the pool's end of c is closed.
+func poolWorker(c *Conn) error {
+	s := &poolServer{c: c.c, fns: map[uint64]*workerFunc{}, more: make(chan struct{}, 1)}
+	s.timer = time.AfterFunc(time.Hour, s.tick)
+	s.timer.Stop()
+	defer c.Close()
+	go s.read()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for {
+		if len(s.queue) == 0 {
+			s.working = false
+			s.timer.Stop()
+			if err := s.sendPendingLocked(); err != nil {
+				return err
+			}
+			if s.end {
+				return s.endErr
+			}
+			s.mu.Unlock()
+			<-s.more
+			s.mu.Lock()
+			continue
+		}
+		r := s.queue[0]
+		s.queue = s.queue[1:]
+		if !s.working {
+			s.working = true
+			s.timer.Reset(poolFlush)
+		}
+		s.mu.Unlock()
+		s.runChunk(r)
+		s.mu.Lock()
+	}
+}
+
+// read is the worker's reader goroutine.
+func (s *poolServer) read() {
+	for {
+		data, files, err := s.c.recv(time.Time{})
+		closeFiles(files)
+		if err == nil {
+			var stop bool
+			if stop, err = s.message(data); !stop && err == nil {
+				continue
+			}
+		}
+		s.mu.Lock()
+		s.end = true
+		if err != io.EOF { // EOF: the pool is gone
+			s.endErr = err
+		}
+		s.mu.Unlock()
+		s.wake()
+		return
+	}
+}
+
+func (s *poolServer) wake() {
+	select {
+	case s.more <- struct{}{}:
+	default:
+	}
+}
+
+// message handles the records of one message from the pool and reports
+// whether the worker is to stop.
+func (s *poolServer) message(data []byte) (stop bool, err error) {
+	d := decoder{b: data}
+	for len(d.b) > 0 && d.err == nil {
+		tag := d.b[0]
+		d.b = d.b[1:]
+		switch tag {
+		case poolMsgFunc:
+			id := d.uint()
+			ref := decodeRef(&d)
+			s.fns[id] = lookupWorkerFunc(ref, d.string())
+		case poolMsgReset:
+			s.mu.Lock()
+			s.out.reset()
+			s.mu.Unlock()
+		case poolMsgChunk:
+			body := decoder{b: d.bytes()}
+			if d.err == nil {
+				s.received(&body)
+			}
+		case poolMsgRevoke:
+			job, start := d.uint(), d.uint()
+			if d.err == nil {
+				if err := s.revoke(job, start); err != nil {
+					return false, err
+				}
+			}
+		case poolMsgStop:
+			return true, nil
+		default:
+			return false, fmt.Errorf("mp: pool worker: unknown message %q", tag)
+		}
+	}
+	if d.err != nil {
+		return false, fmt.Errorf("mp: pool worker: bad message: %w", d.err)
+	}
+	return false, nil
+}
+
+// received decodes a chunk of tasks and queues it.
+func (s *poolServer) received(d *decoder) {
+	job, start, id, n, ncols := d.uint(), d.uint(), d.uint(), int(d.uint()), int(d.uint())
+	if d.err != nil {
+		return // message reports it
+	}
+	r := &poolRun{job: job, start: start, n: n, f: s.fns[id]}
+	switch {
+	case r.f == nil:
+		r.err = fmt.Errorf("mp: pool worker: unknown function %d", id)
+	case r.f.err != nil:
+		r.err = r.f.err
+	case ncols != len(r.f.in):
+		r.err = fmt.Errorf("mp: %s takes %d arguments, got %d", r.f.name, len(r.f.in), ncols)
+	}
+	if r.err == nil {
+		r.cols = make([]reflect.Value, ncols)
+		for k := range r.cols {
+			if r.cols[k], r.err = decodeColumn(d, r.f.in[k], n, &s.in); r.err != nil {
+				break
+			}
+		}
+	}
+	if r.err != nil {
+		// A column not read may have carried a type's description: the
+		// stream starts anew.
+		s.in.drop()
+	}
+	s.inLost.Store(s.in.lost())
+	s.mu.Lock()
+	s.queue = append(s.queue, r)
+	s.mu.Unlock()
+	s.wake()
+}
+
+// revoke gives the pool back the queued chunk of job that begins at start,
+// if it has not started.
+func (s *poolServer) revoke(job, start uint64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, r := range s.queue {
+		if r.job == job && r.start == start {
+			s.queue = append(s.queue[:i], s.queue[i+1:]...)
+			s.pend.b = append(s.pend.b, poolMsgRevoked)
+			s.pend.uint(job)
+			s.pend.uint(start)
+			return s.sendPendingLocked()
+		}
+	}
+	return nil // started or done: its results come
+}
+
+// lookupWorkerFunc finds the function ref names, which the pool saw with
+// type typ.
+func lookupWorkerFunc(ref targetRef, typ string) *workerFunc {
+	f := &workerFunc{name: shortName(ref.Name)}
+	v, err := resolveTarget(ref)
+	if err != nil {
+		f.err = err
+		return f
+	}
+	t := v.Type()
+	if typ != "" && t.String() != typ {
+		f.err = fmt.Errorf("mp: %s is a %s in the pool's workers but a %s where the pool is used: the workers started before it changed; make a new Pool", f.name, t, typ)
+		return f
+	}
+	f.v = v
+	for i := 0; i < t.NumIn(); i++ {
+		f.in = append(f.in, t.In(i))
+	}
+	nout := t.NumOut()
+	if nout > 0 && t.Out(nout-1) == errorType {
+		f.errs = true
+		nout--
+	}
+	if nout == 1 {
+		f.out = t.Out(0)
+	}
+	if v.CanInterface() {
+		f.intInt, _ = v.Interface().(func(int) int)
+	}
+	return f
+}
+
+var intSliceType = reflect.TypeOf([]int(nil))
+
+// runChunk runs a chunk of tasks and adds its results to those to send.
+func (s *poolServer) runChunk(r *poolRun) {
+	r.last = time.Now()
+	if r.err != nil {
+		s.mu.Lock()
+		s.flushLocked(r, r.n, r.err.Error())
+		s.mu.Unlock()
+		return
+	}
+	f := r.f
+	if f.out != nil {
+		r.res = reflect.MakeSlice(reflect.SliceOf(f.out), r.n, r.n)
+	}
+	s.mu.Lock()
+	s.run = r
+	s.mu.Unlock()
+	if f.intInt != nil && r.cols[0].Type() == intSliceType {
+		xs, ys := r.cols[0].Interface().([]int), r.res.Interface().([]int)
+		for i, x := range xs {
+			y, err := f.callIntInt(x)
+			ys[i] = y
+			if err != nil {
+				s.failed(r, i, err)
+			}
+			r.done.Store(int64(i + 1))
+		}
+	} else {
+		args := make([]reflect.Value, len(r.cols))
+		for i := 0; i < r.n; i++ {
+			for k, col := range r.cols {
+				args[k] = col.Index(i)
+			}
+			out, err := f.call(args)
+			switch {
+			case err != nil:
+				s.failed(r, i, err)
+			case r.res.IsValid():
+				r.res.Index(i).Set(out)
+			}
+			r.done.Store(int64(i + 1))
+		}
+	}
+	s.mu.Lock()
+	s.run = nil
+	s.flushLocked(r, r.n, "")
+	s.mu.Unlock()
+}
+
+// failed records that task i of r failed with err.
+func (s *poolServer) failed(r *poolRun, i int, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.errs == nil {
+		r.errs = map[int]string{}
+	}
+	r.errs[i] = err.Error()
+}
+
+// tick is the flush timer: it sends the results of the tasks done so far.
+func (s *poolServer) tick() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.working {
+		return
+	}
+	if r := s.run; r != nil {
+		s.flushLocked(r, int(r.done.Load()), "")
+	}
+	if err := s.sendPendingLocked(); err != nil && s.sendErr == nil {
+		s.sendErr = err
+	}
+	s.timer.Reset(poolFlush)
+}
+
+// call calls f with args and returns its result value (invalid when it
+// has none) or the error it returned or the panic it raised.
+func (f *workerFunc) call(args []reflect.Value) (res reflect.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s panicked: %v", f.name, r)
+		}
+	}()
+	out := f.v.Call(args)
+	if f.errs {
+		if e := out[len(out)-1]; !e.IsNil() {
+			return reflect.Value{}, e.Interface().(error)
+		}
+	}
+	if f.out != nil {
+		return out[0], nil
+	}
+	return reflect.Value{}, nil
+}
+
+func (f *workerFunc) callIntInt(x int) (y int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s panicked: %v", f.name, r)
+		}
+	}()
+	return f.intInt(x), nil
+}
+
+// flushLocked adds to the records to send the results of r's tasks from
+// r.from to to: their values in r.res (if any), the failed ones in r.errs;
+// or, when why is set, that they all failed for that reason.
+func (s *poolServer) flushLocked(r *poolRun, to int, why string) {
+	if to <= r.from {
+		return
+	}
+	now := time.Now()
+	e := &s.e
+	e.b = e.b[:0]
+	e.uint(r.job)
+	e.uint(r.start + uint64(r.from))
+	e.uint(uint64(to - r.from))
+	flags := uint64(0)
+	if s.inLost.Load() {
+		flags |= poolFlagResetStream
+	}
+	e.uint(flags)
+	e.uint(uint64(now.Sub(r.last)))
+	mark := len(e.b)
+	writeErrs := func(errs map[int]string, why string) {
+		if why != "" {
+			e.uint(uint64(to - r.from))
+			for i := r.from; i < to; i++ {
+				e.uint(uint64(i - r.from))
+				e.string(why)
+			}
+			return
+		}
+		k := 0
+		for i := range errs {
+			if i < to {
+				k++
+			}
+		}
+		e.uint(uint64(k))
+		for i, msg := range errs {
+			if i < to {
+				e.uint(uint64(i - r.from))
+				e.string(msg)
+				delete(errs, i)
+			}
+		}
+	}
+	writeErrs(r.errs, why)
+	if why != "" || !r.res.IsValid() {
+		encodeNone(e)
+	} else if err := encodeColumn(e, r.res.Slice(r.from, to), &s.out); err != nil {
+		e.b = e.b[:mark]
+		writeErrs(nil, "cannot send the result to the pool: "+err.Error())
+		encodeNone(e)
+	}
+	s.pend.b = append(s.pend.b, poolMsgResults)
+	s.pend.bytes(e.b)
+	if cap(e.b) > 1<<20 {
+		e.b = nil
+	}
+	r.from, r.last = to, now
+}
+
+// sendPendingLocked sends the results records not yet sent, in one
+// message.
+func (s *poolServer) sendPendingLocked() error {
+	if s.sendErr != nil {
+		return s.sendErr
+	}
+	if len(s.pend.b) == 0 {
+		return nil
+	}
+	err := s.c.send(s.pend.b, nil, time.Time{})
+	s.pend.b = s.pend.b[:0]
+	if cap(s.pend.b) > 1<<20 {
+		s.pend.b = nil
+	}
+	return err
+}

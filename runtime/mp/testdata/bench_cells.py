@@ -1,0 +1,392 @@
+"""runtime/mp from notebook cells, against Python's multiprocessing from
+ipykernel cells, in the same run, through the real kernels (jupyter_client).
+
+    ./install.sh --prefix /tmp/gl
+    JUPYTER_PATH=/tmp/gl/share/jupyter /usr/bin/python3 runtime/mp/testdata/bench_cells.py [--runs N] [--only ROW,...]
+
+Each row runs the same program in both kernels: a setup cell, then the
+measured cell --runs times (the median is printed; the first run, which for
+gopherlab may include starting a worker, is counted like the others unless
+the row says "warm"). Every figure is timed inside the cell (time.Now in Go,
+time.perf_counter in Python), so the kernels' messaging is not counted. The
+rows, and issue 14's targets on the development machine:
+
+  negate     a child negates a 1,000,000-element Array("i") with Load/Store,
+             start..join (ms)                                 target: 50x Python
+  valueadd   two children increment a Value under its lock (ops/s)
+                                                              target: 10x Python
+  cpu        a CPU-bound top-level function through Pool.Map, pool of
+             --cores workers: time per task (ms)              target: 20x Python
+  scale      the same with N = 1..cores workers: throughput relative to one
+             worker (each kernel against itself)              target: 0.8*N
+  trivial    Pool.Map of 1,000 trivial tasks on a warm pool of --cores
+             workers: time per task (us)                      target: <= Python
+  warmup     Pool of 16 from creation until a Map of 16 trivial tasks
+             returned, then Close (ms)                        target: <= Python
+  lock       Lock+Unlock in a cell loop, 1,000,000 times (ns a pair;
+             Python: `with lock: pass`)                       target: <= Python
+
+The ratio column says how many times better gopherlab is (>1: faster); a
+target missed is marked. The exit status is 0 even when targets are
+missed: the script reports, it does not judge the machine.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+
+from jupyter_client.manager import KernelManager
+
+GO_SETUP = '''import (
+	"fmt"
+	"time"
+
+	"github.com/gopherlab/gopherlab/runtime/mp"
+)'''
+
+PY_SETUP = '''import multiprocessing as mp
+import time'''
+
+# Each row: setup cells and the measured cell for each kernel. A measured
+# cell prints lines "@key value".
+ROWS = {
+    "negate": {
+        "go_setup": ['''func negate(arr *mp.Array) {
+	n := arr.Len()
+	for i := 0; i < n; i++ {
+		arr.Store(i, -arr.Load(i))
+	}
+}
+ints := make([]int, 1000000)
+for i := range ints {
+	ints[i] = i
+}
+arr := mp.NewArray("i", ints)'''],
+        "go": '''before := arr.Load(999999)
+t0 := time.Now()
+p := mp.NewProcess(negate, arr)
+if err := p.Start(); err != nil {
+	panic(err)
+}
+if err := p.Join(); err != nil {
+	panic(err)
+}
+el := time.Since(t0)
+if arr.Load(999999) != -before {
+	panic("not negated")
+}
+fmt.Println("@value", el.Seconds()*1e3)''',
+        "py_setup": ['''def negate(arr):
+    for i in range(len(arr)):
+        arr[i] = -arr[i]
+arr = mp.Array('i', range(1000000))'''],
+        "py": '''before = arr[999999]
+t0 = time.perf_counter()
+p = mp.Process(target=negate, args=(arr,))
+p.start()
+p.join()
+el = time.perf_counter() - t0
+assert arr[999999] == -before
+print("@value", el * 1e3)''',
+        "unit": "ms", "higher": False, "target": 50,
+    },
+    "valueadd": {
+        "go_setup": ['''func addLocked(v *mp.Value, n int) {
+	for i := 0; i < n; i++ {
+		v.GetLock().Lock()
+		v.Store(v.Load() + 1)
+		v.GetLock().Unlock()
+	}
+}
+const adds = 200000'''],
+        "go": '''v := mp.NewValue("i", 0)
+p1, p2 := mp.NewProcess(addLocked, v, adds), mp.NewProcess(addLocked, v, adds)
+t0 := time.Now()
+if err := p1.Start(); err != nil {
+	panic(err)
+}
+if err := p2.Start(); err != nil {
+	panic(err)
+}
+p1.Join()
+p2.Join()
+el := time.Since(t0)
+if v.Load() != 2*adds {
+	panic(fmt.Sprint("lost increments: ", v.Load()))
+}
+fmt.Println("@value", 2*adds/el.Seconds())''',
+        "py_setup": ['''def add_locked(v, n):
+    for _ in range(n):
+        with v.get_lock():
+            v.value += 1
+adds = 200000'''],
+        "py": '''v = mp.Value('i', 0)
+ps = [mp.Process(target=add_locked, args=(v, adds)) for _ in range(2)]
+t0 = time.perf_counter()
+for p in ps:
+    p.start()
+for p in ps:
+    p.join()
+el = time.perf_counter() - t0
+assert v.value == 2 * adds, v.value
+print("@value", 2 * adds / el)''',
+        "unit": "ops/s", "higher": True, "target": 10,
+    },
+    "cpu": {
+        "go_setup": ['''func burn(n int) int {
+	s := 0
+	for i := 0; i < n; i++ {
+		s += i % 7
+	}
+	return s
+}
+cpuPool := mp.NewPool(CORES)
+work := make([]int, 4*CORES)
+for i := range work {
+	work[i] = 300000
+}
+if _, err := cpuPool.Map(burn, work); err != nil { // warm: workers started
+	panic(err)
+}'''],
+        "go": '''t0 := time.Now()
+res, err := cpuPool.Map(burn, work)
+el := time.Since(t0)
+if err != nil || len(res) != len(work) {
+	panic(fmt.Sprint(err))
+}
+fmt.Println("@value", el.Seconds()*1e3/float64(len(work)))''',
+        "py_setup": ['''def burn(n):
+    s = 0
+    for i in range(n):
+        s += i % 7
+    return s
+cpu_pool = mp.Pool(CORES)
+work = [300000] * (4 * CORES)
+cpu_pool.map(burn, work)'''],
+        "py": '''t0 = time.perf_counter()
+res = cpu_pool.map(burn, work)
+el = time.perf_counter() - t0
+assert len(res) == len(work)
+print("@value", el * 1e3 / len(work))''',
+        "unit": "ms/task", "higher": False, "target": 20,
+    },
+    "scale": {
+        # Uses burn from "cpu"'s setup when run after it; defines it too.
+        "go_setup": ['''func burnS(n int) int {
+	s := 0
+	for i := 0; i < n; i++ {
+		s += i % 7
+	}
+	return s
+}'''],
+        "go": '''for n := 1; n <= CORES; n++ {
+	pool := mp.NewPool(n)
+	items := make([]int, 4*CORES)
+	for i := range items {
+		items[i] = 300000
+	}
+	if _, err := pool.Map(burnS, items[:n]); err != nil {
+		panic(err)
+	}
+	t0 := time.Now()
+	if _, err := pool.Map(burnS, items); err != nil {
+		panic(err)
+	}
+	fmt.Println("@n", n, float64(len(items))/time.Since(t0).Seconds())
+	pool.Close()
+}''',
+        "py_setup": ['''def burn_s(n):
+    s = 0
+    for i in range(n):
+        s += i % 7
+    return s'''],
+        "py": '''for n in range(1, CORES + 1):
+    with mp.Pool(n) as pool:
+        items = [300000] * (4 * CORES)
+        pool.map(burn_s, items[:n])
+        t0 = time.perf_counter()
+        pool.map(burn_s, items)
+        print("@n", n, len(items) / (time.perf_counter() - t0))''',
+        "unit": "x one worker", "higher": True, "target": None,
+    },
+    "trivial": {
+        "go_setup": ['''func ident(x int) int { return x }
+trivPool := mp.NewPool(CORES)
+xs := make([]int, 1000)
+for i := range xs {
+	xs[i] = i
+}
+if _, err := trivPool.Map(ident, xs); err != nil {
+	panic(err)
+}'''],
+        "go": '''t0 := time.Now()
+got, err := trivPool.Map(ident, xs)
+el := time.Since(t0)
+if err != nil || len(got) != len(xs) || got[999] != 999 {
+	panic(fmt.Sprint("Map: ", err))
+}
+fmt.Println("@value", el.Seconds()*1e6/float64(len(xs)))''',
+        "py_setup": ['''def ident(x):
+    return x
+triv_pool = mp.Pool(CORES)
+xs = list(range(1000))
+triv_pool.map(ident, xs)'''],
+        "py": '''t0 = time.perf_counter()
+got = triv_pool.map(ident, xs)
+el = time.perf_counter() - t0
+assert got[999] == 999
+print("@value", el * 1e6 / len(xs))''',
+        "unit": "us/task", "higher": False, "target": 1,
+    },
+    "warmup": {
+        "go_setup": ['''func ident16(x int) int { return x }
+xs16 := make([]int, 16)
+for i := range xs16 {
+	xs16[i] = i
+}'''],
+        "go": '''t0 := time.Now()
+pool16 := mp.NewPool(16)
+if _, err := pool16.Map(ident16, xs16); err != nil {
+	panic(err)
+}
+el := time.Since(t0)
+pool16.Close()
+fmt.Println("@value", el.Seconds()*1e3)''',
+        "py_setup": ['''def ident16(x):
+    return x'''],
+        "py": '''t0 = time.perf_counter()
+pool16 = mp.Pool(16)
+pool16.map(ident16, range(16))
+el = time.perf_counter() - t0
+pool16.close()
+pool16.join()
+print("@value", el * 1e3)''',
+        "unit": "ms", "higher": False, "target": 1,
+    },
+    "lock": {
+        "go_setup": ['''lock := mp.NewLock()'''],
+        "go": '''t0 := time.Now()
+for i := 0; i < 1000000; i++ {
+	lock.Lock()
+	lock.Unlock()
+}
+fmt.Println("@value", float64(time.Since(t0).Nanoseconds())/1e6)''',
+        "py_setup": ['''lock = mp.Lock()'''],
+        "py": '''t0 = time.perf_counter()
+for i in range(1000000):
+    with lock:
+        pass
+print("@value", (time.perf_counter() - t0) * 1e9 / 1e6)''',
+        "unit": "ns", "higher": False, "target": 1,
+    },
+}
+
+ORDER = ["lock", "trivial", "warmup", "cpu", "scale", "negate", "valueadd"]
+
+
+class Kernel:
+    def __init__(self, name):
+        self.name = name
+        self.km = KernelManager(kernel_name=name)
+        self.km.start_kernel()
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+
+    def run(self, code, timeout=600):
+        """Execute code and return its standard output; raise on error."""
+        out, errs = [], []
+
+        def hook(msg):
+            t = msg["msg_type"]
+            if t == "stream":
+                (out if msg["content"]["name"] == "stdout" else errs).append(msg["content"]["text"])
+            elif t == "error":
+                errs.append("%s: %s" % (msg["content"]["ename"], msg["content"]["evalue"]))
+        reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=hook, allow_stdin=False)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError("%s cell failed:\n%s\n---\n%s" % (self.name, code, "".join(errs)))
+        if errs:
+            sys.stderr.write("%s stderr: %s\n" % (self.name, "".join(errs)))
+        return "".join(out)
+
+    def close(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+def values(text, key):
+    return [line.split()[1:] for line in text.splitlines() if line.startswith("@" + key + " ")]
+
+
+def measure(k, row, lang, runs, cores, go_map):
+    sub = lambda s: s.replace("CORES", str(cores)).replace(".Map(", "." + go_map + "(")
+    for cell in row[lang + "_setup"]:
+        k.run(sub(cell))
+    if "@n" in row[lang]:
+        text = k.run(sub(row[lang]))
+        return {int(n): float(v) for n, v in values(text, "n")}
+    got = []
+    for _ in range(runs):
+        got.append(float(values(k.run(sub(row[lang])), "value")[0][0]))
+    return got
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--cores", type=int, default=os.cpu_count())
+    ap.add_argument("--only", default=",".join(ORDER))
+    ap.add_argument("--map", default="Map", help="the Pool method gopherlab's rows call (MapInts: as before Map took []int)")
+    args = ap.parse_args()
+    rows = args.only.split(",")
+    kernels = {}
+    try:
+        kernels["go"] = Kernel("gopherlab")
+        kernels["py"] = Kernel("python3")
+        for k, setup in (("go", GO_SETUP), ("py", PY_SETUP)):
+            kernels[k].run(setup)
+        print("%-10s %14s %14s %-12s %9s %s" % ("row", "gopherlab", "Python", "unit", "ratio", "target"))
+        for name in rows:
+            row = ROWS[name]
+            res = {}
+            for lang in ("go", "py"):
+                try:
+                    res[lang] = measure(kernels[lang], row, lang, args.runs, args.cores, args.map)
+                except Exception as e:  # report and go on with the other rows
+                    sys.stderr.write("%s: %s\n" % (name, e))
+                    res[lang] = None
+            if name == "scale":
+                for lang in ("go", "py"):
+                    r = res[lang]
+                    if not r:
+                        print("%-10s %s: failed" % (name, lang))
+                        continue
+                    for n in sorted(r):
+                        rel = r[n] / r[1]
+                        mark = "" if lang == "py" else ("ok" if rel >= 0.8 * n else "MISSED (0.8*N = %.1f)" % (0.8 * n))
+                        print("%-10s %-9s N=%d %10.1f tasks/s  %5.2f x one worker %s" % (
+                            name, "gopherlab" if lang == "go" else "Python", n, r[n], rel, mark))
+                continue
+            g = statistics.median(res["go"]) if res["go"] else None
+            p = statistics.median(res["py"]) if res["py"] else None
+            if g is None or p is None:
+                print("%-10s %14s %14s %-12s" % (name, g, p, row["unit"]))
+                continue
+            ratio = g / p if row["higher"] else p / g
+            target = row["target"]
+            mark = ""
+            if target:
+                mark = ("ok" if ratio >= target else "MISSED") + " (>= %gx)" % target
+            print("%-10s %14.4g %14.4g %-12s %8.2fx %s" % (name, g, p, row["unit"], ratio, mark))
+            sys.stdout.flush()
+    finally:
+        for k in kernels.values():
+            k.close()
+
+
+if __name__ == "__main__":
+    main()
