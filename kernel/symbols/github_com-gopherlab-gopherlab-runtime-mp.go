@@ -45,6 +45,7 @@ func init() {
 
 		// type definitions
 		"Array":            reflect.ValueOf((*mp.Array)(nil)),
+		"AsyncResult":      reflect.ValueOf((*mp.AsyncResult)(nil)),
 		"Barrier":          reflect.ValueOf((*mp.Barrier)(nil)),
 		"BoundedSemaphore": reflect.ValueOf((*mp.BoundedSemaphore)(nil)),
 		"Boxer":            reflect.ValueOf((*mp.Boxer)(nil)),
@@ -58,6 +59,8 @@ func init() {
 		"Launcher":         reflect.ValueOf((*mp.Launcher)(nil)),
 		"Lock":             reflect.ValueOf((*mp.Lock)(nil)),
 		"LockEvent":        reflect.ValueOf((*mp.LockEvent)(nil)),
+		"MapIterator":      reflect.ValueOf((*mp.MapIterator)(nil)),
+		"MapResult":        reflect.ValueOf((*mp.MapResult)(nil)),
 		"Namespace":        reflect.ValueOf((*mp.Namespace)(nil)),
 		"Pool":             reflect.ValueOf((*mp.Pool)(nil)),
 		"Process":          reflect.ValueOf((*mp.Process)(nil)),

@@ -57,8 +57,11 @@
 //	q.qsize(); q.close()                        q.Len(); q.Close()
 //	a, b = Pipe(); a.send(x); b.recv()          a, b := mp.NewPipe(); a.Send(x); x, err := b.Recv()
 //	b.poll(timeout)                             b.Poll(d)
-//	with Pool(4) as pool: pool.map(f, xs)       pool := mp.NewPool(4); defer pool.Close(); pool.Map(f, xs)
-//	                                            pool.MapInts(f, []int{...}) for func(int) int
+//	with Pool(4) as pool: pool.map(f, xs)       pool := mp.NewPool(4); defer pool.Close(); res, err := pool.Map(f, xs)
+//	                                            (xs any slice; res []any), or pool.MapInto(f, xs, &typed)
+//	pool.starmap(f, [(1, 2)]); pool.apply(f, a) pool.Starmap(f, [][]any{{1, 2}}); pool.Apply(f, a)
+//	r = pool.map_async(f, xs); r.get()          r := pool.MapAsync(f, xs); res, err := r.Get()  (ApplyAsync too)
+//	for x in pool.imap(f, xs): ...              for x, err := range pool.Imap(f, xs).All() { ... }
 //
 // # Targets and children
 //
