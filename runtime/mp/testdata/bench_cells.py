@@ -174,16 +174,20 @@ print("@value", el * 1e3 / len(work))''',
         "unit": "ms/task", "higher": False, "target": 20,
     },
     "scale": {
-        # Uses burn from "cpu"'s setup when run after it; defines it too.
         "go_setup": ['''func burnS(n int) int {
 	s := 0
 	for i := 0; i < n; i++ {
 		s += i % 7
 	}
 	return s
-}'''],
-        "go": '''for n := 1; n <= CORES; n++ {
+}
+
+// scaleRun returns the tasks a second of burnS through a pool of n
+// workers. (A function: yaegi cannot run a multi-value := inside a block
+// at a cell's top level.)
+func scaleRun(n int) float64 {
 	pool := mp.NewPool(n)
+	defer pool.Close()
 	items := make([]int, 4*CORES)
 	for i := range items {
 		items[i] = 300000
@@ -195,21 +199,26 @@ print("@value", el * 1e3 / len(work))''',
 	if _, err := pool.Map(burnS, items); err != nil {
 		panic(err)
 	}
-	fmt.Println("@n", n, float64(len(items))/time.Since(t0).Seconds())
-	pool.Close()
+	return float64(len(items)) / time.Since(t0).Seconds()
+}'''],
+        "go": '''for n := 1; n <= CORES; n++ {
+	fmt.Println("@n", n, scaleRun(n))
 }''',
         "py_setup": ['''def burn_s(n):
     s = 0
     for i in range(n):
         s += i % 7
-    return s'''],
-        "py": '''for n in range(1, CORES + 1):
+    return s
+
+def scale_run(n):
     with mp.Pool(n) as pool:
         items = [300000] * (4 * CORES)
         pool.map(burn_s, items[:n])
         t0 = time.perf_counter()
         pool.map(burn_s, items)
-        print("@n", n, len(items) / (time.perf_counter() - t0))''',
+        return len(items) / (time.perf_counter() - t0)'''],
+        "py": '''for n in range(1, CORES + 1):
+    print("@n", n, scale_run(n))''',
         "unit": "x one worker", "higher": True, "target": None,
     },
     "trivial": {
