@@ -371,6 +371,9 @@ func importLocked(path string) (pkg *types.Package, err error) {
 		if dir := moduleDir(path); dir != "" {
 			return importModule(path, dir)
 		}
+		if pkg, ok := importEmbedded(path); ok {
+			return pkg, nil
+		}
 		return nil, errNotStd
 	}
 	if fi, err := os.Stat(filepath.Join(goroot.Dir(), "src", filepath.FromSlash(path))); err != nil || !fi.IsDir() {

@@ -1,0 +1,74 @@
+package lower
+
+import (
+	"go/types"
+	"sort"
+	"testing"
+)
+
+// TestEmbeddedAPI checks that the declarations embedded for kernels built
+// without the module's sources (zmodapi.go) type-check to the same exported
+// API as the sources: same names, same types, same methods.
+func TestEmbeddedAPI(t *testing.T) {
+	if len(moduleAPI) == 0 {
+		t.Fatal("zmodapi.go holds no package: run go generate")
+	}
+	for path := range moduleAPI {
+		srcImporter.Lock()
+		fromSource, err := importLocked(path)
+		var embedded *types.Package
+		var ok bool
+		if err == nil {
+			embedded, ok = importEmbedded(path)
+		}
+		srcImporter.Unlock()
+		if err != nil || !ok {
+			t.Fatalf("%s: from source: %v; embedded: %v", path, err, ok)
+		}
+		if fromSource == embedded {
+			t.Fatalf("%s: the source importer returned the embedded package", path)
+		}
+		want, got := apiOf(fromSource), apiOf(embedded)
+		if len(want) == 0 {
+			t.Errorf("%s: no exported names", path)
+		}
+		for name, w := range want {
+			if g := got[name]; g != w {
+				t.Errorf("%s: %s is %q embedded, %q in the source", path, name, g, w)
+			}
+		}
+		for name := range got {
+			if _, ok := want[name]; !ok {
+				t.Errorf("%s: %s is embedded but not in the source", path, name)
+			}
+		}
+	}
+}
+
+// apiOf describes the exported objects of pkg and their methods.
+func apiOf(pkg *types.Package) map[string]string {
+	api := map[string]string{}
+	scope := pkg.Scope()
+	q := types.RelativeTo(pkg)
+	for _, name := range scope.Names() {
+		obj := scope.Lookup(name)
+		if !obj.Exported() {
+			continue
+		}
+		api[name] = types.ObjectString(obj, q)
+		if tn, ok := obj.(*types.TypeName); ok {
+			ms := types.NewMethodSet(types.NewPointer(tn.Type()))
+			var names []string
+			for i := 0; i < ms.Len(); i++ {
+				if m := ms.At(i).Obj(); m.Exported() {
+					names = append(names, types.ObjectString(m, q))
+				}
+			}
+			sort.Strings(names)
+			for _, m := range names {
+				api[name] += "\n" + m
+			}
+		}
+	}
+	return api
+}
