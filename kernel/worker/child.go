@@ -56,9 +56,11 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 	}
 	for _, s := range symbols {
 		// Only the imported packages: yaegi copies every symbol it is given.
+		// And yaegi's hooks (kernel/symbols' conversion hook, which the
+		// markers in package mp's symbols need).
 		use := interp.Exports{}
 		for k, v := range s {
-			if paths[path.Dir(k)] != nil {
+			if paths[path.Dir(k)] != nil || path.Dir(k) == yaegiModule {
 				use[k] = v
 			}
 		}
@@ -90,6 +92,9 @@ func Build(src string, symbols ...interp.Exports) (nb *Notebook, err error) {
 	}
 	return &Notebook{in: in}, nil
 }
+
+// yaegiModule is yaegi's module path: symbols under it are hooks.
+const yaegiModule = "github.com/traefik/yaegi"
 
 // Marks of a source prepared by Lower.
 const (

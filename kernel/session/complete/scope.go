@@ -36,6 +36,9 @@ var index = sync.OnceValue(func() *pkgIndex {
 				continue
 			}
 			p, name := key[:i], key[i+1:]
+			if p == "github.com/traefik/yaegi" {
+				continue // yaegi's hooks, not a package
+			}
 			if _, dup := x.names[p]; !dup {
 				x.paths = append(x.paths, p)
 				x.byName[name] = append(x.byName[name], p)

@@ -277,6 +277,8 @@ func (r *rewriter) visit(n ast.Node) bool {
 		}
 	case *ast.FuncLit:
 		r.nameParams(n.Type)
+	case *ast.ExprStmt:
+		r.fastCall(n) // fastcall.go
 	}
 	return true
 }
