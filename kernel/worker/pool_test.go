@@ -24,6 +24,7 @@ func TestPoolTwoFunctions(t *testing.T) {
 		if err != nil || !strings.Contains(out, "[2 3 4] <nil>\n") || strings.Contains(out, "worker:") {
 			t.Errorf("MapInts(inc): output %q, error %v", out, err)
 		}
+		t.Logf("cell %d output: %s", i, out)
 		if i == 0 {
 			for _, line := range []string{"inc 1\n", "inc 2\n", "inc 3\n"} {
 				if !strings.Contains(out, line) {

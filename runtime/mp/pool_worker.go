@@ -10,15 +10,18 @@ import (
 )
 
 // The worker side of a Pool: a child process whose target is poolWorker.
-// A reader goroutine receives the pool's messages: it looks up the
-// functions, decodes the chunks of tasks (in the order they come, as the
-// stream of values requires) into a queue, and gives back a chunk of the
-// queue when the pool asks for it (another worker is idle). The main
-// goroutine runs the queued chunks one after the other and sends back
-// their results when the queue is empty. A timer sends what is done sooner
-// when that takes longer than poolFlush: the results of finished tasks, so
-// that Imap sees results as they come and the pool learns how long tasks
-// take. The task loop itself only counts: it never reads the clock.
+// A reader goroutine receives the pool's messages and queues their records
+// (functions to look up, chunks of tasks), and gives back a queued chunk
+// when the pool asks for it (another worker is idle). The main goroutine
+// takes the records in order: it looks up the functions, decodes every
+// chunk (in the order they came, as the stream of values requires, even
+// one given back), and runs those not given back; it sends their results
+// when the queue is empty. Only the main goroutine touches the function's
+// world (an interpreter, in gopherlab's workers, is not safe for
+// concurrent use). A timer sends what is done sooner when that takes
+// longer than poolFlush: the results of finished tasks, so that Imap sees
+// results as they come and the pool learns how long tasks take. The task
+// loop itself only counts: it never reads the clock.
 
 // poolFlush is how long a worker keeps results before sending them.
 const poolFlush = time.Millisecond
@@ -40,15 +43,15 @@ type workerFunc struct {
 // A poolServer is a worker's state.
 type poolServer struct {
 	c   *conn
-	fns map[uint64]*workerFunc // the reader's
-	in  gobIn                  // the reader's: values from the pool
-	// inLost is in.lost(), for the others.
+	fns map[uint64]*workerFunc // the main goroutine's
+	in  gobIn                  // the main goroutine's: values from the pool
+	// inLost is in.lost(), for the flush timer.
 	inLost atomic.Bool
 
 	mu      sync.Mutex // guards what follows
-	queue   []*poolRun // chunks received, not yet run
+	queue   []*poolRun // records received, not yet taken
 	more    chan struct{}
-	end     bool  // no more chunks: stop once the queue is empty
+	end     bool  // no more records: stop once the queue is empty
 	endErr  error // why
 	out     gobOut
 	e       encoder  // a results record being built
@@ -59,8 +62,13 @@ type poolServer struct {
 	sendErr error
 }
 
-// A poolRun is a chunk of tasks, queued or running.
+// A poolRun is a record of the pool's, queued: a function to look up, or
+// a chunk of tasks, queued or running.
 type poolRun struct {
+	fn      *poolFuncRecord // a function to look up, instead of a chunk
+	body    []byte          // the chunk's record
+	revoked bool            // given back to the pool: decode, do not run
+
 	job, start uint64
 	n          int
 	f          *workerFunc
@@ -72,6 +80,13 @@ type poolRun struct {
 	from int            // the first task whose results were not sent
 	errs map[int]string // failed tasks not sent, by index in the chunk
 	last time.Time      // when the chunk began or results were last sent
+}
+
+// A poolFuncRecord names a function the next chunks call.
+type poolFuncRecord struct {
+	id  uint64
+	ref targetRef
+	typ string
 }
 
 // poolWorker is the target of a Pool's processes: it runs tasks until told
@@ -101,13 +116,25 @@ func poolWorker(c *Conn) error {
 		}
 		r := s.queue[0]
 		s.queue = s.queue[1:]
-		if !s.working {
+		if r.fn == nil && !r.revoked && !s.working {
 			s.working = true
 			s.timer.Reset(poolFlush)
 		}
 		s.mu.Unlock()
-		s.runChunk(r)
+		s.take(r)
 		s.mu.Lock()
+	}
+}
+
+// take handles a record on the main goroutine.
+func (s *poolServer) take(r *poolRun) {
+	if f := r.fn; f != nil {
+		s.fns[f.id] = lookupWorkerFunc(f.ref, f.typ)
+		return
+	}
+	s.decode(r)
+	if !r.revoked { // no lock: revoked is set only while r is queued
+		s.runChunk(r)
 	}
 }
 
@@ -140,7 +167,7 @@ func (s *poolServer) wake() {
 	}
 }
 
-// message handles the records of one message from the pool and reports
+// message queues the records of one message from the pool and reports
 // whether the worker is to stop.
 func (s *poolServer) message(data []byte) (stop bool, err error) {
 	d := decoder{b: data}
@@ -149,17 +176,22 @@ func (s *poolServer) message(data []byte) (stop bool, err error) {
 		d.b = d.b[1:]
 		switch tag {
 		case poolMsgFunc:
-			id := d.uint()
-			ref := decodeRef(&d)
-			s.fns[id] = lookupWorkerFunc(ref, d.string())
+			f := &poolFuncRecord{id: d.uint()}
+			f.ref = decodeRef(&d)
+			f.typ = d.string()
+			if d.err == nil {
+				s.enqueue(&poolRun{fn: f})
+			}
 		case poolMsgReset:
 			s.mu.Lock()
 			s.out.reset()
 			s.mu.Unlock()
 		case poolMsgChunk:
-			body := decoder{b: d.bytes()}
-			if d.err == nil {
-				s.received(&body)
+			r := &poolRun{body: d.bytes()}
+			h := decoder{b: r.body}
+			r.job, r.start = h.uint(), h.uint()
+			if d.err == nil && h.err == nil {
+				s.enqueue(r)
 			}
 		case poolMsgRevoke:
 			job, start := d.uint(), d.uint()
@@ -180,14 +212,22 @@ func (s *poolServer) message(data []byte) (stop bool, err error) {
 	return false, nil
 }
 
-// received decodes a chunk of tasks and queues it.
-func (s *poolServer) received(d *decoder) {
-	job, start, id, n, ncols := d.uint(), d.uint(), d.uint(), int(d.uint()), int(d.uint())
-	if d.err != nil {
-		return // message reports it
-	}
-	r := &poolRun{job: job, start: start, n: n, f: s.fns[id]}
+func (s *poolServer) enqueue(r *poolRun) {
+	s.mu.Lock()
+	s.queue = append(s.queue, r)
+	s.mu.Unlock()
+	s.wake()
+}
+
+// decode decodes a chunk of tasks: its function and argument columns.
+func (s *poolServer) decode(r *poolRun) {
+	d := decoder{b: r.body}
+	r.job, r.start = d.uint(), d.uint()
+	id, n, ncols := d.uint(), int(d.uint()), int(d.uint())
+	r.n, r.f, r.body = n, s.fns[id], nil
 	switch {
+	case d.err != nil:
+		r.err = fmt.Errorf("mp: pool worker: bad chunk: %w", d.err)
 	case r.f == nil:
 		r.err = fmt.Errorf("mp: pool worker: unknown function %d", id)
 	case r.f.err != nil:
@@ -198,7 +238,7 @@ func (s *poolServer) received(d *decoder) {
 	if r.err == nil {
 		r.cols = make([]reflect.Value, ncols)
 		for k := range r.cols {
-			if r.cols[k], r.err = decodeColumn(d, r.f.in[k], n, &s.in); r.err != nil {
+			if r.cols[k], r.err = decodeColumn(&d, r.f.in[k], n, &s.in); r.err != nil {
 				break
 			}
 		}
@@ -209,10 +249,6 @@ func (s *poolServer) received(d *decoder) {
 		s.in.drop()
 	}
 	s.inLost.Store(s.in.lost())
-	s.mu.Lock()
-	s.queue = append(s.queue, r)
-	s.mu.Unlock()
-	s.wake()
 }
 
 // revoke gives the pool back the queued chunk of job that begins at start,
@@ -220,9 +256,9 @@ func (s *poolServer) received(d *decoder) {
 func (s *poolServer) revoke(job, start uint64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, r := range s.queue {
-		if r.job == job && r.start == start {
-			s.queue = append(s.queue[:i], s.queue[i+1:]...)
+	for _, r := range s.queue {
+		if r.fn == nil && !r.revoked && r.job == job && r.start == start {
+			r.revoked = true
 			s.pend.b = append(s.pend.b, poolMsgRevoked)
 			s.pend.uint(job)
 			s.pend.uint(start)
