@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"runtime"
 	"sync"
+	"time"
 )
 
 // A Pool is a set of worker processes that call a function on many values
@@ -55,13 +56,14 @@ type Pool struct {
 	workers   []*poolProc
 	turn      int // where freeWorkerLocked starts looking
 
-	queue   []*poolJob         // jobs with tasks not yet handed out, oldest first
-	requeue []*poolChunk       // chunks a worker gave back, to hand out first
-	jobs    map[*poolJob]bool  // unfinished jobs
-	idle    chan struct{}      // closed when jobs becomes empty, if waited for
-	fnIDs   map[string]uint64  // functions the workers know, by name and type
-	cost    map[uint64]float64 // ns a task of each function took in a worker, lately
-	nextJob uint64
+	queue      []*poolJob         // jobs with tasks not yet handed out, oldest first
+	requeue    []*poolChunk       // chunks a worker gave back, to hand out first
+	stealTimer *time.Timer        // looks for chunks to take back later
+	jobs       map[*poolJob]bool  // unfinished jobs
+	idle       chan struct{}      // closed when jobs becomes empty, if waited for
+	fnIDs      map[string]uint64  // functions the workers know, by name and type
+	cost       map[uint64]float64 // ns a task of each function took in a worker, lately
+	nextJob    uint64
 
 	closing bool  // Close or Terminate was called
 	closed  bool  // the workers are stopping or stopped

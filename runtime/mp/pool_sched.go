@@ -253,7 +253,10 @@ func (p *Pool) dispatchLocked() {
 }
 
 // stealLocked asks workers with chunks waiting behind the one they run to
-// give one back, once for each idle worker.
+// give one back, once for each idle worker. It takes from a worker only
+// when that is worth a round trip: its waiting chunks are estimated to
+// take poolAhead or more, or the chunk it runs is late (may wait for
+// something); otherwise it looks again when that chunk would become late.
 func (p *Pool) stealLocked() {
 	idle, asked := 0, 0
 	for _, w := range p.workers {
@@ -269,29 +272,41 @@ func (p *Pool) stealLocked() {
 			}
 		}
 	}
+	now := time.Now()
+	var recheck time.Time
 	for asked < idle {
 		// The last waiting chunk of the worker with the most waiting.
 		var victim *poolProc
 		var chunk *poolChunk
 		most := 0
 		for _, w := range p.workers {
-			if w.stopping {
+			if w.stopping || len(w.inflight) < 2 {
 				continue
 			}
-			waiting := 0
+			waiting, work := 0, 0.0
 			var last *poolChunk
-			for _, c := range w.inflight[min(1, len(w.inflight)):] {
+			for _, c := range w.inflight[1:] {
 				if !c.revoking {
 					waiting++
+					work += p.costLocked(c.job) * float64(c.n)
 					last = c
 				}
+			}
+			if waiting == 0 {
+				continue
+			}
+			if late := p.lateLocked(w.inflight[0]); work < poolAhead && now.Before(late) {
+				if recheck.IsZero() || late.Before(recheck) {
+					recheck = late
+				}
+				continue
 			}
 			if waiting > most {
 				victim, chunk, most = w, last, waiting
 			}
 		}
 		if victim == nil {
-			return
+			break
 		}
 		chunk.revoking = true
 		asked++
@@ -301,6 +316,30 @@ func (p *Pool) stealLocked() {
 		e.uint(uint64(chunk.start))
 		p.sendLocked(victim, e.b)
 	}
+	if asked < idle && !recheck.IsZero() && p.stealTimer == nil {
+		p.stealTimer = time.AfterFunc(time.Until(recheck), func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			p.stealTimer = nil
+			if !p.closed {
+				p.stealLocked()
+			}
+		})
+	}
+}
+
+// costLocked returns the estimated time a task of j takes, in ns; 0 when
+// the function's tasks have not been timed yet.
+func (p *Pool) costLocked(j *poolJob) float64 { return p.cost[j.fnID] }
+
+// lateLocked returns when chunk c, running in a worker, is late: it has
+// taken twice as long as estimated, and poolAhead more.
+func (p *Pool) lateLocked(c *poolChunk) time.Time {
+	cost, ok := p.cost[c.job.fnID]
+	if !ok {
+		return c.sent // unknown: late at once
+	}
+	return c.sent.Add(time.Duration(2*cost*float64(c.n) + poolAhead))
 }
 
 // revoked handles a chunk w gave back: another worker takes it.
@@ -354,7 +393,7 @@ func (p *Pool) roomLocked(w *poolProc) bool {
 	now := time.Now()
 	for _, c := range w.inflight {
 		cost, ok := p.cost[c.job.fnID]
-		if !ok || float64(now.Sub(c.sent)) > 2*cost*float64(c.n)+poolAhead {
+		if !ok || now.After(p.lateLocked(c)) {
 			return false
 		}
 		ahead += cost * float64(c.n-c.got)

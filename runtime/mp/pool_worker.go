@@ -167,9 +167,18 @@ func (s *poolServer) wake() {
 	}
 }
 
-// message queues the records of one message from the pool and reports
-// whether the worker is to stop.
+// message queues the records of one message from the pool, all at once,
+// and reports whether the worker is to stop.
 func (s *poolServer) message(data []byte) (stop bool, err error) {
+	var recs []*poolRun
+	defer func() {
+		if len(recs) > 0 {
+			s.mu.Lock()
+			s.queue = append(s.queue, recs...)
+			s.mu.Unlock()
+			s.wake()
+		}
+	}()
 	d := decoder{b: data}
 	for len(d.b) > 0 && d.err == nil {
 		tag := d.b[0]
@@ -180,7 +189,7 @@ func (s *poolServer) message(data []byte) (stop bool, err error) {
 			f.ref = decodeRef(&d)
 			f.typ = d.string()
 			if d.err == nil {
-				s.enqueue(&poolRun{fn: f})
+				recs = append(recs, &poolRun{fn: f})
 			}
 		case poolMsgReset:
 			s.mu.Lock()
@@ -191,7 +200,7 @@ func (s *poolServer) message(data []byte) (stop bool, err error) {
 			h := decoder{b: r.body}
 			r.job, r.start = h.uint(), h.uint()
 			if d.err == nil && h.err == nil {
-				s.enqueue(r)
+				recs = append(recs, r)
 			}
 		case poolMsgRevoke:
 			job, start := d.uint(), d.uint()
@@ -210,13 +219,6 @@ func (s *poolServer) message(data []byte) (stop bool, err error) {
 		return false, fmt.Errorf("mp: pool worker: bad message: %w", d.err)
 	}
 	return false, nil
-}
-
-func (s *poolServer) enqueue(r *poolRun) {
-	s.mu.Lock()
-	s.queue = append(s.queue, r)
-	s.mu.Unlock()
-	s.wake()
 }
 
 // decode decodes a chunk of tasks: its function and argument columns.
