@@ -141,6 +141,16 @@
 // (returned, assigned, passed, sent, compared, put in a literal) become the
 // printer's error proxies (typetags.go).
 //
+// Packages of this module that cells import (runtime/mp, kernel/display)
+// are checked, when the kernel cannot find their sources, from their
+// exported API embedded in zmodapi.go (go generate).
+//
+// A statement x.Lock() or x.Unlock() (and Acquire, Release) where x is a
+// lock of package mp becomes a conversion that kernel/symbols' conversion
+// hook turns into the call without reflection (fastcall.go), when the
+// session registered those symbols (AddSymbols): the call costs what a
+// compiled call costs instead of a reflect.Value.Call.
+//
 // Known differences: helpers return []E or map[K]V converted back to the
 // argument's named type.
 package lower
