@@ -89,6 +89,33 @@ func BenchmarkPoolWarm(b *testing.B) {
 	}
 }
 
+func nap(ms int) int {
+	time.Sleep(time.Duration(ms) * time.Millisecond)
+	return ms
+}
+
+// BenchmarkPoolWarmAll measures a pool of 16 from NewPool until a Map of 16
+// tasks of 100 ms has returned, less the 100 ms: until every worker was up
+// and ran a task (a Map of trivial tasks may return before all are up).
+// Python: pool_warm16_all_ms.
+func BenchmarkPoolWarmAll(b *testing.B) {
+	items := make([]int, 16)
+	for i := range items {
+		items[i] = 100
+	}
+	var total time.Duration
+	for range b.N {
+		t0 := time.Now()
+		pool := mp.NewPool(16)
+		if _, err := pool.Map(nap, items); err != nil {
+			b.Fatal(err)
+		}
+		total += time.Since(t0) - 100*time.Millisecond
+		pool.Close()
+	}
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "warm-ms")
+}
+
 var burnSink int
 
 // BenchmarkPoolScale measures the throughput of a CPU-bound function

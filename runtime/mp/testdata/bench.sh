@@ -39,7 +39,8 @@ function metric(line, unit,   i, n, f) {
 /^BenchmarkPoolMap\/64-/               { go["map64"] = metric($0, "us/task") }
 /^BenchmarkPoolMap\/1000-/             { go["map1000"] = metric($0, "us/task") }
 /^BenchmarkPoolApplyAsync/             { go["apply"] = metric($0, "us/task") }
-/^BenchmarkPoolWarm/                   { go["warm16"] = metric($0, "ns/op") / 1e6 }
+/^BenchmarkPoolWarm-/                  { go["warm16"] = metric($0, "ns/op") / 1e6 }
+/^BenchmarkPoolWarmAll/                { go["warm16all"] = metric($0, "warm-ms") }
 /^BenchmarkPoolScale\//                { split($1, w, /[\/-]/); go["scale" w[2]] = metric($0, "tasks/s"); nscale = w[2] > nscale ? w[2] : nscale }
 /^lock_ns /           { py["lock"] = $2 }
 /^value_add_ops /     { py["add"] = $2 }
@@ -52,6 +53,7 @@ function metric(line, unit,   i, n, f) {
 /^pool_map_1000_us /  { py["map1000"] = $2 }
 /^pool_apply_us /     { py["apply"] = $2 }
 /^pool_warm16_ms /    { py["warm16"] = $2 }
+/^pool_warm16_all_ms / { py["warm16all"] = $2 }
 /^pool_scale_/        { split($1, w, "_"); py["scale" w[3]] = $2 }
 function row(what, g, p, unit, higher) {
 	if (g != "" && p == "") { printf "%-46s %12.4g %12s %s\n", what, g, "", unit; return }
@@ -75,6 +77,7 @@ END {
 	row("Pool(2).Map of 1000 trivial tasks, a task", go["map1000"], py["map1000"], "us", 0)
 	row("Pool(2).ApplyAsync x100 then Get, a task", go["apply"], py["apply"], "us", 0)
 	row("Pool(16) until a Map of 16 returned", go["warm16"], py["warm16"], "ms", 0)
+	row("Pool(16) until all 16 workers ran a task", go["warm16all"], py["warm16all"], "ms", 0)
 	for (k = 1; k <= nscale; k++) {
 		row(sprintf("Pool(%d).Map, ~5 ms CPU tasks, throughput", k), go["scale" k], py["scale" k], "tasks/s", 1)
 		if (k > 1 && go["scale1"] > 0 && py["scale1"] > 0)

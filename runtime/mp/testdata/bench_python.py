@@ -16,6 +16,8 @@ one line per figure, "name value unit", matching the Go benchmarks:
                      time, then get: time a task               (BenchmarkPoolApplyAsync)
   pool_warm16_ms     Pool(16) until a map of 16 trivial tasks
                      returned                                  (BenchmarkPoolWarm)
+  pool_warm16_all_ms the same with 16 tasks of 100 ms, less
+                     100 ms: every worker up                   (BenchmarkPoolWarmAll)
   pool_scale_<w>     tasks/s of a CPU-bound function through
                      map with w workers                        (BenchmarkPoolScale/<w>)
 """
@@ -139,6 +141,23 @@ def pool_warm16_ms(reps):
     return total / reps * 1e3
 
 
+def nap(ms):
+    time.sleep(ms / 1000)
+    return ms
+
+
+def pool_warm16_all_ms(reps):
+    total = 0
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        pool = mp.Pool(16)
+        pool.map(nap, [100] * 16)
+        total += time.perf_counter() - t0 - 0.1
+        pool.close()
+        pool.join()
+    return total / reps * 1e3
+
+
 def pool_scale(workers, reps):
     n = 1 << 14
     while True:  # calibrate the task to about 5 ms, as the Go benchmark
@@ -171,5 +190,6 @@ if __name__ == '__main__':
         print('pool_map_%d_us %.3f us/task' % (n, pool_map_us(n, max(3, int(200 * scale * 64 / n)))), flush=True)
     print('pool_apply_us %.2f us/task' % pool_apply_us(max(3, int(20 * scale))), flush=True)
     print('pool_warm16_ms %.2f ms' % pool_warm16_ms(max(3, int(10 * scale))), flush=True)
+    print('pool_warm16_all_ms %.2f ms' % pool_warm16_all_ms(max(3, int(5 * scale))), flush=True)
     for w in range(1, mp.cpu_count() + 1):
         print('pool_scale_%d %.1f tasks/s' % (w, pool_scale(w, max(2, int(5 * scale)))), flush=True)
