@@ -12,13 +12,13 @@ import (
 // The worker side of a Pool: a child process whose target is poolWorker.
 // A reader goroutine receives the pool's messages and queues their records
 // (functions to look up, chunks of tasks), and gives back a queued chunk
-// when the pool asks for it (another worker is idle). The main goroutine
-// takes the records in order: it looks up the functions, decodes every
-// chunk (in the order they came, as the stream of values requires, even
-// one given back), and runs those not given back; it sends their results
-// when the queue is empty. Only the main goroutine touches the function's
-// world (an interpreter, in gopherlab's workers, is not safe for
-// concurrent use). A timer sends what is done sooner when that takes
+// when the pool asks for it (another worker is idle). One goroutine at a
+// time runs the queue: it takes the records in order, looks up the
+// functions, decodes every chunk (in the order they came, as the stream of
+// values requires, even one given back), and runs those not given back; it
+// sends their results when the queue is empty. Only that goroutine touches
+// the functions' world (an interpreter, in gopherlab's workers, is not
+// safe for concurrent use). A timer sends what is done sooner when that takes
 // longer than poolFlush: the results of finished tasks, so that Imap sees
 // results as they come and the pool learns how long tasks take. The task
 // loop itself only counts: it never reads the clock.
@@ -48,11 +48,13 @@ type poolServer struct {
 	// inLost is in.lost(), for the flush timer.
 	inLost atomic.Bool
 
+	done chan struct{} // closed when the worker is to return
+
 	mu      sync.Mutex // guards what follows
 	queue   []*poolRun // records received, not yet taken
-	more    chan struct{}
-	end     bool  // no more records: stop once the queue is empty
-	endErr  error // why
+	running bool       // a goroutine runs the queue
+	end     bool       // no more records: stop once the queue is empty
+	endErr  error      // why
 	out     gobOut
 	e       encoder  // a results record being built
 	pend    encoder  // records not yet sent
@@ -92,28 +94,63 @@ type poolFuncRecord struct {
 // poolWorker is the target of a Pool's processes: it runs tasks until told
 // to stop or until the pool's end of c is closed.
 func poolWorker(c *Conn) error {
-	s := &poolServer{c: c.c, fns: map[uint64]*workerFunc{}, more: make(chan struct{}, 1)}
+	s := &poolServer{c: c.c, fns: map[uint64]*workerFunc{}, done: make(chan struct{})}
 	s.timer = time.AfterFunc(time.Hour, s.tick)
 	s.timer.Stop()
 	defer c.Close()
 	go s.read()
+	<-s.done
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.endErr
+}
+
+// read is the worker's reader goroutine. When a message arrives while no
+// goroutine runs the queue, the reader runs it itself, so that a message
+// to an idle worker reaches a task without waking another goroutine; it
+// first starts a new reader, which receives what comes meanwhile (a chunk
+// to give back).
+func (s *poolServer) read() {
 	for {
-		if len(s.queue) == 0 {
-			s.working = false
-			s.timer.Stop()
-			if err := s.sendPendingLocked(); err != nil {
-				return err
-			}
-			if s.end {
-				return s.endErr
-			}
-			s.mu.Unlock()
-			<-s.more
-			s.mu.Lock()
-			continue
+		data, files, err := s.c.recv(time.Time{})
+		closeFiles(files)
+		stop := false
+		if err == nil {
+			stop, err = s.message(data)
 		}
+		s.mu.Lock()
+		if err != nil || stop {
+			s.end = true
+			if err != io.EOF { // EOF: the pool is gone
+				s.endErr = err
+			}
+		}
+		run := !s.running && (len(s.queue) > 0 || s.end)
+		if run {
+			s.running = true
+		}
+		end := s.end
+		s.mu.Unlock()
+		if run {
+			if !end {
+				go s.read()
+			}
+			s.runQueue()
+			return
+		}
+		if end {
+			return // the runner finishes
+		}
+	}
+}
+
+// runQueue takes the queued records in order until the queue is empty, then
+// sends the results not yet sent. The goroutine that runs it is the only
+// one that touches the functions' world.
+func (s *poolServer) runQueue() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.queue) > 0 {
 		r := s.queue[0]
 		s.queue = s.queue[1:]
 		if r.fn == nil && !r.revoked && !s.working {
@@ -124,9 +161,18 @@ func poolWorker(c *Conn) error {
 		s.take(r)
 		s.mu.Lock()
 	}
+	s.working = false
+	s.timer.Stop()
+	if err := s.sendPendingLocked(); err != nil && s.endErr == nil {
+		s.end, s.endErr = true, err
+	}
+	s.running = false
+	if s.end {
+		close(s.done)
+	}
 }
 
-// take handles a record on the main goroutine.
+// take handles a record on the goroutine running the queue.
 func (s *poolServer) take(r *poolRun) {
 	if f := r.fn; f != nil {
 		s.fns[f.id] = lookupWorkerFunc(f.ref, f.typ)
@@ -135,35 +181,6 @@ func (s *poolServer) take(r *poolRun) {
 	s.decode(r)
 	if !r.revoked { // no lock: revoked is set only while r is queued
 		s.runChunk(r)
-	}
-}
-
-// read is the worker's reader goroutine.
-func (s *poolServer) read() {
-	for {
-		data, files, err := s.c.recv(time.Time{})
-		closeFiles(files)
-		if err == nil {
-			var stop bool
-			if stop, err = s.message(data); !stop && err == nil {
-				continue
-			}
-		}
-		s.mu.Lock()
-		s.end = true
-		if err != io.EOF { // EOF: the pool is gone
-			s.endErr = err
-		}
-		s.mu.Unlock()
-		s.wake()
-		return
-	}
-}
-
-func (s *poolServer) wake() {
-	select {
-	case s.more <- struct{}{}:
-	default:
 	}
 }
 
@@ -176,7 +193,6 @@ func (s *poolServer) message(data []byte) (stop bool, err error) {
 			s.mu.Lock()
 			s.queue = append(s.queue, recs...)
 			s.mu.Unlock()
-			s.wake()
 		}
 	}()
 	d := decoder{b: data}
