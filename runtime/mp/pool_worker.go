@@ -291,6 +291,12 @@ func (s *poolServer) revoke(job, start uint64) error {
 func lookupWorkerFunc(ref targetRef, typ string) *workerFunc {
 	f := &workerFunc{name: shortName(ref.Name)}
 	v, err := resolveTarget(ref)
+	if err != nil && ref.Lookup {
+		// A launcher's worker (a notebook's) has the declarations of when
+		// it started, as a Python pool's forked workers have their
+		// parent's module as it was then.
+		err = fmt.Errorf("mp: the Pool's workers cannot find %s: they started before it was declared or last changed; close the Pool and make a new one (%v)", f.name, err)
+	}
 	if err != nil {
 		f.err = err
 		return f
