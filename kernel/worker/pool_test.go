@@ -6,14 +6,14 @@ import (
 	"testing"
 )
 
-// TestPoolTwoFunctions maps two functions declared in cells over one Pool,
+// TestPoolFunctionsAlternate maps two functions declared in cells over one Pool,
 // in separate cells, as issue 13 reported: every worker looks both up, and
 // no plumbing message ("worker: receive the cell's output: bad file
 // descriptor") reaches the cell. A task's output reaches the cell that
 // started the workers (not necessarily before the cell's next line: the
 // kernel copies a worker's output as it comes, and a Pool's workers are
 // not joined after each call).
-func TestPoolTwoFunctions(t *testing.T) {
+func TestPoolFunctionsAlternate(t *testing.T) {
 	nb := newNotebook(t)
 	nb.declare(tutorialDecls)
 	nb.declare(`func inc(x int) int { fmt.Println("inc", x); return x + 1 }`)

@@ -12,9 +12,10 @@ import (
 // in parallel, like Python's multiprocessing.Pool. Create one with
 // [NewPool]; its workers start, all at once, at its first call, and serve
 // every call until [Pool.Close]. The function, like a [Process] target,
-// must be a top-level function; arguments and results are copied (as for
-// a Process: numbers, strings, slices, maps, structs of those; for a
-// parameter or result of interface type, any of those). A Pool's methods
+// must be a top-level function; arguments and results are copied as a
+// Process's arguments are (pointers, unexported fields and interface
+// values too; shared objects cannot be a task's arguments: pass them to
+// processes you start with [NewProcess]). A Pool's methods
 // are safe for concurrent use, and several calls run at once, the earlier
 // ones first.
 //

@@ -1,10 +1,7 @@
 package mp
 
 import (
-	"bytes"
 	"encoding/binary"
-	"encoding/gob"
-	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -16,15 +13,14 @@ import (
 // parameter, holding that argument of every task of the chunk, and results
 // come back as one column too. Integers, floats, booleans, strings and
 // byte slices are written directly, without reflection per value beyond
-// reading it; other types go through encoding/gob over a stream kept for
-// the life of the worker, so a type's description crosses once per worker,
-// not once per task; values whose static type is an interface are encoded
-// one by one with their own type (encodeItem, as Queue does).
+// reading it; other types are one item of the package's structural copy
+// (copy.go), as Process arguments and Queue items are: the column's shape
+// once, then its values, so a type is described once a chunk, not once a
+// task.
 
 // Messages from the pool to a worker.
 const (
 	poolMsgFunc   = 'f' // a function the next chunks call: id, targetRef, type
-	poolMsgReset  = 'x' // start a new stream of results
 	poolMsgChunk  = 'c' // tasks: the length, then job, start, function id, count, columns
 	poolMsgRevoke = 'k' // give back a chunk not yet started: job, start
 	poolMsgStop   = 's' // the worker exits
@@ -36,11 +32,6 @@ const (
 	poolMsgRevoked = 'v' // a chunk given back, not run: job, start
 )
 
-// Flags of a results message.
-const (
-	poolFlagResetStream = 1 << iota // the worker lost its gob stream: start a new one
-)
-
 // Column tags.
 const (
 	colInt     = 1 + iota // varint per value (signed integer kinds)
@@ -50,76 +41,9 @@ const (
 	colBool               // 1 byte per value
 	colString             // uvarint length and bytes per value
 	colBytes              // the same, for []byte
-	colGob                // a fresh-stream byte, then the gob encoding of the whole column
-	colItems              // per value: 0 for nil, or 1 and encodeItem's bytes
+	colCopy               // the column as one item of the structural copy (copy.go)
 	colNone               // no values: the function has no result
 )
-
-var errStreamLost = errors.New("mp: pool: the worker's value stream was lost")
-
-// A gobOut is the sending end of a gob stream: the first value of a type
-// carries the type's description, later ones refer to it.
-type gobOut struct {
-	enc *gob.Encoder
-	buf bytes.Buffer
-}
-
-// encode encodes v and reports whether the stream starts anew with it (the
-// decoder must then start anew too). After an error the next encode starts
-// a new stream: the encoder may have counted a description as sent that
-// never was.
-func (g *gobOut) encode(v reflect.Value) (data []byte, fresh bool, err error) {
-	if g.enc == nil {
-		g.enc = gob.NewEncoder(&g.buf)
-		fresh = true
-	}
-	g.buf.Reset()
-	if err := g.enc.EncodeValue(v); err != nil {
-		g.enc = nil
-		return nil, false, err
-	}
-	return g.buf.Bytes(), fresh, nil
-}
-
-// reset makes the next encode start a new stream.
-func (g *gobOut) reset() { g.enc = nil }
-
-// A gobIn is the receiving end of a gob stream.
-type gobIn struct {
-	dec    *gob.Decoder
-	buf    bytes.Buffer // a ByteReader: gob reads it without buffering ahead
-	broken bool         // a value could not be decoded: wait for a new stream
-}
-
-// decode decodes data, one value of the stream, into the value p points to.
-func (g *gobIn) decode(data []byte, fresh bool, p reflect.Value) error {
-	if fresh {
-		g.buf.Reset()
-		g.dec = gob.NewDecoder(&g.buf)
-		g.broken = false
-	}
-	if g.dec == nil {
-		g.broken = true
-		return errStreamLost
-	}
-	g.buf.Reset()
-	g.buf.Write(data)
-	if err := g.dec.DecodeValue(p); err != nil {
-		g.drop()
-		return err
-	}
-	if g.buf.Len() != 0 {
-		g.drop()
-		return errors.New("mp: pool: trailing bytes in a value")
-	}
-	return nil
-}
-
-// drop forgets the stream, which is out of step with its sender.
-func (g *gobIn) drop() { g.dec, g.broken = nil, true }
-
-// lost reports whether the stream must start anew before it can decode.
-func (g *gobIn) lost() bool { return g.broken }
 
 var (
 	intType  = reflect.TypeOf(0)
@@ -141,18 +65,17 @@ func colTag(t reflect.Type) byte {
 		return colBool
 	case reflect.String:
 		return colString
-	case reflect.Interface:
-		return colItems
 	case reflect.Slice:
 		if t.Elem() == byteType {
 			return colBytes
 		}
 	}
-	return colGob
+	return colCopy
 }
 
-// encodeColumn appends col, a slice, to e.
-func encodeColumn(e *encoder, col reflect.Value, g *gobOut) error {
+// encodeColumn appends col, a slice, to e. what names its values in
+// messages ("items", "results").
+func encodeColumn(e *encoder, col reflect.Value, what string) error {
 	n := col.Len()
 	tag := colTag(col.Type().Elem())
 	e.b = append(e.b, tag)
@@ -203,27 +126,12 @@ func encodeColumn(e *encoder, col reflect.Value, g *gobOut) error {
 		for i := 0; i < n; i++ {
 			e.bytes(col.Index(i).Bytes())
 		}
-	case colItems:
-		for i := 0; i < n; i++ {
-			v := col.Index(i)
-			if v.IsNil() {
-				e.b = append(e.b, 0)
-				continue
-			}
-			data, err := encodeItem(v.Interface())
-			if err != nil {
-				return fmt.Errorf("value %d: %w", i, err)
-			}
-			e.b = append(e.b, 1)
-			e.bytes(data)
-		}
-	case colGob:
-		data, fresh, err := g.encode(col)
-		if err != nil {
+	case colCopy:
+		w := newValueEncoder(copyItem, currentNamespace())
+		if err := w.item(what, col); err != nil {
 			return err
 		}
-		e.bool(fresh)
-		e.bytes(data)
+		e.bytes(w.e.b)
 	}
 	return nil
 }
@@ -233,7 +141,7 @@ func encodeColumn(e *encoder, col reflect.Value, g *gobOut) error {
 func encodeNone(e *encoder) { e.b = append(e.b, colNone) }
 
 // decodeColumn reads a column of n values into a new []t.
-func decodeColumn(d *decoder, t reflect.Type, n int, g *gobIn) (reflect.Value, error) {
+func decodeColumn(d *decoder, t reflect.Type, n int, what string) (reflect.Value, error) {
 	if len(d.b) == 0 {
 		d.fail()
 		return reflect.Value{}, d.err
@@ -313,35 +221,22 @@ func decodeColumn(d *decoder, t reflect.Type, n int, g *gobIn) (reflect.Value, e
 			}
 			col.Index(i).Set(reflect.ValueOf(b).Convert(t))
 		}
-	case colItems:
-		for i := 0; i < n && d.err == nil; i++ {
-			if !d.bool() {
-				continue // nil
-			}
-			x, err := decodeItem(d.bytes())
-			if err != nil {
-				return reflect.Value{}, err
-			}
-			xv := reflect.ValueOf(x)
-			if !xv.Type().AssignableTo(t) {
-				return reflect.Value{}, fmt.Errorf("mp: pool: a %s is not a %s", xv.Type(), t)
-			}
-			col.Index(i).Set(xv)
-		}
-	case colGob:
-		fresh := d.bool()
+	case colCopy:
 		data := d.bytes()
 		if d.err != nil {
 			break
 		}
-		p := reflect.New(col.Type())
-		if err := g.decode(data, fresh, p); err != nil {
-			return reflect.Value{}, fmt.Errorf("mp: pool: decode %s values: %w", t, err)
+		r := newValueDecoder(data, currentNamespace())
+		col = reflect.New(col.Type()).Elem()
+		if err := r.item(what, col); err != nil {
+			return reflect.Value{}, err
 		}
-		if p.Elem().Len() != n {
-			return reflect.Value{}, fmt.Errorf("mp: pool: %d values of type %s expected, got %d", n, t, p.Elem().Len())
+		if err := r.d.done(); err != nil {
+			return reflect.Value{}, fmt.Errorf("mp: pool: decode %s: %w", what, err)
 		}
-		col = p.Elem()
+		if col.Len() != n {
+			return reflect.Value{}, fmt.Errorf("mp: pool: %d %s of type %s expected, got %d", n, what, t, col.Len())
+		}
 	default:
 		return reflect.Value{}, fmt.Errorf("mp: pool: unknown column tag %d", tag)
 	}

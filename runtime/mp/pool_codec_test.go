@@ -7,14 +7,17 @@ import (
 
 type poolPoint struct {
 	X, Y int
-	Tag  string
+	tag  string // unexported fields are copied too, as for a Process
+	next *poolPoint
 }
 
 type celsius float64
 
 // TestPoolColumns round-trips a column of each kind through the pool's
-// codec, twice over the same gob stream.
+// codec: the direct encodings of numbers, booleans, strings and byte
+// slices, and the structural copy of the others.
 func TestPoolColumns(t *testing.T) {
+	shared := &poolPoint{X: 9}
 	cols := []any{
 		[]int{0, 1, -1, 1 << 62, -1 << 63},
 		[]int8{-128, 127},
@@ -26,66 +29,34 @@ func TestPoolColumns(t *testing.T) {
 		[]bool{true, false},
 		[]string{"", "héllo", "a\x00b"},
 		[][]byte{{}, {1, 2, 3}},
-		[]poolPoint{{1, 2, "a"}, {}, {-3, 4, "b"}},
+		[]poolPoint{{1, 2, "a", shared}, {}, {-3, 4, "b", shared}},
 		[]map[string]int{{"a": 1}, nil},
 		[][]int{{1, 2}, nil, {}},
 		[]any{1, "two", 3.5, nil, []int{4}},
 	}
-	var out gobOut
-	var in gobIn
-	for round := 0; round < 2; round++ {
-		for _, c := range cols {
-			col := reflect.ValueOf(c)
-			var e encoder
-			if err := encodeColumn(&e, col, &out); err != nil {
-				t.Fatalf("encode %T: %v", c, err)
-			}
-			d := decoder{b: e.b}
-			got, err := decodeColumn(&d, col.Type().Elem(), col.Len(), &in)
-			if err != nil || d.done() != nil {
-				t.Fatalf("decode %T: %v %v", c, err, d.done())
-			}
-			want := c
-			if m, ok := c.([]map[string]int); ok {
-				want = []map[string]int{m[0], {}} // gob sends a nil map as empty
-			}
-			if s, ok := c.([][]int); ok {
-				want = [][]int{s[0], nil, nil} // and an empty slice as nil
-			}
-			if !reflect.DeepEqual(got.Interface(), want) {
-				t.Errorf("round %d: %T: got %v, want %v", round, c, got.Interface(), want)
-			}
+	for _, c := range cols {
+		col := reflect.ValueOf(c)
+		var e encoder
+		if err := encodeColumn(&e, col, "items"); err != nil {
+			t.Fatalf("encode %T: %v", c, err)
+		}
+		d := decoder{b: e.b}
+		got, err := decodeColumn(&d, col.Type().Elem(), col.Len(), "items")
+		if err != nil || d.done() != nil {
+			t.Fatalf("decode %T: %v %v", c, err, d.done())
+		}
+		if !reflect.DeepEqual(got.Interface(), c) {
+			t.Errorf("%T: got %v, want %v", c, got.Interface(), c)
 		}
 	}
-}
-
-// TestPoolGobStream checks that a type's description crosses once per
-// stream: the second column of structs costs only its values.
-func TestPoolGobStream(t *testing.T) {
-	var out gobOut
-	col := reflect.ValueOf([]poolPoint{{1, 2, "a"}})
-	first, fresh, err := out.encode(col)
-	if err != nil || !fresh {
-		t.Fatal(err, fresh)
-	}
-	first = append([]byte(nil), first...) // encode reuses its buffer
-	n1 := len(first)
-	second, fresh, err := out.encode(col)
-	if err != nil || fresh {
-		t.Fatal(err, fresh)
-	}
-	if len(second) >= n1/2 {
-		t.Errorf("second encoding of the same type is %d bytes, the first %d: the description was sent again", len(second), n1)
-	}
-	// A decoder that missed the first message cannot decode the second,
-	// and says so instead of guessing.
-	var in gobIn
-	p := reflect.New(col.Type())
-	if err := in.decode(second, false, p); err != errStreamLost || !in.lost() {
-		t.Errorf("decoding without the stream's start: %v, lost %v", err, in.lost())
-	}
-	if err := in.decode(first, true, p); err != nil || in.lost() {
-		t.Errorf("decoding a fresh stream: %v", err)
+	// Pointers to the same value stay so within a column.
+	var e encoder
+	encodeColumn(&e, reflect.ValueOf([]poolPoint{{next: shared}, {next: shared}}), "items")
+	d := decoder{b: e.b}
+	got, _ := decodeColumn(&d, reflect.TypeOf(poolPoint{}), 2, "items")
+	ps := got.Interface().([]poolPoint)
+	if ps[0].next == nil || ps[0].next != ps[1].next || ps[0].next.X != 9 {
+		t.Errorf("shared pointer not kept: %+v", ps)
 	}
 }
 
@@ -93,17 +64,17 @@ func TestPoolGobStream(t *testing.T) {
 // receiver's type is refused with a message, not misread.
 func TestPoolColumnKindChanged(t *testing.T) {
 	var e encoder
-	if err := encodeColumn(&e, reflect.ValueOf([]string{"a"}), &gobOut{}); err != nil {
+	if err := encodeColumn(&e, reflect.ValueOf([]string{"a"}), "items"); err != nil {
 		t.Fatal(err)
 	}
 	d := decoder{b: e.b}
-	if _, err := decodeColumn(&d, reflect.TypeOf(0), 1, &gobIn{}); err == nil {
+	if _, err := decodeColumn(&d, reflect.TypeOf(0), 1, "items"); err == nil {
 		t.Error("a string column decoded as ints")
 	}
 	e = encoder{}
-	encodeColumn(&e, reflect.ValueOf([]int{300}), &gobOut{})
+	encodeColumn(&e, reflect.ValueOf([]int{300}), "items")
 	d = decoder{b: e.b}
-	if _, err := decodeColumn(&d, reflect.TypeOf(int8(0)), 1, &gobIn{}); err == nil {
+	if _, err := decodeColumn(&d, reflect.TypeOf(int8(0)), 1, "items"); err == nil {
 		t.Error("300 decoded into an int8")
 	}
 }

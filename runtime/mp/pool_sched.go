@@ -73,16 +73,11 @@ type poolProc struct {
 	fresh    []*poolChunk // the last of inflight, not yet encoded
 	stopping bool         // stopped or killed by the pool: its end is expected
 
-	out      gobOut          // the stream of values to the worker
-	defined  map[uint64]bool // functions the worker was told about
-	resetOut bool            // the worker asked for a new stream of values
-	resetIn  bool            // ask the worker for a new stream of results
-	scratch  []byte          // a message buffer to reuse
-	backlog  [][]byte        // messages for the sender goroutine to send, in order
-	wake     chan struct{}   // wakes the sender goroutine (capacity 1)
-	quit     bool            // the sender goroutine exits once backlog is empty
-
-	in gobIn // the stream of results from the worker
+	defined map[uint64]bool // functions the worker was told about
+	scratch []byte          // a message buffer to reuse
+	backlog [][]byte        // messages for the sender goroutine to send, in order
+	wake    chan struct{}   // wakes the sender goroutine (capacity 1)
+	quit    bool            // the sender goroutine exits once backlog is empty
 }
 
 var poolWorkerCount atomic.Int64
@@ -405,14 +400,6 @@ func (p *Pool) roomLocked(w *poolProc) bool {
 // or leaves it to the sender goroutine when the socket is full.
 func (p *Pool) postLocked(w *poolProc) {
 	e := encoder{b: w.scratch[:0]}
-	if w.resetIn {
-		e.b = append(e.b, poolMsgReset)
-		w.resetIn = false
-	}
-	if w.resetOut {
-		w.out.reset()
-		w.resetOut = false
-	}
 	var body encoder
 	for _, c := range w.fresh {
 		j := c.job
@@ -431,16 +418,13 @@ func (p *Pool) postLocked(w *poolProc) {
 		body.uint(uint64(len(j.cols)))
 		var err error
 		for k, col := range j.cols {
-			if err = encodeColumn(&body, col.Slice(c.start, c.start+c.n), &w.out); err != nil {
+			if err = encodeColumn(&body, col.Slice(c.start, c.start+c.n), "items"); err != nil {
 				err = fmt.Errorf("argument %d: %w", k+1, err)
 				break
 			}
 		}
 		if err != nil {
-			// What was encoded of the chunk is dropped: the stream starts
-			// anew, so that the worker never misses a type's description.
 			e.b = e.b[:mark]
-			w.out.reset()
 			for i, x := range w.inflight {
 				if x == c {
 					w.inflight = append(w.inflight[:i], w.inflight[i+1:]...)
@@ -571,14 +555,11 @@ func (p *Pool) read(w *poolProc) {
 // received handles a results record from w.
 func (p *Pool) received(w *poolProc, rec []byte) error {
 	d := decoder{b: rec}
-	jobID, start, n, flags, busy := d.uint(), int(d.uint()), int(d.uint()), d.uint(), d.uint()
+	jobID, start, n, _, busy := d.uint(), int(d.uint()), int(d.uint()), d.uint(), d.uint() // _: flags, none yet
 	if d.err != nil {
 		return d.err
 	}
 	p.mu.Lock()
-	if flags&poolFlagResetStream != 0 {
-		w.resetOut = true
-	}
 	if len(w.inflight) == 0 {
 		p.mu.Unlock()
 		return errors.New("mp: pool: results from a worker that has no tasks")
@@ -610,7 +591,7 @@ func (p *Pool) received(w *poolProc, rec []byte) error {
 	case len(d.b) > 0 && d.b[0] == colNone:
 		// no values: the function has none, or the worker could not send them
 	case j.f.out != nil:
-		col, colErr = decodeColumn(&d, j.f.out, n, &w.in)
+		col, colErr = decodeColumn(&d, j.f.out, n, "results")
 	default:
 		return errors.New("mp: pool: a worker sent results of a function without results")
 	}
@@ -619,9 +600,6 @@ func (p *Pool) received(w *poolProc, rec []byte) error {
 	defer p.mu.Unlock()
 	if colErr != nil {
 		why = colErr.Error()
-		if w.in.lost() {
-			w.resetIn = true // the worker's next results start a new stream
-		}
 	}
 	if p.cost == nil {
 		p.cost = map[uint64]float64{}

@@ -90,6 +90,8 @@ func summarize(it item) summary { return summary{it.Name, it.Count * len(it.Tags
 
 func upper(s string) string { return strings.ToUpper(s) }
 
+type secret struct{ word string }
+
 func root(x float64) float64 { return x * x }
 
 func typeAndValue(x any) string { return fmt.Sprintf("%T %v", x, x) }
@@ -122,6 +124,8 @@ func TestPoolMapSlices(t *testing.T) {
 		{"[]any of numbers to float64", root, []any{1, 2.5}, "[1 6.25]"},
 		{"[]struct", summarize, []item{{"a", 2, []string{"x", "y"}}, {"b", 5, nil}}, "[{a 4} {b 0}]"},
 		{"[]any to any", typeAndValue, []any{1, "two", 3.5, nil, []int{4}}, "[int 1 string two float64 3.5 <nil> <nil> []int [4]]"},
+		{"a pointer, copied", typeAndValue, []any{&item{Name: "p"}}, "[*mp_test.item &{p 0 []}]"},
+		{"unexported fields, copied", typeAndValue, []any{secret{"s"}}, "[mp_test.secret {s}]"},
 		{"no result", noResult, []int{1, 2}, "[<nil> <nil>]"},
 		{"only an error", checkEven, []int{2, 4}, "[<nil> <nil>]"},
 		{"empty", square, []int{}, "[]"},
@@ -144,7 +148,7 @@ func TestPoolMapSlices(t *testing.T) {
 		{"does not fit", square, []float64{1.5}, "item 0 for mp_test.square: 1.5 does not fit in a int"},
 		{"wrong type", square, []string{"a"}, "item 0 for mp_test.square: the function wants a int, got a string"},
 		{"nil item", square, []any{1, nil}, "item 1 for mp_test.square: it is nil"},
-		{"a pointer", typeAndValue, []any{&item{}}, "cannot be copied to a worker: a pointer"},
+		{"a channel", typeAndValue, []any{make(chan int)}, "cannot be copied to a worker: channels work within one process"},
 		{"a shared object", typeAndValue, []any{mp.NewLock()}, "shared objects"},
 		{"an error", checkEven, []int{2, 3, 5}, "mp: Pool.Map: item 1: 3 is odd"},
 	} {

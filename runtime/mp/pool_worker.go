@@ -14,9 +14,8 @@ import (
 // (functions to look up, chunks of tasks), and gives back a queued chunk
 // when the pool asks for it (another worker is idle). One goroutine at a
 // time runs the queue: it takes the records in order, looks up the
-// functions, decodes every chunk (in the order they came, as the stream of
-// values requires, even one given back), and runs those not given back; it
-// sends their results when the queue is empty. Only that goroutine touches
+// functions, and decodes and runs the chunks not given back; it sends
+// their results when the queue is empty. Only that goroutine touches
 // the functions' world (an interpreter, in gopherlab's workers, is not
 // safe for concurrent use). A timer sends what is done sooner when that takes
 // longer than poolFlush: the results of finished tasks, so that Imap sees
@@ -44,9 +43,6 @@ type workerFunc struct {
 type poolServer struct {
 	c   *conn
 	fns map[uint64]*workerFunc // the main goroutine's
-	in  gobIn                  // the main goroutine's: values from the pool
-	// inLost is in.lost(), for the flush timer.
-	inLost atomic.Bool
 
 	done chan struct{} // closed when the worker is to return
 
@@ -55,11 +51,10 @@ type poolServer struct {
 	running bool       // a goroutine runs the queue
 	end     bool       // no more records: stop once the queue is empty
 	endErr  error      // why
-	out     gobOut
-	e       encoder  // a results record being built
-	pend    encoder  // records not yet sent
-	run     *poolRun // the chunk running
-	working bool     // the flush timer re-arms
+	e       encoder    // a results record being built
+	pend    encoder    // records not yet sent
+	run     *poolRun   // the chunk running
+	working bool       // the flush timer re-arms
 	timer   *time.Timer
 	sendErr error
 }
@@ -69,7 +64,7 @@ type poolServer struct {
 type poolRun struct {
 	fn      *poolFuncRecord // a function to look up, instead of a chunk
 	body    []byte          // the chunk's record
-	revoked bool            // given back to the pool: decode, do not run
+	revoked bool            // given back to the pool: do not run
 
 	job, start uint64
 	n          int
@@ -178,8 +173,8 @@ func (s *poolServer) take(r *poolRun) {
 		s.fns[f.id] = lookupWorkerFunc(f.ref, f.typ)
 		return
 	}
-	s.decode(r)
 	if !r.revoked { // no lock: revoked is set only while r is queued
+		s.decode(r)
 		s.runChunk(r)
 	}
 }
@@ -207,10 +202,6 @@ func (s *poolServer) message(data []byte) (stop bool, err error) {
 			if d.err == nil {
 				recs = append(recs, &poolRun{fn: f})
 			}
-		case poolMsgReset:
-			s.mu.Lock()
-			s.out.reset()
-			s.mu.Unlock()
 		case poolMsgChunk:
 			r := &poolRun{body: d.bytes()}
 			h := decoder{b: r.body}
@@ -256,17 +247,11 @@ func (s *poolServer) decode(r *poolRun) {
 	if r.err == nil {
 		r.cols = make([]reflect.Value, ncols)
 		for k := range r.cols {
-			if r.cols[k], r.err = decodeColumn(&d, r.f.in[k], n, &s.in); r.err != nil {
+			if r.cols[k], r.err = decodeColumn(&d, r.f.in[k], n, "items"); r.err != nil {
 				break
 			}
 		}
 	}
-	if r.err != nil {
-		// A column not read may have carried a type's description: the
-		// stream starts anew.
-		s.in.drop()
-	}
-	s.inLost.Store(s.in.lost())
 }
 
 // revoke gives the pool back the queued chunk of job that begins at start,
@@ -442,11 +427,7 @@ func (s *poolServer) flushLocked(r *poolRun, to int, why string) {
 	e.uint(r.job)
 	e.uint(r.start + uint64(r.from))
 	e.uint(uint64(to - r.from))
-	flags := uint64(0)
-	if s.inLost.Load() {
-		flags |= poolFlagResetStream
-	}
-	e.uint(flags)
+	e.uint(0) // flags: none yet
 	e.uint(uint64(now.Sub(r.last)))
 	mark := len(e.b)
 	writeErrs := func(errs map[int]string, why string) {
@@ -476,7 +457,7 @@ func (s *poolServer) flushLocked(r *poolRun, to int, why string) {
 	writeErrs(r.errs, why)
 	if why != "" || !r.res.IsValid() {
 		encodeNone(e)
-	} else if err := encodeColumn(e, r.res.Slice(r.from, to), &s.out); err != nil {
+	} else if err := encodeColumn(e, r.res.Slice(r.from, to), "results"); err != nil {
 		e.b = e.b[:mark]
 		writeErrs(nil, "cannot send the result to the pool: "+err.Error())
 		encodeNone(e)
