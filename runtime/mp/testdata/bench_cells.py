@@ -2,7 +2,7 @@
 ipykernel cells, in the same run, through the real kernels (jupyter_client).
 
     ./install.sh --prefix /tmp/gl
-    JUPYTER_PATH=/tmp/gl/share/jupyter /usr/bin/python3 runtime/mp/testdata/bench_cells.py [--runs N] [--only ROW,...]
+    JUPYTER_PATH=/tmp/gl/share/jupyter /usr/bin/python3 runtime/mp/testdata/bench_cells.py [--runs N] [--only ROW,...] [--workers compiled|interpreted]
 
 Each row runs the same program in both kernels: a setup cell, then the
 measured cell --runs times (the median is printed; the first run, which for
@@ -17,8 +17,9 @@ rows, and issue 14's targets on the development machine:
                                                               target: 10x Python
   cpu        a CPU-bound top-level function through Pool.Map, pool of
              --cores workers: time per task (ms)              target: 20x Python
-  scale      the same with N = 1..cores workers: throughput relative to one
-             worker (each kernel against itself)              target: 0.8*N
+  scale      the same with N = 1..cores workers, tasks of ~20 ms in a worker:
+             throughput relative to one worker (each kernel
+             against itself)                                  target: 0.8*N
   trivial    Pool.Map of 1,000 trivial tasks on a warm pool of --cores
              workers: time per task (us)                      target: <= Python
   warmup     Pool of 16 from creation until a Map of 16 trivial tasks
@@ -204,13 +205,34 @@ print("@value", el * 1e3 / len(work))''',
 	return s
 }
 
-// scaleRun returns the tasks a second of burnS through a pool of n.
+// burnTimed returns how long burnS(n) takes in the worker, in ns.
+func burnTimed(n int) int64 {
+	t0 := time.Now()
+	burnS(n)
+	return time.Since(t0).Nanoseconds()
+}
+
+// scaleRun returns the tasks a second of burnS through a pool of n
+// workers, each task sized to take about 20 ms in a worker (compiled or
+// interpreted alike).
 func scaleRun(n int) float64 {
 	pool := mp.NewPool(n)
 	defer pool.Close()
+	size := 300000
+	for {
+		var ns []int64
+		if err := pool.MapInto(burnTimed, []int{size}, &ns); err != nil {
+			panic(err)
+		}
+		if ns[0] > 5e6 {
+			size = int(float64(size) * 20e6 / float64(ns[0]))
+			break
+		}
+		size *= 4
+	}
 	items := make([]int, 4*CORES)
 	for i := range items {
-		items[i] = 300000
+		items[i] = size
 	}
 	if _, err := pool.Map(burnS, items[:n]); err != nil {
 		panic(err)
@@ -230,9 +252,21 @@ func scaleRun(n int) float64 {
         s += i % 7
     return s
 
+def burn_timed(n):
+    t0 = time.perf_counter()
+    burn_s(n)
+    return time.perf_counter() - t0
+
 def scale_run(n):
     with mp.Pool(n) as pool:
-        items = [300000] * (4 * CORES)
+        size = 300000
+        while True:  # each task about 20 ms in a worker
+            el = pool.map(burn_timed, [size])[0]
+            if el > 0.005:
+                size = int(size * 0.02 / el)
+                break
+            size *= 4
+        items = [size] * (4 * CORES)
         pool.map(burn_s, items[:n])
         t0 = time.perf_counter()
         pool.map(burn_s, items)
@@ -383,10 +417,15 @@ ORDER = ["lock", "trivial", "warmup", "warmall", "cpu", "scale", "negate", "valu
 
 
 class Kernel:
-    def __init__(self, name):
+    def __init__(self, name, env=None):
         self.name = name
         self.km = KernelManager(kernel_name=name)
-        self.km.start_kernel()
+        if env:
+            e = dict(os.environ)
+            e.update(env)
+            self.km.start_kernel(env=e)
+        else:
+            self.km.start_kernel()
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
@@ -452,15 +491,21 @@ def main():
     ap.add_argument("--cores", type=int, default=os.cpu_count())
     ap.add_argument("--only", default=",".join(ORDER))
     ap.add_argument("--map", default="Map", help="the Pool method gopherlab's rows call (MapInts: as before Map took []int)")
+    ap.add_argument("--workers", choices=("default", "compiled", "interpreted"), default="default",
+                    help="gopherlab's children: as the kernel chooses (compiled once built), compiled (every Start "
+                         "waits for the build: GOPHERLAB_COMPILED_WORKERS=wait), or interpreted (=0)")
     args = ap.parse_args()
     rows = args.only.split(",")
     kernels = {}
     try:
-        kernels["go"] = Kernel("gopherlab")
+        env = {"compiled": {"GOPHERLAB_COMPILED_WORKERS": "wait"},
+               "interpreted": {"GOPHERLAB_COMPILED_WORKERS": "0"}}.get(args.workers)
+        kernels["go"] = Kernel("gopherlab", env)
         kernels["py"] = Kernel("python3")
         for k, setup in (("go", GO_SETUP), ("py", PY_SETUP)):
             kernels[k].run(setup)
-        print("cores %d, runs %d (alternating gopherlab and Python), load average at start %s" % (args.cores, args.runs, loadavg()))
+        print("cores %d, runs %d (alternating gopherlab and Python), gopherlab's workers %s, load average at start %s" % (
+            args.cores, args.runs, args.workers, loadavg()))
         print("%-10s %14s %14s %-12s %9s %s" % ("row", "gopherlab", "Python", "unit", "ratio", "target"))
         for name in rows:
             row = ROWS[name]
