@@ -35,12 +35,13 @@ func TestFastCall(t *testing.T) {
 			continue
 		}
 		got := strings.TrimPrefix(string(out), head)
-		want := c.want
-		if want == "" {
-			want = c.in
-		}
-		if strings.TrimSpace(got) != want {
-			t.Errorf("Rewrite(%q)\n got %q\nwant %q", c.in, got, want)
+		switch {
+		case c.want == "" && strings.Contains(got, "_gopherlab"):
+			// Other lowerings may apply (a deferred call's receiver is
+			// bound at the defer), this one not.
+			t.Errorf("Rewrite(%q) made a fast call: %q", c.in, got)
+		case c.want != "" && strings.TrimSpace(got) != c.want:
+			t.Errorf("Rewrite(%q)\n got %q\nwant %q", c.in, got, c.want)
 		}
 		if strings.Count(got, "\n") != strings.Count(c.in+"\n", "\n") {
 			t.Errorf("%s: lines changed: %q", c.in, got)
