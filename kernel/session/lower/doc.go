@@ -95,6 +95,9 @@
 //	  defer f(s...))                              (s... passed as s)  keeps its receiver as yaegi reads it)
 //	method values f := x.M, go x.M()             receiver read when  receiver bound where written
 //	                                             f is called
+//	method expressions T.M, (*T).M not           panic "reflect.Set" work (rewritten as the function
+//	  called where written; (*T).M(x) of         (no receiver        literal they denote)
+//	  a method with a value receiver             parameter)
 //	type switch on an error or any holding a     matches no case     works (cases tested with assertions;
 //	  type of the notebook (case *MyErr, case                        not: a value, not pointer, of a notebook
 //	  error, case fmt.Stringer)                                      type in another compiled interface)

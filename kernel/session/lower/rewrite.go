@@ -117,7 +117,10 @@ func mayNeedLowering(cell []byte, context [][]byte) bool {
 			}
 			found = true
 		case *ast.SelectorExpr:
-			found = !called[n] // a method value, perhaps
+			found = !called[n] // a method value or expression, perhaps
+			if pe, ok := n.X.(*ast.ParenExpr); ok && !found {
+				_, found = pe.X.(*ast.StarExpr) // (*T).M(x), perhaps
+			}
 		case *ast.ReturnStmt:
 			for _, e := range n.Results {
 				found = found || isReceive(e)
@@ -244,6 +247,9 @@ func (r *rewriter) visit(n ast.Node) bool {
 		return r.index(n.X, n.Indices, n.Lbrack, n.Rbrack)
 	case *ast.SelectorExpr:
 		r.selector(n)
+		if sel := r.methodExpr(n); sel != nil && r.methodExprEdits(n, sel) {
+			return false
+		}
 		if sel := r.methodValue(n); sel != nil && r.methodValueEdits(n, sel) {
 			r.inspect(n.X)
 			return false
