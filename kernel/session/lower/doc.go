@@ -104,6 +104,8 @@
 //	defer of a closure of the same function      deadlock            works (closures of functions with
 //	  (cleanup := func() {...}; defer cleanup())                     defer are made in a frame of their own)
 //	switch { case a, b: } (no tag)               tests only a        works (case (a) || (b):)
+//	for _, c := range chans (a slice, array or   panics "reflect:    works (the keys are ranged over, the
+//	  map of channels)                           call of ... Len"    value read in the body)
 //	return <-ch                                  panic "Set using    works (the receive is parenthesized)
 //	                                             unaddressable value"
 //	unnamed parameters, func f(int) { ... }      panic "reflect.Set:  works (named _)

@@ -715,6 +715,7 @@ func (r *rewriter) rangeStmt(rs *ast.RangeStmt) {
 	case *types.Signature:
 		r.rangeFunc(rs, u)
 	default:
+		r.rangeOfChans(rs)
 		if rs.Tok == token.DEFINE {
 			var objs []types.Object
 			for _, e := range []ast.Expr{rs.Key, rs.Value} {
