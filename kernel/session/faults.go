@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/traefik/yaegi/interp"
+
+	"github.com/gopherlab/gopherlab/kernel/session/fmtshim"
 )
 
 // exitSignal is the panic value os.Exit and log.Fatal raise in a cell: the
@@ -156,28 +158,7 @@ func exitName(ex exitSignal) string {
 }
 
 // runtimeMessage words yaegi's reflect panics as Go's runtime errors.
-func runtimeMessage(msg string) string {
-	switch msg {
-	case "reflect: slice index out of range", "reflect: array index out of range", "reflect: string index out of range":
-		return "runtime error: index out of range"
-	case "reflect: slice bounds out of range", "reflect.Value.Slice: slice index out of bounds":
-		return "runtime error: slice bounds out of range"
-	case "reflect: Method on nil interface value", "reflect.Value.Call: call of nil function":
-		// A method of a nil interface, a nil function.
-		return nilDeref
-	}
-	if strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.HasSuffix(msg, " on zero Value") {
-		// yaegi working on the nothing a nil pointer or interface holds:
-		// a method of a nil interface value (Interface), a field through a
-		// nil pointer (Field), a value method of one (Set), an element of
-		// a nil array pointer (Index).
-		return nilDeref
-	}
-	return msg
-}
-
-// nilDeref is Go's message for a nil pointer dereference.
-const nilDeref = "runtime error: invalid memory address or nil pointer dereference"
+func runtimeMessage(msg string) string { return fmtshim.RuntimeMessage(msg) }
 
 // funcName names a function of a panic frame for a learner.
 func funcName(fn string) string {

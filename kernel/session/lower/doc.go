@@ -111,6 +111,10 @@
 //	unnamed parameters, func f(int) { ... }      panic "reflect.Set:  works (named _)
 //	                                             value of type int
 //	                                             is not assignable"
+//	r := recover() after panic(err), and         a reflect.Value     with SetTypeTags: what panic was given,
+//	  after a runtime error                      (r.(error) fails);  runtime errors as runtime.Error in Go's
+//	                                             reflect's words     words (an index out of range without its
+//	                                                                 index and length)
 //	generic func, explicit type arguments        works               works
 //	F[E](...) inside generic code when E is      fails "invalid      works when F's arguments give E
 //	  a type of the notebook (slices.Contains     memory address"     (helpers and the notebook's generic
@@ -143,8 +147,12 @@
 // printing functions, Errorf, errors.Is, As, Unwrap and Join, json.Marshal,
 // (*json.Encoder).Encode and template Execute are wrapped with their type
 // as a cell writes it, and values of declared types converted to error
-// (returned, assigned, passed, sent, compared, put in a literal) become the
-// printer's error proxies (typetags.go).
+// (returned, assigned, passed, sent, compared, put in a literal, given to
+// panic) become the printer's error proxies (typetags.go); an assertion
+// x.(T) of an any to a declared type sees through such a proxy. Every call
+// of recover goes through the printer's Recovered: yaegi's recover returns
+// the reflect.Value of what panic was given (so r.(error) failed), and
+// reflect's words for Go's runtime errors.
 //
 // Known differences: helpers return []E or map[K]V converted back to the
 // argument's named type.

@@ -135,7 +135,7 @@ func mayNeedLowering(cell []byte, context [][]byte) bool {
 			called[ast.Unparen(n.Fun)] = true
 			if id, ok := n.Fun.(*ast.Ident); ok {
 				switch id.Name {
-				case "min", "max", "clear", "new":
+				case "min", "max", "clear", "new", "recover":
 					found = true
 				default:
 					if generic == nil {
@@ -260,6 +260,8 @@ func (r *rewriter) visit(n ast.Node) bool {
 		r.goStmt(n)
 	case *ast.TypeSwitchStmt:
 		r.typeSwitch(n)
+	case *ast.TypeAssertExpr:
+		r.typeAssert(n)
 	case *ast.SwitchStmt:
 		r.tagless(n)
 	case *ast.ReturnStmt:
@@ -416,6 +418,8 @@ func (r *rewriter) call(c *ast.CallExpr) bool {
 				r.clear(c, id)
 			case "new":
 				r.newExpr(c, id)
+			case "recover":
+				r.recoverCall(c)
 			}
 		}
 		return true
