@@ -67,7 +67,10 @@
 // and reported on stderr of the running cell, or of the next cell when none
 // runs; so are functions given to time.AfterFunc, context.AfterFunc and
 // sync.WaitGroup.Go.
-// os.Exit and log.Fatal end the cell with an "Exit" error. A cell whose
+// os.Exit and log.Fatal end the cell with an "Exit" error, at once, as they
+// end a Go program: no deferred call runs, the cell's goroutines stop, and
+// what they write afterwards is dropped (the goroutine that called os.Exit
+// stays parked, holding its memory, for the life of the kernel). A cell whose
 // goroutines all wait on channels, select or sync for ever ends with Go's
 // "all goroutines are asleep - deadlock!" (a goroutine waiting for a timer,
 // for input or for another process is not counted as stuck). Cancelling

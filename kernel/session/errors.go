@@ -38,6 +38,10 @@ func (s *Session) yaegiError(ctx context.Context, src []byte, err error, check f
 	if ctx.Err() != nil {
 		frames := s.errw.take()
 		_ = frames
+		var ec *exitCause
+		if errors.As(context.Cause(ctx), &ec) {
+			return exitError(ec.sig)
+		}
 		if errors.Is(context.Cause(ctx), errDeadlock) {
 			return &Error{Name: ErrDeadlock, Value: "all goroutines are asleep - deadlock!", Traceback: []string{
 				"fatal error: all goroutines are asleep - deadlock!",
@@ -53,14 +57,7 @@ func (s *Session) yaegiError(ctx context.Context, src []byte, err error, check f
 	if errors.As(err, &p) {
 		frames := s.errw.take()
 		if ex, ok := p.Value.(exitSignal); ok {
-			msg := fmt.Sprintf("the cell called os.Exit(%d)", ex.code)
-			if ex.fatal {
-				msg = "the cell called log.Fatal"
-			}
-			return &Error{Name: ErrExit, Value: msg, Traceback: []string{
-				ErrExit + ": " + msg,
-				"In a notebook this ends the cell, not the kernel: your variables are kept.",
-			}}
+			return exitError(ex)
 		}
 		if len(frames) == 0 {
 			// A crash of the interpreter while compiling, not a panic of
@@ -101,6 +98,15 @@ func (s *Session) yaegiError(ctx context.Context, src []byte, err error, check f
 		msg = msg[:i]
 	}
 	return s.errorAt(src, line, col, cleanMessage(msg))
+}
+
+// exitError is the cell error of an os.Exit or log.Fatal.
+func exitError(ex exitSignal) *Error {
+	msg := "the cell called " + exitName(ex)
+	return &Error{Name: ErrExit, Value: msg, Traceback: []string{
+		ErrExit + ": " + msg,
+		"In a notebook this ends the cell, not the kernel: your variables are kept.",
+	}}
 }
 
 // frameWhere says where a panic frame is, in the learner's terms.

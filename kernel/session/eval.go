@@ -23,6 +23,15 @@ func (s *Session) eval(ctx context.Context, src string) (reflect.Value, error) {
 		return reflect.Value{}, err
 	}
 	stop := s.stopper.arm()
+	parked := make(chan struct{})
+	s.cancelMu.Lock()
+	s.evalStop, s.evalParked = stop, parked
+	s.cancelMu.Unlock()
+	defer func() {
+		s.cancelMu.Lock()
+		s.evalStop, s.evalParked = nil, nil
+		s.cancelMu.Unlock()
+	}()
 	finished := make(chan struct{})
 	var v reflect.Value
 	var err error
@@ -53,6 +62,8 @@ func (s *Session) eval(ctx context.Context, src string) (reflect.Value, error) {
 		select {
 		case <-finished:
 			return reflect.Value{}, ctx.Err()
+		case <-parked:
+			return reflect.Value{}, ctx.Err() // os.Exit: it never finishes
 		case <-time.After(10 * time.Millisecond):
 		}
 	}

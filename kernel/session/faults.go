@@ -13,14 +13,22 @@ import (
 	"time"
 
 	"github.com/traefik/yaegi/interp"
+
+	"github.com/gopherlab/gopherlab/kernel/session/fmtshim"
 )
 
-// exitSignal is the panic value os.Exit and log.Fatal raise in a cell: the
-// cell ends, the kernel does not.
+// exitSignal is what os.Exit and log.Fatal do in a cell: the cell ends,
+// the kernel does not (see exit).
 type exitSignal struct {
 	code  int
 	fatal bool // from log.Fatal
 }
+
+// exitCause is the cause a cell is cancelled with when it calls os.Exit
+// or log.Fatal.
+type exitCause struct{ sig exitSignal }
+
+func (e *exitCause) Error() string { return "the cell called " + exitName(e.sig) }
 
 // errDeadlock is the cause a cell is cancelled with when all its
 // goroutines are blocked.
@@ -32,11 +40,11 @@ func (s *Session) overrides() interp.Exports {
 	logger := log.New(s.Stderr(), "", log.LstdFlags)
 	fatal := func(msg string) {
 		logger.Output(3, msg)
-		panic(exitSignal{code: 1, fatal: true})
+		s.exit(exitSignal{code: 1, fatal: true})
 	}
 	return interp.Exports{
 		"os/os": {
-			"Exit": reflect.ValueOf(func(code int) { panic(exitSignal{code: code}) }),
+			"Exit": reflect.ValueOf(func(code int) { s.exit(exitSignal{code: code}) }),
 		},
 		"log/log": {
 			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
@@ -60,6 +68,46 @@ func (s *Session) overrides() interp.Exports {
 			"NewTicker": reflect.ValueOf(func(d time.Duration) *time.Ticker { s.timers.forever(); return time.NewTicker(d) }),
 		},
 	}
+}
+
+// exit ends the running cell as os.Exit ends a program: at once, without
+// running deferred calls, in any goroutine. The cell is cancelled with an
+// exitCause, the interpreter stopped (every goroutine of the cell stops at
+// its next step, as on an interrupt), and the calling goroutine parks for
+// ever: unwinding it, by a panic or by returning, would run the deferred
+// calls of compiled functions (defer fmt.Println(...)), which yaegi calls
+// even when it is stopped. The parked goroutine holds no lock of the
+// session or the interpreter; it is not counted by the deadlock check nor
+// waited for by the next cell. With no cell running (a goroutine of an
+// earlier cell) or no way to stop the interpreter, exit panics with the
+// signal instead, as before: the goroutine's report says what happened.
+func (s *Session) exit(sig exitSignal) {
+	s.cancelMu.Lock()
+	cancel, stop, parked := s.cellCancel, s.evalStop, s.evalParked
+	s.cancelMu.Unlock()
+	if cancel == nil || stop == nil {
+		panic(sig)
+	}
+	s.route.mute()
+	cancel(&exitCause{sig})
+	stop()
+	// Which goroutine parks: the one evaluating the cell (its evaluation
+	// returns now), or one a go statement started (no longer live).
+	buf := make([]byte, 64<<10)
+	stack := buf[:runtime.Stack(buf, false)]
+	switch {
+	case bytes.Contains(stack, []byte("session.(*Session).eval.func")):
+		close(parked)
+	case bytes.Contains(stack, []byte("session.(*Session).goCall.func")):
+		s.live.done()
+	}
+	parkForEver()
+}
+
+// parkForEver blocks the calling goroutine for good (see exit).
+func parkForEver() {
+	var never chan struct{}
+	<-never
 }
 
 // sleep is time.Sleep for cells: an interrupt ends it.
@@ -156,28 +204,7 @@ func exitName(ex exitSignal) string {
 }
 
 // runtimeMessage words yaegi's reflect panics as Go's runtime errors.
-func runtimeMessage(msg string) string {
-	switch msg {
-	case "reflect: slice index out of range", "reflect: array index out of range", "reflect: string index out of range":
-		return "runtime error: index out of range"
-	case "reflect: slice bounds out of range", "reflect.Value.Slice: slice index out of bounds":
-		return "runtime error: slice bounds out of range"
-	case "reflect: Method on nil interface value", "reflect.Value.Call: call of nil function":
-		// A method of a nil interface, a nil function.
-		return nilDeref
-	}
-	if strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.HasSuffix(msg, " on zero Value") {
-		// yaegi working on the nothing a nil pointer or interface holds:
-		// a method of a nil interface value (Interface), a field through a
-		// nil pointer (Field), a value method of one (Set), an element of
-		// a nil array pointer (Index).
-		return nilDeref
-	}
-	return msg
-}
-
-// nilDeref is Go's message for a nil pointer dereference.
-const nilDeref = "runtime error: invalid memory address or nil pointer dereference"
+func runtimeMessage(msg string) string { return fmtshim.RuntimeMessage(msg) }
 
 // funcName names a function of a panic frame for a learner.
 func funcName(fn string) string {
@@ -293,6 +320,9 @@ func allBlocked(dump []byte) bool {
 		}
 		if bytes.Contains(g, []byte("(*Interpreter).EvalWithContext(")) && !bytes.Contains(g, []byte("interp.runCfg")) {
 			continue // the kernel side waiting for the cell
+		}
+		if bytes.Contains(g, []byte("session.parkForEver(")) {
+			continue // a goroutine that called os.Exit in an earlier cell
 		}
 		found = true
 		header, _, _ := bytes.Cut(g, []byte("\n"))

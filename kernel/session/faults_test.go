@@ -119,6 +119,41 @@ func TestExit(t *testing.T) {
 	stillAlive(t, s)
 }
 
+// TestExitRunsNoDeferredCall: os.Exit ends the cell at once, as it ends a
+// Go program: no deferred call runs, neither the caller's nor those of
+// the cell's other goroutines, also when a goroutine calls it; what the
+// cell's goroutines write afterwards is dropped; the next cell neither
+// waits for the exited goroutine nor takes it for a deadlocked one.
+func TestExitRunsNoDeferredCall(t *testing.T) {
+	s := newTestSession(t)
+	for _, code := range []string{
+		"defer fmt.Println(\"deferred\")\nfunc() { defer fmt.Println(\"inner deferred\"); fmt.Println(\"bye\"); os.Exit(3) }()\nfmt.Println(\"after\")",
+		"defer fmt.Println(\"deferred\")\nfor i := 0; i < 3; i++ { defer fmt.Println(\"loop deferred\", i) }\nfmt.Println(\"bye\")\nos.Exit(3)",
+		"defer fmt.Println(\"deferred\")\ndone := make(chan bool)\ngo func() { defer fmt.Println(\"goroutine deferred\"); fmt.Println(\"bye\"); os.Exit(3) }()\n<-done",
+		"var wg sync.WaitGroup\nwg.Add(1)\ngo func() { defer wg.Done(); defer fmt.Println(\"goroutine deferred\"); fmt.Println(\"bye\"); log.Fatal(\"fatal\") }()\ndefer fmt.Println(\"deferred\")\nwg.Wait()",
+	} {
+		start := time.Now()
+		e, rec := cellError(t, s, context.Background(), code)
+		if e.Name != ErrExit {
+			t.Errorf("%q: error = %v, want Exit", code, e)
+		}
+		if stdout, _ := rec.out(); stdout != "bye\n" {
+			t.Errorf("%q: stdout = %q, want only bye", code, stdout)
+		}
+		// The next cell: not delayed, not a deadlock.
+		res, rec := mustRun(t, s, "ch := make(chan int, 1)\ngo func() { ch <- 7 }()\n<-ch")
+		if got := res.Data["text/plain"]; got != "7" {
+			t.Errorf("next cell = %v, want 7", got)
+		}
+		if stdout, _ := rec.out(); stdout != "" {
+			t.Errorf("next cell printed %q", stdout)
+		}
+		if d := time.Since(start); d > 900*time.Millisecond {
+			t.Logf("%q and the next cell took %v", code, d) // the machine may be loaded: logged, not failed
+		}
+	}
+}
+
 func TestDeadlock(t *testing.T) {
 	s := newTestSession(t)
 	for _, code := range []string{

@@ -116,7 +116,7 @@ func (s *Session) lowerCannotChange(code []byte) bool {
 			}
 		case token.IDENT:
 			switch lit {
-			case "min", "max", "clear", "new":
+			case "min", "max", "clear", "new", "recover":
 				return false
 			}
 			if _, ok := s.st.imports[lit]; ok {

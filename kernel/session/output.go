@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"reflect"
 	"regexp"
 	"runtime"
 	"sync"
@@ -16,6 +17,7 @@ type router struct {
 	out     Output
 	running bool
 	owners  map[uint64]Output // goroutines cells started -> their cell's Output
+	muted   Output            // the Output of a cell that called os.Exit, nil for none
 }
 
 // adopt attributes the calling goroutine's output to out until leave is
@@ -56,6 +58,19 @@ func goid() uint64 {
 func (r *router) set(out Output, running bool) {
 	r.mu.Lock()
 	r.out, r.running = out, running
+	if running {
+		r.muted = nil
+	}
+	r.mu.Unlock()
+}
+
+// mute drops what is written to the running cell's Output from now on,
+// until the next cell starts: the cell called os.Exit, after which a Go
+// program writes nothing (its other goroutines may still run the deferred
+// calls of compiled functions as they stop).
+func (r *router) mute() {
+	r.mu.Lock()
+	r.muted = r.out
 	r.mu.Unlock()
 }
 
@@ -71,9 +86,15 @@ func (r *router) current() (Output, bool) {
 }
 
 func (r *router) stream(name string, p []byte) {
-	if out, _ := r.current(); out != nil && len(p) > 0 {
+	if out, _ := r.current(); out != nil && len(p) > 0 && !r.isMuted(out) {
 		out.Stream(name, string(p))
 	}
+}
+
+func (r *router) isMuted(out Output) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.muted != nil && reflect.TypeOf(out).Comparable() && r.muted == out
 }
 
 // streamWriter is an io.Writer onto one stream of a router.

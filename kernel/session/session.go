@@ -117,8 +117,11 @@ type Session struct {
 	stopped   bool          // the last evaluation was stopped
 	live      liveGoroutines
 
-	cancelMu sync.Mutex
-	cancelCh chan struct{} // closed when the running cell is cancelled
+	cancelMu   sync.Mutex
+	cancelCh   chan struct{}           // closed when the running cell is cancelled
+	cellCancel context.CancelCauseFunc // cancels the running cell, nil between cells
+	evalStop   func()                  // stops the running evaluation (see eval), or nil
+	evalParked chan struct{}           // closed when the evaluation's goroutine parks for good (see exit)
 
 	notesMu sync.Mutex
 	notes   []string // goroutine panics to show in the next cell
@@ -270,6 +273,14 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (res Res
 	s.waitAbandoned()
 	cellCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	s.cancelMu.Lock()
+	s.cellCancel = cancel
+	s.cancelMu.Unlock()
+	defer func() {
+		s.cancelMu.Lock()
+		s.cellCancel = nil
+		s.cancelMu.Unlock()
+	}()
 	stop := s.watchDeadlock(cellCtx, cancel)
 	err = s.safeRun(cellCtx, []byte(code))
 	stop()

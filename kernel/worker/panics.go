@@ -11,6 +11,7 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 
+	"github.com/gopherlab/gopherlab/kernel/session/fmtshim"
 	"github.com/gopherlab/gopherlab/runtime/mp"
 )
 
@@ -161,15 +162,7 @@ func panicText(r any) string {
 }
 
 // runtimeMessage words yaegi's reflect panics as Go's runtime errors.
-func runtimeMessage(msg string) string {
-	switch msg {
-	case "reflect: slice index out of range", "reflect: array index out of range", "reflect: string index out of range":
-		return "runtime error: index out of range"
-	case "reflect: slice bounds out of range", "reflect.Value.Slice: slice index out of bounds":
-		return "runtime error: slice bounds out of range"
-	}
-	return msg
-}
+func runtimeMessage(msg string) string { return fmtshim.RuntimeMessage(msg) }
 
 // goroutines counts the goroutines go statements started, to number them
 // in tracebacks as Go does (the target runs in goroutine 1).

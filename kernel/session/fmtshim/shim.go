@@ -20,7 +20,7 @@ const (
 // TypeTags are the names of the functions lowering passes static types to
 // (see lower.SetTypeTags), as [Prelude] imports them.
 var TypeTags = lower.TypeTags{Tag: Name + ".T", Error: Name + ".E", JSON: Name + ".J", Template: Name + ".V",
-	Formatter: Name + ".F", Errorer: Name + ".R", Stringer: Name + ".S"}
+	Formatter: Name + ".F", Errorer: Name + ".R", Stringer: Name + ".S", Recover: Name + ".Rc", Concrete: Name + ".C"}
 
 // Prelude is the import to evaluate once in an interpreter given
 // [Shim.Exports], before code that [Registrations] or lowering produced.
@@ -89,6 +89,9 @@ func (sh *Shim) Exports() interp.Exports {
 			"F": reflect.ValueOf(func(v fmt.Formatter) any { return v }),
 			"R": reflect.ValueOf(func(v error) any { return v }),
 			"S": reflect.ValueOf(func(v fmt.Stringer) any { return v }),
+			// Every recover() is Rc(recover()).
+			"Rc": reflect.ValueOf(Recovered),
+			"C":  reflect.ValueOf(concrete),
 		},
 	}
 }

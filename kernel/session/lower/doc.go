@@ -95,17 +95,26 @@
 //	  defer f(s...))                              (s... passed as s)  keeps its receiver as yaegi reads it)
 //	method values f := x.M, go x.M()             receiver read when  receiver bound where written
 //	                                             f is called
+//	method expressions T.M, (*T).M not           panic "reflect.Set" work (rewritten as the function
+//	  called where written; (*T).M(x) of         (no receiver        literal they denote)
+//	  a method with a value receiver             parameter)
 //	type switch on an error or any holding a     matches no case     works (cases tested with assertions;
 //	  type of the notebook (case *MyErr, case                        not: a value, not pointer, of a notebook
 //	  error, case fmt.Stringer)                                      type in another compiled interface)
 //	defer of a closure of the same function      deadlock            works (closures of functions with
 //	  (cleanup := func() {...}; defer cleanup())                     defer are made in a frame of their own)
 //	switch { case a, b: } (no tag)               tests only a        works (case (a) || (b):)
+//	for _, c := range chans (a slice, array or   panics "reflect:    works (the keys are ranged over, the
+//	  map of channels)                           call of ... Len"    value read in the body)
 //	return <-ch                                  panic "Set using    works (the receive is parenthesized)
 //	                                             unaddressable value"
 //	unnamed parameters, func f(int) { ... }      panic "reflect.Set:  works (named _)
 //	                                             value of type int
 //	                                             is not assignable"
+//	r := recover() after panic(err), and         a reflect.Value     with SetTypeTags: what panic was given,
+//	  after a runtime error                      (r.(error) fails);  runtime errors as runtime.Error in Go's
+//	                                             reflect's words     words (an index out of range without its
+//	                                                                 index and length)
 //	generic func, explicit type arguments        works               works
 //	F[E](...) inside generic code when E is      fails "invalid      works when F's arguments give E
 //	  a type of the notebook (slices.Contains     memory address"     (helpers and the notebook's generic
@@ -138,8 +147,12 @@
 // printing functions, Errorf, errors.Is, As, Unwrap and Join, json.Marshal,
 // (*json.Encoder).Encode and template Execute are wrapped with their type
 // as a cell writes it, and values of declared types converted to error
-// (returned, assigned, passed, sent, compared, put in a literal) become the
-// printer's error proxies (typetags.go).
+// (returned, assigned, passed, sent, compared, put in a literal, given to
+// panic) become the printer's error proxies (typetags.go); an assertion
+// x.(T) of an any to a declared type sees through such a proxy. Every call
+// of recover goes through the printer's Recovered: yaegi's recover returns
+// the reflect.Value of what panic was given (so r.(error) failed), and
+// reflect's words for Go's runtime errors.
 //
 // Packages of this module that cells import (runtime/mp, kernel/display)
 // are checked, when the kernel cannot find their sources, from their

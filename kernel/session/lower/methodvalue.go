@@ -24,6 +24,16 @@ import (
 // The receiver is passed as the method wants it: &c for a method with a
 // pointer receiver on an addressable c, *p for a method with a value
 // receiver on a pointer p.
+//
+// Method expressions. yaegi v0.16.1 gives a method expression T.M or
+// (*T).M the type of the bound method, without the receiver parameter:
+// get := Counter.Get panics "reflect.Set: value of type func() int is not
+// assignable to type func(struct { Xn int }) int", and a call of (*T).M
+// for a method with a value receiver panics too. A method expression is
+// rewritten as the function literal it denotes:
+//
+//	Counter.Get     ->  (func(__lower_r Counter) int { return __lower_r.Get() })
+//	(*Counter).Inc  ->  (func(__lower_r *Counter) { __lower_r.Inc() })
 
 // methodValue returns the selection when s is a method value of a
 // concrete type (not called where it stands), or nil.
@@ -45,6 +55,80 @@ func (r *rewriter) methodValue(s *ast.SelectorExpr) *types.Selection {
 		return nil
 	}
 	return sel
+}
+
+// methodExpr returns the selection when s is a method expression T.M or
+// (*T).M that yaegi gets wrong: one not called where it stands, or one of
+// a pointer type (a method with a value receiver called through it fails);
+// nil otherwise.
+func (r *rewriter) methodExpr(s *ast.SelectorExpr) *types.Selection {
+	sel := r.a.info.Selections[s]
+	if sel == nil || sel.Kind() != types.MethodExpr {
+		return nil
+	}
+	if _, ptr := sel.Recv().(*types.Pointer); ptr {
+		return sel
+	}
+	var n ast.Node = s
+	p := r.parents[n]
+	for {
+		pe, ok := p.(*ast.ParenExpr)
+		if !ok {
+			break
+		}
+		n, p = pe, r.parents[pe]
+	}
+	if c, ok := p.(*ast.CallExpr); ok && c.Fun == n {
+		return nil
+	}
+	return sel
+}
+
+// methodExprEdits rewrites the method expression s as a function literal
+// (see above); it reports whether it did.
+func (r *rewriter) methodExprEdits(s *ast.SelectorExpr, sel *types.Selection) bool {
+	sig, ok := sel.Type().(*types.Signature)
+	if !ok || sig.Params().Len() == 0 || r.multiLine(s.Pos(), s.End()) {
+		return false
+	}
+	var params, args, results []string
+	for i := 0; i < sig.Params().Len(); i++ {
+		t := sig.Params().At(i).Type()
+		name := fmt.Sprintf("__lower_a%d", i)
+		if i == 0 {
+			name = "__lower_r"
+		}
+		dots := ""
+		if sig.Variadic() && i == sig.Params().Len()-1 {
+			t, dots = t.(*types.Slice).Elem(), "..."
+		}
+		ts, ok := r.typeString(t)
+		if !ok {
+			return false
+		}
+		params = append(params, name+" "+dots+ts)
+		if i > 0 {
+			args = append(args, name+dots)
+		}
+	}
+	for i := 0; i < sig.Results().Len(); i++ {
+		ts, ok := r.typeString(sig.Results().At(i).Type())
+		if !ok {
+			return false
+		}
+		results = append(results, ts)
+	}
+	res := strings.Join(results, ", ")
+	if len(results) > 1 {
+		res = "(" + res + ")"
+	}
+	ret := ""
+	if len(results) > 0 {
+		res, ret = " "+res, "return "
+	}
+	lit := fmt.Sprintf("(func(%s)%s { %s__lower_r.%s(%s) })", strings.Join(params, ", "), res, ret, sel.Obj().Name(), strings.Join(args, ", "))
+	r.replace(s.Pos(), s.End(), lit)
+	return true
 }
 
 // boundReceiver returns the type of the receiver value that a method value

@@ -117,7 +117,10 @@ func mayNeedLowering(cell []byte, context [][]byte) bool {
 			}
 			found = true
 		case *ast.SelectorExpr:
-			found = !called[n] // a method value, perhaps
+			found = !called[n] // a method value or expression, perhaps
+			if pe, ok := n.X.(*ast.ParenExpr); ok && !found {
+				_, found = pe.X.(*ast.StarExpr) // (*T).M(x), perhaps
+			}
 		case *ast.ReturnStmt:
 			for _, e := range n.Results {
 				found = found || isReceive(e)
@@ -132,7 +135,7 @@ func mayNeedLowering(cell []byte, context [][]byte) bool {
 			called[ast.Unparen(n.Fun)] = true
 			if id, ok := n.Fun.(*ast.Ident); ok {
 				switch id.Name {
-				case "min", "max", "clear", "new":
+				case "min", "max", "clear", "new", "recover":
 					found = true
 				default:
 					if generic == nil {
@@ -244,6 +247,9 @@ func (r *rewriter) visit(n ast.Node) bool {
 		return r.index(n.X, n.Indices, n.Lbrack, n.Rbrack)
 	case *ast.SelectorExpr:
 		r.selector(n)
+		if sel := r.methodExpr(n); sel != nil && r.methodExprEdits(n, sel) {
+			return false
+		}
 		if sel := r.methodValue(n); sel != nil && r.methodValueEdits(n, sel) {
 			r.inspect(n.X)
 			return false
@@ -254,6 +260,8 @@ func (r *rewriter) visit(n ast.Node) bool {
 		r.goStmt(n)
 	case *ast.TypeSwitchStmt:
 		r.typeSwitch(n)
+	case *ast.TypeAssertExpr:
+		r.typeAssert(n)
 	case *ast.SwitchStmt:
 		r.tagless(n)
 	case *ast.ReturnStmt:
@@ -412,6 +420,8 @@ func (r *rewriter) call(c *ast.CallExpr) bool {
 				r.clear(c, id)
 			case "new":
 				r.newExpr(c, id)
+			case "recover":
+				r.recoverCall(c)
 			}
 		}
 		return true
@@ -711,6 +721,7 @@ func (r *rewriter) rangeStmt(rs *ast.RangeStmt) {
 	case *types.Signature:
 		r.rangeFunc(rs, u)
 	default:
+		r.rangeOfChans(rs)
 		if rs.Tok == token.DEFINE {
 			var objs []types.Object
 			for _, e := range []ast.Expr{rs.Key, rs.Value} {

@@ -49,6 +49,10 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt) {
 		return
 	}
 	v := fmt.Sprintf("__lower_v%d", r.off(ts.Switch))
+	concrete := v // v, for assertions to concrete types of the notebook
+	if xt := r.a.info.Types[ta.X].Type; xt != nil {
+		concrete = r.concreteOperand(xt, v)
+	}
 	for _, s := range ts.Body.List {
 		for _, e := range s.(*ast.CaseClause).List {
 			if r.multiLine(e.Pos(), e.End()) {
@@ -74,7 +78,7 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt) {
 	for _, s := range ts.Body.List {
 		cc := s.(*ast.CaseClause)
 		for _, e := range cc.List {
-			r.replace(e.Pos(), e.End(), r.caseTest(v, e))
+			r.replace(e.Pos(), e.End(), r.caseTest(v, concrete, e))
 		}
 		r.orCaseList(cc.List) // see switch.go
 		if assign == nil {
@@ -82,7 +86,7 @@ func (r *rewriter) typeSwitch(ts *ast.TypeSwitchStmt) {
 		}
 		val := v
 		if len(cc.List) == 1 && !r.isNil(cc.List[0]) {
-			val = r.caseValue(v, cc.List[0])
+			val = r.caseValue(v, concrete, cc.List[0])
 		}
 		at := r.off(cc.Colon) + 1
 		r.edits = append(r.edits, edit{at, at, fmt.Sprintf(" %s := %s;", assign.Lhs[0].(*ast.Ident).Name, val)})
@@ -128,7 +132,9 @@ func (r *rewriter) isNil(e ast.Expr) bool {
 
 // caseTest returns the expression testing whether the value v of a type
 // switch has the case type e.
-func (r *rewriter) caseTest(v string, e ast.Expr) string {
+// concrete is v as an assertion to a concrete type of the notebook
+// takes it (see concreteOperand).
+func (r *rewriter) caseTest(v, concrete string, e ast.Expr) string {
 	if r.isNil(e) {
 		return v + " == nil"
 	}
@@ -139,24 +145,33 @@ func (r *rewriter) caseTest(v string, e ast.Expr) string {
 	var b strings.Builder
 	b.WriteString("func() bool { ")
 	for _, impl := range r.implementations(t) {
-		fmt.Fprintf(&b, "if _, ok := %s.(%s); ok { return true }; ", v, impl)
+		fmt.Fprintf(&b, "if _, ok := %s.(%s); ok { return true }; ", concrete, impl)
 	}
-	fmt.Fprintf(&b, "_, ok := %s.(%s); return ok }()", v, r.text(e))
+	fmt.Fprintf(&b, "_, ok := %s.(%s); return ok }()", r.operandFor(t, v, concrete), r.text(e))
 	return b.String()
+}
+
+// operandFor returns the operand of an assertion to t: v for an
+// interface, concrete for a type of the notebook.
+func (r *rewriter) operandFor(t types.Type, v, concrete string) string {
+	if types.IsInterface(t) || !r.declaredIn(t, 1) {
+		return v
+	}
+	return concrete
 }
 
 // caseValue returns the value of the variable of a type switch in the
 // clause of the one case type e.
-func (r *rewriter) caseValue(v string, e ast.Expr) string {
+func (r *rewriter) caseValue(v, concrete string, e ast.Expr) string {
 	t := r.a.info.Types[e].Type
 	impls := r.implementations(t)
 	if len(impls) == 0 {
-		return v + ".(" + r.text(e) + ")"
+		return r.operandFor(t, v, concrete) + ".(" + r.text(e) + ")"
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "func() %s { ", r.text(e))
 	for _, impl := range impls {
-		fmt.Fprintf(&b, "if x, ok := %s.(%s); ok { return x }; ", v, impl)
+		fmt.Fprintf(&b, "if x, ok := %s.(%s); ok { return x }; ", concrete, impl)
 	}
 	fmt.Fprintf(&b, "x, _ := %s.(%s); return x }()", v, r.text(e))
 	return b.String()

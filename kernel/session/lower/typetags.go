@@ -48,6 +48,17 @@ type TypeTags struct {
 	// and a fmt.Stringer, so that yaegi passes them a wrapper with the
 	// method, as it does for fmt's own functions.
 	Formatter, Errorer, Stringer string
+	// Recover wraps every call of the builtin recover (except one that is
+	// itself deferred): it returns what Go's recover returns for the value
+	// yaegi's recover returned (which is the reflect.Value of a panic's
+	// argument, and reflect's words for Go's runtime errors).
+	Recover string
+	// Concrete wraps the operand, of an empty interface type, of a type
+	// assertion to a type the notebook declares (not an interface): it
+	// returns the value an error proxy of the printer holds (what Error
+	// made), any other value as it is. yaegi sees through such proxies
+	// for an operand of type error only.
+	Concrete string
 }
 
 // tagFuncs holds the tagging functions, or nil when tagging is off (the
@@ -58,7 +69,7 @@ var tagFuncs atomic.Pointer[TypeTags]
 // names; a zero TypeTags turns tagging off. It affects every later Rewrite
 // in the process.
 func SetTypeTags(t TypeTags) {
-	if t.Tag == "" || t.Error == "" || t.JSON == "" || t.Template == "" || t.Formatter == "" || t.Errorer == "" || t.Stringer == "" {
+	if t.Tag == "" || t.Error == "" || t.JSON == "" || t.Template == "" || t.Formatter == "" || t.Errorer == "" || t.Stringer == "" || t.Recover == "" || t.Concrete == "" {
 		tagFuncs.Store(nil)
 		return
 	}
@@ -270,6 +281,12 @@ func (r *rewriter) tagErrors(n ast.Node) {
 			r.tagError(n.Args[0], tv.Type, fns.Error) // error(x)
 			return
 		}
+		if ok && tv.IsBuiltin() && len(n.Args) == 1 {
+			if id, isID := ast.Unparen(n.Fun).(*ast.Ident); isID && id.Name == "panic" {
+				r.tagPanic(n.Args[0], fns.Error)
+			}
+			return
+		}
 		if !ok || tv.IsType() || tv.IsBuiltin() {
 			return
 		}
@@ -406,4 +423,81 @@ func (r *rewriter) declaredIn(t types.Type, depth int) bool {
 		}
 	}
 	return false
+}
+
+// recoverCall passes the value of a call of recover through the
+// interpreter's Recover function (see [TypeTags]), unless the call is the
+// deferred or go call itself (defer recover() stops no panic in Go).
+func (r *rewriter) recoverCall(c *ast.CallExpr) {
+	fns := tagFuncs.Load()
+	if fns == nil {
+		return
+	}
+	var n ast.Node = c
+	p := r.parents[n]
+	for {
+		pe, ok := p.(*ast.ParenExpr)
+		if !ok {
+			break
+		}
+		n, p = pe, r.parents[pe]
+	}
+	switch p.(type) {
+	case *ast.DeferStmt, *ast.GoStmt:
+		return
+	}
+	r.tags.open = append(r.tags.open, edit{r.off(c.Pos()), r.off(c.Pos()), fns.Recover + "("})
+	r.tags.close = append(r.tags.close, edit{r.off(c.End()), r.off(c.End()), ")"})
+}
+
+// tagPanic wraps the argument of panic, when it is a value of a type the
+// notebook declares that implements error, as an error (errorOf(x, "T")),
+// so that recover returns an error, as in Go: yaegi gives an interface
+// holding a value of a declared type no methods.
+func (r *rewriter) tagPanic(x ast.Expr, errorOf string) {
+	tv, ok := r.a.info.Types[x]
+	if !ok || tv.Type == nil || tv.IsNil() || types.IsInterface(tv.Type) || !r.declaredIn(tv.Type, 1) {
+		return
+	}
+	errType := types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
+	if !types.Implements(tv.Type, errType) {
+		return
+	}
+	if s, ok := r.typeString(tv.Type); ok {
+		r.tag(x, errorOf, s)
+	}
+}
+
+// concreteOperand returns x, the text of an operand of static type xt of
+// an assertion to a concrete type of the notebook, passed through the
+// printer's Concrete function (see [TypeTags]) when xt is an empty
+// interface.
+func (r *rewriter) concreteOperand(xt types.Type, x string) string {
+	fns := tagFuncs.Load()
+	if fns == nil {
+		return x
+	}
+	if iface, ok := xt.Underlying().(*types.Interface); !ok || !iface.Empty() {
+		return x
+	}
+	return fns.Concrete + "(" + x + ")"
+}
+
+// typeAssert passes the operand of x.(T), T a concrete type of the
+// notebook and x of an empty interface type, through the printer's
+// Concrete function (see [TypeTags]).
+func (r *rewriter) typeAssert(ta *ast.TypeAssertExpr) {
+	fns := tagFuncs.Load()
+	if fns == nil || ta.Type == nil {
+		return
+	}
+	tt, xt := r.a.info.Types[ta.Type].Type, r.a.info.Types[ta.X].Type
+	if tt == nil || xt == nil || types.IsInterface(tt) || !r.declaredIn(tt, 1) {
+		return
+	}
+	if iface, ok := xt.Underlying().(*types.Interface); !ok || !iface.Empty() {
+		return
+	}
+	r.tags.open = append(r.tags.open, edit{r.off(ta.X.Pos()), r.off(ta.X.Pos()), fns.Concrete + "("})
+	r.tags.close = append(r.tags.close, edit{r.off(ta.X.End()), r.off(ta.X.End()), ")"})
 }
