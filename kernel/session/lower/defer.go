@@ -45,6 +45,14 @@ func (r *rewriter) deferStmt(d *ast.DeferStmt) {
 	fun := ast.Unparen(c.Fun)
 	switch f := fun.(type) {
 	case *ast.FuncLit:
+		// yaegi does not copy the loop's variables for a literal deferred
+		// where it stands (for i := range 3 { defer func() { print(i) }() }
+		// printed 2 2 2); evaluated as a value, it does. Not when the
+		// literal calls recover, which works only in the deferred function
+		// yaegi made where it stands.
+		if r.inLoop(f) && !r.bodyCallsRecover(f.Body) && !r.multiLine(f.Type.Pos(), f.Type.End()) {
+			r.freshLit(f)
+		}
 		return
 	case *ast.Ident:
 		switch r.a.info.Uses[f].(type) {
@@ -178,6 +186,18 @@ func (r *rewriter) freshFunc(fun ast.Expr) {
 	r.fresh(fun, tv.Type)
 }
 
+// freshLit evaluates a deferred function literal now, made in a frame of
+// its own (see funclit.go: a closure made in the frame of a function with
+// defer statements deadlocks when the deferred call runs it):
+//
+//	defer (*__lower_new[func()]((func() func() { return func() {...} })()))()
+func (r *rewriter) freshLit(fl *ast.FuncLit) {
+	ts := r.text(fl.Type)
+	r.used["__lower_new"] = true
+	r.edits = append(r.edits, edit{r.off(fl.Pos()), r.off(fl.Pos()), "(*__lower_new[" + ts + "]((func() " + ts + " { return "},
+		edit{r.off(fl.End()), r.off(fl.End()), " })()))"})
+}
+
 // goStmt binds the receiver of a method a go statement calls: yaegi
 // evaluates the function and arguments of a go statement in the calling
 // goroutine, as Go does, but reads a method's receiver in the new one.
@@ -254,21 +274,7 @@ func (r *rewriter) callsRecover(fn *types.Func) bool {
 			if !ok || fd.Name.Pos() != fn.Pos() || fd.Body == nil {
 				continue
 			}
-			found := false
-			ast.Inspect(fd.Body, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.FuncLit:
-					return false
-				case *ast.CallExpr:
-					if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
-						if b, ok := r.a.info.Uses[id].(*types.Builtin); ok && b.Name() == "recover" {
-							found = true
-						}
-					}
-				}
-				return !found
-			})
-			return found
+			return r.bodyCallsRecover(fd.Body)
 		}
 	}
 	return false
@@ -282,4 +288,24 @@ func (r *rewriter) multiLine(from, to token.Pos) bool {
 		}
 	}
 	return false
+}
+
+// bodyCallsRecover reports whether body calls recover itself (not in a
+// function literal of its own).
+func (r *rewriter) bodyCallsRecover(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
+				if b, ok := r.a.info.Uses[id].(*types.Builtin); ok && b.Name() == "recover" {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
 }
