@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"strings"
 
+	"github.com/gopherlab/gopherlab/kernel/internal/astx"
 	"github.com/gopherlab/gopherlab/kernel/session/lower"
 )
 
@@ -49,7 +50,7 @@ func (s *Session) evalDecls(ctx context.Context, c *cell) error {
 				d := &decl{kind: kFunc, names: []string{dl.Name.Name}}
 				if dl.Recv != nil && len(dl.Recv.List) == 1 {
 					d.kind = kMethod
-					d.recv = recvName(dl.Recv.List[0].Type)
+					d.recv = astx.RecvName(dl.Recv.List[0].Type)
 					d.names = []string{d.recv + "." + dl.Name.Name}
 				} else if dl.Name.Name == "init" {
 					edits = append(edits, edit{start: fset.Position(dl.Name.Pos()).Offset - base, end: fset.Position(dl.Name.End()).Offset - base, text: c.inits[inits]})
@@ -267,25 +268,6 @@ func specDoc(sp ast.Spec) *ast.CommentGroup {
 		return sp.Doc
 	}
 	return nil
-}
-
-func recvName(e ast.Expr) string {
-	for {
-		switch t := e.(type) {
-		case *ast.StarExpr:
-			e = t.X
-		case *ast.IndexExpr:
-			e = t.X
-		case *ast.IndexListExpr:
-			e = t.X
-		case *ast.ParenExpr:
-			e = t.X
-		case *ast.Ident:
-			return t.Name
-		default:
-			return ""
-		}
-	}
 }
 
 func specNames(sp ast.Spec) []string {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/gopherlab/gopherlab/kernel/internal/astx"
 	"github.com/gopherlab/gopherlab/kernel/session/lower"
 )
 
@@ -313,7 +314,7 @@ func lowerDeclNames(d ast.Decl) []string {
 	switch d := d.(type) {
 	case *ast.FuncDecl:
 		if d.Recv != nil && len(d.Recv.List) == 1 {
-			return []string{recvName(d.Recv.List[0].Type) + "." + d.Name.Name}
+			return []string{astx.RecvName(d.Recv.List[0].Type) + "." + d.Name.Name}
 		}
 		return []string{d.Name.Name}
 	case *ast.GenDecl:

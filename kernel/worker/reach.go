@@ -6,6 +6,8 @@ import (
 	"go/token"
 	"reflect"
 	"strings"
+
+	"github.com/gopherlab/gopherlab/kernel/internal/astx"
 )
 
 // declGraph is what the notebook's declarations (a Go file, as
@@ -75,7 +77,7 @@ func parseDecls(src string) *declGraph {
 		case *ast.FuncDecl:
 			name := d.Name.Name
 			if d.Recv != nil && len(d.Recv.List) > 0 {
-				name = recvName(d.Recv.List[0].Type) + "." + name
+				name = astx.RecvName(d.Recv.List[0].Type) + "." + name
 				g.methods = append(g.methods, name)
 				add(name, d.Recv)
 			}
@@ -124,27 +126,6 @@ func mentions(n ast.Node, top, m map[string]bool) {
 		}
 		return true
 	})
-}
-
-// recvName returns the type name of a method's receiver: T for T, *T, T[P]
-// and *T[P].
-func recvName(e ast.Expr) string {
-	for {
-		switch x := e.(type) {
-		case *ast.StarExpr:
-			e = x.X
-		case *ast.ParenExpr:
-			e = x.X
-		case *ast.IndexExpr:
-			e = x.X
-		case *ast.IndexListExpr:
-			e = x.X
-		case *ast.Ident:
-			return x.Name
-		default:
-			return ""
-		}
-	}
 }
 
 // reach returns the variables that the function target can reach: those

@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"reflect"
 	"strings"
+
+	"github.com/gopherlab/gopherlab/kernel/internal/astx"
 )
 
 // A Match is one completion with what it names, for the frontend to show
@@ -139,7 +141,7 @@ func (sc *scope) member(t valueType, name string) Match {
 							m.Signature = renderExpr(f.Type)
 						}
 					}
-					if len(f.Names) == 0 && recvName(f.Type) == name {
+					if len(f.Names) == 0 && astx.RecvName(f.Type) == name {
 						m.Signature = renderExpr(f.Type)
 					}
 				}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gopherlab/gopherlab/kernel/internal/astx"
 	"github.com/gopherlab/gopherlab/kernel/session/complete/internal/godoc"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
 	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
@@ -207,7 +208,7 @@ func (sc *scope) addDecl(fset *token.FileSet, d ast.Decl) {
 		c.Body, c.Doc = nil, nil
 		key := d.Name.Name
 		if d.Recv != nil && len(d.Recv.List) == 1 {
-			key = recvName(d.Recv.List[0].Type) + "." + key
+			key = astx.RecvName(d.Recv.List[0].Type) + "." + key
 		}
 		sc.funcs[key] = d.Type
 		sc.decls[key] = render(fset, &c) + docText(d.Doc)
@@ -281,20 +282,6 @@ func firstNonNil(a, b *ast.CommentGroup) *ast.CommentGroup {
 		return a
 	}
 	return b
-}
-
-func recvName(e ast.Expr) string {
-	switch e := e.(type) {
-	case *ast.StarExpr:
-		return recvName(e.X)
-	case *ast.IndexExpr:
-		return recvName(e.X)
-	case *ast.IndexListExpr:
-		return recvName(e.X)
-	case *ast.Ident:
-		return e.Name
-	}
-	return "?"
 }
 
 func render(fset *token.FileSet, n ast.Node) string {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gopherlab/gopherlab/kernel/internal/astx"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
 	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
 )
@@ -223,7 +224,7 @@ func (sc *scope) members(t valueType) []string {
 					set[n.Name] = true
 				}
 				if len(f.Names) == 0 {
-					set[recvName(f.Type)] = true
+					set[astx.RecvName(f.Type)] = true
 				}
 			}
 		}

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gopherlab/gopherlab/kernel/internal/astx"
 	"github.com/gopherlab/gopherlab/kernel/internal/goroot"
 )
 
@@ -217,7 +218,7 @@ func filterContext(ctx []*ast.File, cell *ast.File) []*ast.File {
 		for _, d := range f.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
-				if !names[funcKey(d)] {
+				if !names[astx.FuncKey(d)] {
 					nf.Decls = append(nf.Decls, d)
 				}
 			case *ast.GenDecl:
@@ -265,7 +266,7 @@ func filterContext(ctx []*ast.File, cell *ast.File) []*ast.File {
 func declNames(d ast.Decl) []string {
 	switch d := d.(type) {
 	case *ast.FuncDecl:
-		return []string{funcKey(d)}
+		return []string{astx.FuncKey(d)}
 	case *ast.GenDecl:
 		var names []string
 		for _, s := range d.Specs {
@@ -281,34 +282,6 @@ func declNames(d ast.Decl) []string {
 		return names
 	}
 	return nil
-}
-
-func funcKey(d *ast.FuncDecl) string {
-	if d.Recv == nil || len(d.Recv.List) == 0 {
-		return d.Name.Name
-	}
-	t := d.Recv.List[0].Type
-	for {
-		switch x := t.(type) {
-		case *ast.StarExpr:
-			t = x.X
-			continue
-		case *ast.ParenExpr:
-			t = x.X
-			continue
-		case *ast.IndexExpr:
-			t = x.X
-			continue
-		case *ast.IndexListExpr:
-			t = x.X
-			continue
-		}
-		break
-	}
-	if id, ok := t.(*ast.Ident); ok {
-		return id.Name + "." + d.Name.Name
-	}
-	return d.Name.Name
 }
 
 // stdImporter imports packages of the standard library from the sources of
