@@ -3,7 +3,6 @@ package worker
 import (
 	"go/ast"
 	"go/parser"
-	"go/scanner"
 	"go/token"
 	"strconv"
 	"strings"
@@ -118,24 +117,17 @@ func (t tok) len() int {
 // scan returns the tokens of src, without the semicolons inserted at line
 // ends, or nil if src does not scan.
 func scan(src string) []tok {
-	fset := token.NewFileSet()
-	file := fset.AddFile("cell.go", -1, len(src))
-	var s scanner.Scanner
-	s.Init(file, []byte(src), nil, 0)
-	var toks []tok
-	for {
-		pos, t, lit := s.Scan()
-		if s.ErrorCount > 0 || t == token.ILLEGAL {
-			return nil
-		}
-		if t == token.EOF {
-			return toks
-		}
-		if t == token.SEMICOLON && lit == "\n" {
-			continue
-		}
-		toks = append(toks, tok{off: file.Offset(pos), tok: t, lit: lit})
+	all := scanAll(src)
+	if all == nil {
+		return nil
 	}
+	toks := all[:0:0]
+	for _, t := range all {
+		if t.tok != token.SEMICOLON || t.lit != "\n" {
+			toks = append(toks, t)
+		}
+	}
+	return toks
 }
 
 // argEnd returns the index just past the argument starting at toks[start]:
