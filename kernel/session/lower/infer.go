@@ -166,16 +166,26 @@ func (r *rewriter) dropTypeArgs(id *ast.Ident, lbrack, rbrack int, call bool) bo
 // isCallee reports whether x, the operand of an index expression, is
 // called: F[E](...).
 func (r *rewriter) isCallee(x ast.Expr) bool {
-	ix := r.parents[x]
-	var n ast.Node = ix
+	return r.isFunOfCall(r.parents[x])
+}
+
+// isFunOfCall reports whether n, in parentheses or not, is the function of a
+// call.
+func (r *rewriter) isFunOfCall(n ast.Node) bool {
+	n, p := r.outerParens(n)
+	c, ok := p.(*ast.CallExpr)
+	return ok && c.Fun == n
+}
+
+// outerParens returns the outermost parenthesised expression around n (n
+// itself when it is not in parentheses), and that expression's parent.
+func (r *rewriter) outerParens(n ast.Node) (ast.Node, ast.Node) {
 	p := r.parents[n]
 	for {
 		pe, ok := p.(*ast.ParenExpr)
 		if !ok {
-			break
+			return n, p
 		}
 		n, p = pe, r.parents[pe]
 	}
-	c, ok := p.(*ast.CallExpr)
-	return ok && c.Fun == n
 }

@@ -42,16 +42,7 @@ func (r *rewriter) methodValue(s *ast.SelectorExpr) *types.Selection {
 	if sel == nil || sel.Kind() != types.MethodVal || types.IsInterface(sel.Recv()) {
 		return nil
 	}
-	var n ast.Node = s
-	p := r.parents[n]
-	for {
-		pe, ok := p.(*ast.ParenExpr)
-		if !ok {
-			break
-		}
-		n, p = pe, r.parents[pe]
-	}
-	if c, ok := p.(*ast.CallExpr); ok && c.Fun == n {
+	if r.isFunOfCall(s) {
 		return nil
 	}
 	return sel
@@ -69,16 +60,7 @@ func (r *rewriter) methodExpr(s *ast.SelectorExpr) *types.Selection {
 	if _, ptr := sel.Recv().(*types.Pointer); ptr {
 		return sel
 	}
-	var n ast.Node = s
-	p := r.parents[n]
-	for {
-		pe, ok := p.(*ast.ParenExpr)
-		if !ok {
-			break
-		}
-		n, p = pe, r.parents[pe]
-	}
-	if c, ok := p.(*ast.CallExpr); ok && c.Fun == n {
+	if r.isFunOfCall(s) {
 		return nil
 	}
 	return sel

@@ -433,15 +433,7 @@ func (r *rewriter) recoverCall(c *ast.CallExpr) {
 	if fns == nil {
 		return
 	}
-	var n ast.Node = c
-	p := r.parents[n]
-	for {
-		pe, ok := p.(*ast.ParenExpr)
-		if !ok {
-			break
-		}
-		n, p = pe, r.parents[pe]
-	}
+	_, p := r.outerParens(c)
 	switch p.(type) {
 	case *ast.DeferStmt, *ast.GoStmt:
 		return
