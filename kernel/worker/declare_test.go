@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gopherlab/gopherlab/kernel/worker/native"
 )
 
 func TestReach(t *testing.T) {
@@ -176,9 +178,9 @@ func TestTypeNameIn(t *testing.T) {
 		{reflect.MapOf(reflect.TypeOf(""), p), "map[string]point"},
 		{reflect.TypeOf([]int{}), ""},
 	} {
-		got, ok := typeNameIn(tc.t, names)
+		got, ok := native.TypeExpr(tc.t, names)
 		if got != tc.want || ok != (tc.want != "") {
-			t.Errorf("typeNameIn(%v) = %q, %v; want %q", tc.t, got, ok, tc.want)
+			t.Errorf("TypeExpr(%v) = %q, %v; want %q", tc.t, got, ok, tc.want)
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+
+	"github.com/gopherlab/gopherlab/kernel/worker/native"
 )
 
 // This file names the notebook's types for runtime/mp, so that values of
@@ -45,43 +47,7 @@ func (l *Launcher) TypeName(t reflect.Type) (string, bool) {
 	}
 	names := st.names
 	l.nsMu.Unlock()
-	return typeNameIn(t, names)
-}
-
-// typeNameIn writes t as a type expression of the notebook, if it is one
-// of names or made of them.
-func typeNameIn(t reflect.Type, names map[reflect.Type]string) (string, bool) {
-	if n, ok := names[t]; ok {
-		return n, true
-	}
-	switch t.Kind() {
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		e, ok := typeNameIn(t.Elem(), names)
-		if !ok {
-			return "", false
-		}
-		switch t.Kind() {
-		case reflect.Pointer:
-			return "*" + e, true
-		case reflect.Slice:
-			return "[]" + e, true
-		}
-		return fmt.Sprintf("[%d]%s", t.Len(), e), true
-	case reflect.Map:
-		e, ok := typeNameIn(t.Elem(), names)
-		if !ok {
-			return "", false
-		}
-		k, ok := typeNameIn(t.Key(), names)
-		if !ok {
-			if t.Key().PkgPath() != "" || t.Key().Name() == "" {
-				return "", false
-			}
-			k = t.Key().Name() // predeclared
-		}
-		return "map[" + k + "]" + e, true
-	}
-	return "", false
+	return native.TypeExpr(t, names)
 }
 
 // TypeByName returns the type the notebook's type expression name (as

@@ -97,12 +97,20 @@ func (n *namespace) Vars(names []string) ([]reflect.Value, error) {
 // TypeName writes t as a type expression of the notebook, when it is a
 // type the notebook declared or is made of one.
 func (n *namespace) TypeName(t reflect.Type) (string, bool) {
-	if name, ok := n.names[t]; ok {
+	return TypeExpr(t, n.names)
+}
+
+// TypeExpr writes t as a type expression of a notebook whose declared
+// types are names ("*Point", "[]Point", "[3]Point", "map[string]Point"),
+// when t is one of them or made of them; map keys may also be predeclared
+// types. The compiled and the interpreted worker write alike.
+func TypeExpr(t reflect.Type, names map[reflect.Type]string) (string, bool) {
+	if name, ok := names[t]; ok {
 		return name, true
 	}
 	switch t.Kind() {
 	case reflect.Pointer, reflect.Slice, reflect.Array:
-		e, ok := n.TypeName(t.Elem())
+		e, ok := TypeExpr(t.Elem(), names)
 		if !ok {
 			return "", false
 		}
@@ -114,10 +122,10 @@ func (n *namespace) TypeName(t reflect.Type) (string, bool) {
 		}
 		return "[" + strconv.Itoa(t.Len()) + "]" + e, true
 	case reflect.Map:
-		e, ok := n.TypeName(t.Elem())
-		k, kok := n.TypeName(t.Key())
+		e, ok := TypeExpr(t.Elem(), names)
+		k, kok := TypeExpr(t.Key(), names)
 		if !kok && t.Key().PkgPath() == "" && t.Key().Name() != "" {
-			k, kok = t.Key().Name(), true
+			k, kok = t.Key().Name(), true // predeclared
 		}
 		if ok && kok {
 			return "map[" + k + "]" + e, true
