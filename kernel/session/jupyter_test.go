@@ -1,10 +1,7 @@
 package session
 
 import (
-	"bytes"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,23 +47,7 @@ func TestScenariosJupyter(t *testing.T) {
 		}
 		input = append(input, cells)
 	}
-	js, _ := json.Marshal(input)
-	cmd := exec.Command("/usr/bin/python3", "testdata/run_scenarios.py", "gopherlab")
-	cmd.Env = append(os.Environ(), "JUPYTER_PATH="+filepath.Join(prefix, "share", "jupyter"))
-	cmd.Stdin = bytes.NewReader(js)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("run_scenarios.py: %v\n%s", err, stderr.String())
-	}
-	var got [][]cellOutcome
-	if err := json.Unmarshal(out, &got); err != nil {
-		t.Fatalf("run_scenarios.py output: %v\n%s", err, out)
-	}
-	if len(got) != len(all) {
-		t.Fatalf("got %d scenarios back, want %d", len(got), len(all))
-	}
+	got := runScenariosJupyter(t, prefix, input)
 	for i, steps := range all {
 		for j, st := range steps {
 			checkOutcome(t, files[i]+":"+itoa(st.line), st, got[i][j])
