@@ -457,15 +457,7 @@ func (p *pp) printValue(v reflect.Value, g *gtype, verb rune, depth int, ro bool
 		}
 		sorted := sortMap(f)
 		for i, m := range sorted {
-			if i > 0 {
-				if p.f.sharpV {
-					p.buf = append(p.buf, commaSpaceString...)
-				} else {
-					p.buf = append(p.buf, ' ')
-				}
-			}
-			if p.limit > 0 && i >= p.limit {
-				p.buf = append(p.buf, "... ("+strconv.Itoa(len(sorted)-i)+" more)"...)
+			if p.elemSep(i, len(sorted)) {
 				break
 			}
 			p.printValue(m.key, keyOf(g), verb, depth+1, ro)
@@ -533,15 +525,7 @@ func (p *pp) printValue(v reflect.Value, g *gtype, verb rune, depth int, ro bool
 			p.buf = append(p.buf, '[')
 		}
 		for i := 0; i < f.Len(); i++ {
-			if i > 0 {
-				if p.f.sharpV {
-					p.buf = append(p.buf, commaSpaceString...)
-				} else {
-					p.buf = append(p.buf, ' ')
-				}
-			}
-			if p.limit > 0 && i >= p.limit {
-				p.buf = append(p.buf, "... ("+strconv.Itoa(f.Len()-i)+" more)"...)
+			if p.elemSep(i, f.Len()) {
 				break
 			}
 			p.printValue(f.Index(i), elemOf(g), verb, depth+1, ro)
@@ -895,4 +879,22 @@ func (p *pp) doPrintln(a []any) {
 		p.printArg(arg, 'v')
 	}
 	p.buf = append(p.buf, '\n')
+}
+
+// elemSep writes what goes before the i'th of n elements of a map, slice
+// or array: a separator after the first, and, past the limit of elements
+// shown, how many more there are, reporting that the rest is not printed.
+func (p *pp) elemSep(i, n int) (stop bool) {
+	if i > 0 {
+		if p.f.sharpV {
+			p.buf = append(p.buf, commaSpaceString...)
+		} else {
+			p.buf = append(p.buf, ' ')
+		}
+	}
+	if p.limit > 0 && i >= p.limit {
+		p.buf = append(p.buf, "... ("+strconv.Itoa(n-i)+" more)"...)
+		return true
+	}
+	return false
 }
