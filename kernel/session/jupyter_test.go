@@ -32,6 +32,10 @@ func TestScenariosJupyter(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no scenarios: %v", err)
 	}
+	// testdata/kernel holds scenarios that need the kernel's workers
+	// (processes started from cells): only this test runs them.
+	more, _ := filepath.Glob("testdata/kernel/*.txt")
+	files = append(files, more...)
 	var all [][]step
 	var input [][]string
 	for _, f := range files {
