@@ -1,0 +1,201 @@
+package worker_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/worker"
+	"github.com/gopherlab/gopherlab/runtime/mp"
+)
+
+func TestParsePolicy(t *testing.T) {
+	def := worker.DefaultPolicy
+	for _, tc := range []struct {
+		in   string
+		want string // Policy.String, or the start of the error
+	}{
+		{"", def.String()},
+		{"ready=2,idle=30s,machine=32", "ready=2,spare=on,idle=30s,machine=32"},
+		{"ready=0 spare=off", "ready=0,spare=off,idle=10m0s,machine=0"},
+		{"off", "ready=0,spare=off,idle=10m0s,machine=0"},
+		{"off,idle=never", "ready=0,spare=off,idle=never,machine=0"},
+		{"idle=0", "ready=8,spare=on,idle=never,machine=0"},
+		{"spare=1,ready=8", "ready=8,spare=on,idle=10m0s,machine=0"},
+		{"ready=9", "worker: GOPHERLAB_WORKERS: ready=9: want a number from 0 to 8"},
+		{"ready=-1", "worker: GOPHERLAB_WORKERS: ready=-1: want a number from 0 to 8"},
+		{"idle=soon", "worker: GOPHERLAB_WORKERS: idle=soon: want a duration"},
+		{"spare=maybe", "worker: GOPHERLAB_WORKERS: spare=maybe: want on or off"},
+		{"machine=x", "worker: GOPHERLAB_WORKERS: machine=x: want a number"},
+		{"workers=3", `worker: GOPHERLAB_WORKERS: unknown setting "workers"`},
+		{"ready", `worker: GOPHERLAB_WORKERS: "ready" is not a setting`},
+	} {
+		p, err := worker.ParsePolicy(tc.in)
+		got := p.String()
+		if err != nil {
+			got = err.Error()
+			if p != def {
+				t.Errorf("ParsePolicy(%q) = %v with error %v, want the default policy with the error", tc.in, p, err)
+			}
+		}
+		if !strings.HasPrefix(got, tc.want) {
+			t.Errorf("ParsePolicy(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestIdleEndsWorkers: once no cell has run for the policy's Idle time, the
+// launcher ends the workers it keeps in advance and calls the OnIdle
+// functions; the next cell's Start still works (it starts a worker), and
+// the workers are back after that cell.
+func TestIdleEndsWorkers(t *testing.T) {
+	nb := newNotebook(t)
+	idle := 300 * time.Millisecond
+	nb.l.SetPolicy(worker.Policy{Ready: 8, Spare: true, Idle: idle})
+	idled := make(chan time.Time, 10)
+	nb.l.OnIdle(func() { idled <- time.Now() })
+	nb.declare(tutorialDecls)
+	nb.declare(`func hello(n int) { fmt.Println("hello", n) }`)
+	out, err := nb.run(context.Background(), `p := mp.NewProcess(hello, 1); p.Start(); p.Join()`)
+	if err != nil || out != "hello 1\n" {
+		t.Fatalf("cell: %q, %v", out, err)
+	}
+	ended := time.Now()
+	nb.l.Prestart() // returns once the workers are ready
+	ready, spare := worker.Kept(nb.l)
+	kids := childPids(t)
+	if ready < 2 || !spare || len(kids) < 3 {
+		t.Fatalf("after the cell: %d ready workers, spare %v, children %v; want 2 ready, a spare", ready, spare, kids)
+	}
+	select {
+	case at := <-idled:
+		if d := at.Sub(ended); d < idle {
+			t.Errorf("OnIdle called %v after the cell ended, before the idle time %v", d, idle)
+		}
+	case <-time.After(idle + 10*time.Second):
+		t.Fatal("OnIdle not called")
+	}
+	if ready, spare := worker.Kept(nb.l); ready != 0 || spare {
+		t.Errorf("idle launcher keeps %d ready workers, spare %v", ready, spare)
+	}
+	for _, pid := range kids {
+		waitGone(t, pid)
+	}
+	out, err = nb.run(context.Background(), `p := mp.NewProcess(hello, 2); p.Start(); p.Join()`)
+	if err != nil || out != "hello 2\n" {
+		t.Fatalf("cell after idle: %q, %v", out, err)
+	}
+	nb.l.Prestart()
+	if ready, spare := worker.Kept(nb.l); ready < 2 || !spare {
+		t.Errorf("after the next cell: %d ready workers, spare %v; want them back", ready, spare)
+	}
+}
+
+// TestIdleWaitsForTheCell: a cell that runs longer than the idle time keeps
+// the workers; the idle time counts from its end.
+func TestIdleWaitsForTheCell(t *testing.T) {
+	nb := newNotebook(t)
+	idle := 200 * time.Millisecond
+	nb.l.SetPolicy(worker.Policy{Ready: 2, Spare: true, Idle: idle})
+	idled := make(chan time.Time, 10)
+	nb.l.OnIdle(func() { idled <- time.Now() })
+	nb.declare(tutorialDecls)
+	nb.declare(`func hello(n int) { fmt.Println("hello", n) }`)
+	if _, err := nb.run(context.Background(), `p := mp.NewProcess(hello, 1); p.Start(); p.Join()`); err != nil {
+		t.Fatal(err)
+	}
+	nb.l.Prestart()
+	out, err := nb.run(context.Background(), `time.Sleep(800 * time.Millisecond); p := mp.NewProcess(hello, 2); p.Start(); p.Join()`)
+	ended := time.Now()
+	if err != nil || out != "hello 2\n" {
+		t.Fatalf("long cell: %q, %v", out, err)
+	}
+	for {
+		select {
+		case at := <-idled:
+			if at.Before(ended) {
+				t.Errorf("OnIdle called %v before the end of a running cell", ended.Sub(at))
+				continue
+			}
+		case <-time.After(idle + 10*time.Second):
+			t.Fatal("OnIdle not called after the cell")
+		}
+		break
+	}
+}
+
+// TestPolicyOff: with no worker kept in advance, every Start starts one,
+// and nothing runs between cells.
+func TestPolicyOff(t *testing.T) {
+	nb := newNotebook(t)
+	p, err := worker.ParsePolicy("off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb.l.SetPolicy(p)
+	nb.declare(tutorialDecls)
+	nb.declare(`func hello(n int) { fmt.Println("hello", n) }`)
+	for i := range 2 {
+		out, err := nb.run(context.Background(), fmt.Sprintf(`p := mp.NewProcess(hello, %d); p.Start(); p.Join()`, i))
+		if want := fmt.Sprintf("hello %d\n", i); err != nil || out != want {
+			t.Fatalf("cell %d: %q, %v; want %q", i, out, err, want)
+		}
+		nb.l.Prestart()
+		if kids := childPids(t); len(kids) != 0 {
+			t.Errorf("workers kept with policy off: %v", kids)
+		}
+	}
+}
+
+// TestMachineCap: two kernels share a cap of 3 workers kept in advance. The
+// first takes all 3 slots (a spare and 2 ready), the second keeps none and
+// still starts processes; once the first is idle, the second gets them.
+func TestMachineCap(t *testing.T) {
+	pool := fmt.Sprintf("gopherlab-test-%d", os.Getpid())
+	a, b := newNotebook(t), newNotebook(t)
+	a.l.SetPolicy(worker.InPool(worker.Policy{Ready: 2, Spare: true, Idle: time.Hour, Machine: 3}, pool))
+	b.l.SetPolicy(worker.InPool(worker.Policy{Ready: 2, Spare: true, Idle: time.Hour, Machine: 3}, pool))
+	idled := make(chan bool, 1)
+	a.l.OnIdle(func() { idled <- true })
+	for _, nb := range []*notebook{a, b} {
+		nb.declare(tutorialDecls)
+		nb.declare(`func hello(n int) { fmt.Println("hello", n) }`)
+	}
+	run := func(nb *notebook, name string, n int) {
+		t.Helper()
+		mp.SetLauncher(nb.l) // the launcher is process-wide
+		out, err := nb.run(context.Background(), fmt.Sprintf(`p := mp.NewProcess(hello, %d); p.Start(); p.Join()`, n))
+		if want := fmt.Sprintf("hello %d\n", n); err != nil || out != want {
+			t.Fatalf("%s: cell wrote %q, %v; want %q", name, out, err, want)
+		}
+		nb.l.Prestart()
+	}
+	run(a, "first kernel", 1)
+	if ready, spare := worker.Kept(a.l); ready != 2 || !spare || worker.Slots(a.l) != 3 {
+		t.Fatalf("first kernel keeps %d ready, spare %v, holds %d slots; want 2, a spare, 3", ready, spare, worker.Slots(a.l))
+	}
+	run(b, "second kernel", 2)
+	if ready, spare := worker.Kept(b.l); ready != 0 || spare || worker.Slots(b.l) != 0 {
+		t.Fatalf("second kernel keeps %d ready, spare %v, holds %d slots beyond the machine's cap", ready, spare, worker.Slots(b.l))
+	}
+	// The first kernel goes idle: its slots are free again.
+	a.l.SetPolicy(worker.InPool(worker.Policy{Ready: 2, Spare: true, Idle: 50 * time.Millisecond, Machine: 3}, pool))
+	select {
+	case <-idled:
+	case <-time.After(10 * time.Second):
+		t.Fatal("first kernel not idle")
+	}
+	run(b, "second kernel", 3)
+	if ready, spare := worker.Kept(b.l); ready != 2 || !spare || worker.Slots(b.l) != 3 {
+		t.Errorf("second kernel, once the first is idle: keeps %d ready, spare %v, holds %d slots; want 2, a spare, 3", ready, spare, worker.Slots(b.l))
+	}
+	// A closed launcher frees its slots.
+	b.l.Close()
+	run(a, "first kernel", 4)
+	if n := worker.Slots(a.l); n != 3 {
+		t.Errorf("first kernel holds %d slots after the second closed, want 3", n)
+	}
+}
