@@ -14,6 +14,7 @@ import (
 
 	"github.com/gopherlab/gopherlab/kernel"
 	"github.com/gopherlab/gopherlab/kernel/internal/earlybind"
+	"github.com/gopherlab/gopherlab/kernel/internal/frugal"
 	"github.com/gopherlab/gopherlab/kernel/session"
 	"github.com/gopherlab/gopherlab/kernel/worker"
 )
@@ -200,15 +201,27 @@ func watchParent(ctx context.Context, orphaned func()) {
 }
 
 // newKernelSession returns the session of a kernel: standard library,
-// gopherlab's packages, and processes from cells (`gopherlab worker`).
+// gopherlab's packages, and processes from cells (`gopherlab worker`),
+// with the workers' policy of the environment ([worker.WorkersEnv]).
 func newKernelSession() (*session.Session, error) {
 	sess, err := session.New(session.Options{})
 	if err != nil {
 		return nil, err
 	}
-	if _, err := sess.EnableProcesses(worker.SelfCommand); err != nil {
+	l, err := sess.EnableProcesses(worker.SelfCommand)
+	if err != nil {
 		sess.Close()
 		return nil, err
 	}
+	// Workers kept in advance, and for how long: GOPHERLAB_WORKERS. Once
+	// idle, the kernel also gives back its idle threads and free memory,
+	// and runs on one processor until the next cell.
+	pol, err := worker.PolicyFromEnv()
+	if err != nil {
+		log.Printf("gopherlab: kernel: %v; using %v", err, pol)
+	}
+	l.SetPolicy(pol)
+	l.OnIdle(frugal.Release)
+	sess.OnCellStart(frugal.Resume)
 	return sess, nil
 }
