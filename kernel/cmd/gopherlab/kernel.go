@@ -40,6 +40,13 @@ func runKernel(args []string) error {
 	if fs.NArg() != 1 {
 		return usageError{"want exactly one argument, the connection file"}
 	}
+	// The type information of the standard library comes from the go
+	// command's build cache: a hub shares one, built in advance, among
+	// learners whose own caches are empty (a cold one takes ~10 s of
+	// processor time to fill for the first lesson).
+	if c := os.Getenv(GoCacheEnv); c != "" {
+		os.Setenv("GOCACHE", c)
+	}
 	// The sockets are listening already, unless earlybind could not bind
 	// them (then Serve does, or reports why not).
 	early := earlyListeners()
@@ -131,6 +138,12 @@ func debugf(format string, args ...any) {
 		log.Printf(format, args...)
 	}
 }
+
+// GoCacheEnv names the environment variable with a build cache for the go
+// command the kernel runs (go list -export, for the standard library's type
+// information), instead of the user's GOCACHE. It may be read-only if it
+// holds the whole standard library (go list -export std).
+const GoCacheEnv = "GOPHERLAB_GOCACHE"
 
 // sessionDelay is how long a kernel waits for its first request before it
 // builds the session anyway.
