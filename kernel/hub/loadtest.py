@@ -1,0 +1,526 @@
+#!/usr/bin/python3
+"""A class on the gopherlab hub: learners log in, run lessons, log out.
+
+Drives a running hub (run-hub.sh) as a class would, over loopback: through
+the hub's REST API each learner is created, their server started and a token
+issued to them; then, as the browser does, for each lesson the learner opens
+the notebook (contents API: is it trusted?), starts a kernel (sessions API)
+and runs every code cell over the kernel's websocket, with think time
+between cells, checks what the lesson prints (a "✓" line, no "✗", no error
+outside cells tagged raises-exception), times a few trivial cells and
+process starts from a cell, closes the websocket and leaves the kernel
+running, as learners do. When every learner is done it measures the
+processes of all learners (PSS, threads), waits --idle-wait seconds and
+measures again, then logs everyone out (stops their servers, deletes them)
+and looks for anything left: processes, kernel files in the runtime
+directories, shared memory in /dev/shm.
+
+Run it as the user running the hub (or root): it reads /proc of the
+learners' processes. Exit status 0 when every check passed and nothing was
+left, 1 otherwise.
+
+  loadtest.py --hub http://127.0.0.1:8000 --token-file TOKEN --state STATE \\
+      --learners 60 --over 60 --lessons 02,03,04,05,06,07
+"""
+
+import argparse
+import asyncio
+import datetime
+import glob
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import time
+import uuid
+
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+from tornado.websocket import websocket_connect
+
+TRIVIAL_CELL = "1 + 1"
+PROBE_DECL = """import (
+	"fmt"
+	"time"
+
+	"github.com/gopherlab/gopherlab/runtime/mp"
+)
+
+func glProbe() {}"""
+PROBE_CELL = """glT0 := time.Now()
+glP := mp.NewProcess(glProbe)
+glP.Start()
+glD := time.Since(glT0)
+glP.Join()
+fmt.Println("start-us", glD.Microseconds())"""
+
+
+class Failure(Exception):
+    pass
+
+
+def now():
+    return time.monotonic()
+
+
+class Stats:
+    def __init__(self):
+        self.checks = []  # (learner, lesson, ok, why)
+        self.trivial = []  # seconds
+        self.starts = []  # seconds, measured in the kernel
+        self.spawn = []  # seconds from the start request to a ready server
+        self.errors = []
+
+    def check(self, learner, lesson, ok, why=""):
+        self.checks.append((learner, lesson, ok, why))
+        if not ok:
+            print("✗ %s %s: %s" % (learner, lesson, why), flush=True)
+
+
+class Hub:
+    def __init__(self, url, token):
+        self.url = url.rstrip("/")
+        self.token = token
+        self.http = AsyncHTTPClient(max_clients=1000)
+
+    async def api(self, method, path, body=None, token=None, ok=(200, 201, 202, 204), timeout=300):
+        headers = {"Authorization": "token " + (token or self.token)}
+        if body is not None:
+            body = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        elif method in ("POST", "PUT", "PATCH"):
+            body = ""
+        req = HTTPRequest(self.url + path, method=method, headers=headers, body=body,
+                          request_timeout=timeout, connect_timeout=timeout)
+        try:
+            resp = await self.http.fetch(req, raise_error=False)
+        except Exception as e:
+            raise Failure("%s %s: %s" % (method, path, e))
+        if resp.code not in ok:
+            raise Failure("%s %s: %s %s" % (method, path, resp.code, (resp.body or b"")[:300].decode("utf-8", "replace")))
+        if resp.body:
+            try:
+                return resp.code, json.loads(resp.body)
+            except ValueError:
+                return resp.code, resp.body
+        return resp.code, None
+
+
+def message(msg_type, content, session, channel="shell"):
+    return {
+        "header": {
+            "msg_id": uuid.uuid4().hex,
+            "msg_type": msg_type,
+            "username": "learner",
+            "session": session,
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+            "version": "5.3",
+        },
+        "parent_header": {},
+        "metadata": {},
+        "content": content,
+        "channel": channel,
+        "buffers": [],
+    }
+
+
+class Kernel:
+    """A kernel's websocket, as the Notebook's page uses it."""
+
+    def __init__(self, ws, session):
+        self.ws = ws
+        self.session = session
+
+    async def request(self, msg_type, content, timeout):
+        """Sends a shell request; returns the reply's content and the IOPub
+        messages for it, once both the reply and the idle status came."""
+        msg = message(msg_type, content, self.session)
+        mid = msg["header"]["msg_id"]
+        await self.ws.write_message(json.dumps(msg))
+        reply, outputs, idle = None, [], False
+        deadline = now() + timeout
+        while reply is None or not idle:
+            left = deadline - now()
+            if left <= 0:
+                raise Failure("%s: no %s within %ds" % (msg_type, "reply" if reply is None else "idle status", timeout))
+            raw = await asyncio.wait_for(self.ws.read_message(), left)
+            if raw is None:
+                raise Failure("%s: the websocket closed" % msg_type)
+            m = json.loads(raw)
+            if m.get("parent_header", {}).get("msg_id") != mid:
+                continue
+            if m["channel"] == "shell":
+                reply = m["content"]
+            elif m["channel"] == "iopub":
+                t = m["header"]["msg_type"]
+                if t == "status":
+                    idle = m["content"]["execution_state"] == "idle"
+                else:
+                    outputs.append(m)
+            elif m["channel"] == "stdin":
+                raise Failure("the kernel asked for input")
+        return reply, outputs
+
+
+def text_of(outputs):
+    out = []
+    for m in outputs:
+        t, c = m["header"]["msg_type"], m["content"]
+        if t == "stream":
+            out.append(c["text"])
+        elif t in ("execute_result", "display_data"):
+            out.append(c.get("data", {}).get("text/plain", ""))
+        elif t == "error":
+            out.append("%s: %s\n" % (c.get("ename"), c.get("evalue")))
+    return "".join(out)
+
+
+async def think(args):
+    await asyncio.sleep(args.think * random.uniform(0.5, 1.5))
+
+
+async def lesson(hub, args, stats, name, token, lesson_path):
+    """Opens one lesson as a learner does and runs its cells; the kernel is
+    left running."""
+    base = "/user/%s" % name
+    _, model = await hub.api("GET", "%s/api/contents/%s?content=1" % (base, lesson_path), token=token)
+    code = [c for c in model["content"]["cells"] if c["cell_type"] == "code"]
+    if not all(c.get("metadata", {}).get("trusted") for c in code):
+        raise Failure("not trusted: its outputs would not render")
+    _, sess = await hub.api("POST", "%s/api/sessions" % base, token=token, body={
+        "path": lesson_path, "name": os.path.basename(lesson_path), "type": "notebook",
+        "kernel": {"name": "gopherlab"}})
+    kid = sess["kernel"]["id"]
+    session = uuid.uuid4().hex
+    ws_url = hub.url.replace("http", "ws", 1) + "%s/api/kernels/%s/channels?session_id=%s" % (base, kid, session)
+    ws = await websocket_connect(HTTPRequest(ws_url, headers={"Authorization": "token " + token},
+                                             connect_timeout=300, request_timeout=300),
+                                 max_message_size=64 << 20)
+    k = Kernel(ws, session)
+    try:
+        await k.request("kernel_info_request", {}, 300)
+        seen_ok = False
+        for cell in code:
+            await think(args)
+            reply, outputs = await k.request("execute_request", {
+                "code": cell["source"], "silent": False, "store_history": True,
+                "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}, 300)
+            text = text_of(outputs)
+            expect_error = "raises-exception" in cell.get("metadata", {}).get("tags", [])
+            if reply.get("status") != "ok" and not expect_error:
+                raise Failure("cell failed: %s" % text.strip()[-300:])
+            for line in text.splitlines():
+                if "✗" in line:
+                    raise Failure("the lesson's check failed: %s" % line.strip()[:200])
+                if "✓" in line:
+                    seen_ok = True
+        if not seen_ok:
+            raise Failure("no ✓ line")
+        # Timings, with think time between, as a learner's next cells.
+        await k.request("execute_request", {"code": PROBE_DECL, "silent": False}, 300)
+        for _ in range(args.samples):
+            await think(args)
+            t0 = now()
+            reply, outputs = await k.request("execute_request", {"code": TRIVIAL_CELL, "silent": False}, 300)
+            stats.trivial.append(now() - t0)
+            if reply.get("status") != "ok" or "2" not in text_of(outputs):
+                raise Failure("trivial cell: %s" % text_of(outputs).strip()[:200])
+            await think(args)
+            reply, outputs = await k.request("execute_request", {"code": PROBE_CELL, "silent": False}, 300)
+            m = re.search(r"start-us (\d+)", text_of(outputs))
+            if reply.get("status") != "ok" or not m:
+                raise Failure("process start: %s" % text_of(outputs).strip()[:200])
+            stats.starts.append(int(m.group(1)) / 1e6)
+    finally:
+        ws.close()
+
+
+async def learner(hub, args, stats, i, name, lessons, arrive):
+    await asyncio.sleep(max(0, arrive - now()))
+    try:
+        await hub.api("POST", "/hub/api/users/%s" % name, ok=(201, 409))
+        t0 = now()
+        code, _ = await hub.api("POST", "/hub/api/users/%s/server" % name, ok=(201, 202, 400))
+        while True:
+            _, u = await hub.api("GET", "/hub/api/users/%s" % name)
+            srv = u.get("servers", {}).get("")
+            if srv and srv.get("ready"):
+                break
+            if not srv or not srv.get("pending") and not srv.get("ready"):
+                raise Failure("the server did not start")
+            if now() - t0 > args.spawn_timeout:
+                raise Failure("the server did not start within %ds" % args.spawn_timeout)
+            await asyncio.sleep(0.5)
+        stats.spawn.append(now() - t0)
+        _, tok = await hub.api("POST", "/hub/api/users/%s/tokens" % name, body={"note": "loadtest"})
+        token = tok["token"]
+    except Failure as e:
+        for l in lessons:
+            stats.check(name, l, False, "login: %s" % e)
+        return
+    for l in lessons:
+        try:
+            await lesson(hub, args, stats, name, token, "lessons/%s" % l)
+            stats.check(name, l, True)
+        except (Failure, asyncio.TimeoutError, OSError) as e:
+            stats.check(name, l, False, str(e) or type(e).__name__)
+        except Exception as e:  # a websocket error, say
+            stats.check(name, l, False, "%s: %s" % (type(e).__name__, e))
+
+
+async def logout(hub, name, timeout):
+    await hub.api("DELETE", "/hub/api/users/%s/server" % name, ok=(202, 204, 400, 404))
+    t0 = now()
+    while now() - t0 < timeout:
+        code, u = await hub.api("GET", "/hub/api/users/%s" % name, ok=(200, 404))
+        if code == 404 or not u.get("servers"):
+            break
+        await asyncio.sleep(0.5)
+    await hub.api("DELETE", "/hub/api/users/%s" % name, ok=(204, 404))
+
+
+# Processes: the learners' are those whose environment says
+# JUPYTERHUB_USER=<learner> (servers, kernels, workers, and any orphan).
+
+
+def proc_env(pid):
+    try:
+        with open("/proc/%s/environ" % pid, "rb") as f:
+            return f.read().split(b"\0")
+    except OSError:
+        return []
+
+
+def learner_procs(names):
+    want = {("JUPYTERHUB_USER=" + n).encode(): n for n in names}
+    found = {}
+    for d in glob.glob("/proc/[0-9]*"):
+        pid = int(d[6:])
+        for kv in proc_env(pid):
+            if kv.startswith(b"JUPYTERHUB_USER=") and kv in want:
+                found[pid] = want[kv]
+                break
+    return found
+
+
+def proc_stat(pid):
+    """PSS in KiB, threads, command name."""
+    pss = threads = 0
+    comm = "?"
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+                    break
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("Threads:"):
+                    threads = int(line.split()[1])
+                elif line.startswith("Name:"):
+                    comm = line.split()[1]
+    except OSError:
+        pass
+    return pss, threads, comm
+
+
+def hub_pids(state):
+    pids = []
+    for f in ("jupyterhub.pid", "jupyterhub-proxy.pid"):
+        try:
+            with open(os.path.join(state, f)) as fh:
+                pids.append(int(fh.read().strip()))
+        except (OSError, ValueError):
+            pass
+    return pids
+
+
+def kernel_transport(pid):
+    """The transport of a gopherlab kernel's connection file, or None for
+    another process."""
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            argv = f.read().split(b"\0")
+        if len(argv) < 3 or argv[1] != b"kernel":
+            return None
+        with open(argv[2]) as f:
+            return json.load(f).get("transport")
+    except (OSError, ValueError):
+        return "?"
+
+
+def measure(names, state):
+    """The learners' processes: PSS of all and of the gopherlab ones (the
+    kernels and their workers), threads, and the kernels' transports."""
+    procs = learner_procs(names)
+    pss = pss_go = threads = kernels = ipc = 0
+    kinds = {}
+    for pid in procs:
+        p, t, comm = proc_stat(pid)
+        pss += p
+        threads += t
+        kinds[comm] = kinds.get(comm, 0) + 1
+        if comm == "gopherlab":
+            pss_go += p
+            tr = kernel_transport(pid)
+            if tr is not None:
+                kernels += 1
+                ipc += tr == "ipc"
+    hub_threads = sum(proc_stat(pid)[1] for pid in hub_pids(state))
+    n = max(1, len(names))
+    return {
+        "processes": len(procs),
+        "kinds": kinds,
+        "kernels": kernels,
+        "kernels_ipc": ipc,
+        "pss_mib_per_learner": pss_go / 1024 / n,
+        "pss_mib_per_learner_with_server": pss / 1024 / n,
+        "threads_learners": threads,
+        "threads_all": threads + hub_threads,
+    }
+
+
+def runtime_dirs(names):
+    """The runtime directories of the learners' servers (from their
+    environment), to look in after logout."""
+    dirs = set()
+    for pid in learner_procs(names):
+        for kv in proc_env(pid):
+            if kv.startswith(b"JUPYTER_RUNTIME_DIR="):
+                dirs.add(kv.split(b"=", 1)[1].decode())
+    return dirs
+
+
+def pct(xs, p):
+    if not xs:
+        return float("nan")
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+async def run(args):
+    token = open(args.token_file).read().strip()
+    hub = Hub(args.hub, token)
+    lessons = []
+    for l in args.lessons.split(","):
+        matches = sorted(glob.glob(os.path.join(args.lessons_dir, l + "*.ipynb")))
+        if not matches:
+            sys.exit("loadtest: no lesson %s in %s" % (l, args.lessons_dir))
+        lessons.append(os.path.basename(matches[0]))
+    names = ["%s%02d" % (args.prefix, i + 1) for i in range(args.learners)]
+    stats = Stats()
+    shm_before = set(os.listdir("/dev/shm"))
+    t0 = now()
+    step = args.over / max(1, args.learners - 1) if args.learners > 1 else 0
+    tasks = [learner(hub, args, stats, i, n, lessons, t0 + i * step) for i, n in enumerate(names)]
+    dirs = set()
+
+    async def watch_dirs():
+        while True:
+            dirs.update(runtime_dirs(names))
+            await asyncio.sleep(5)
+
+    watcher = asyncio.ensure_future(watch_dirs())
+    await asyncio.gather(*tasks)
+    done = now() - t0
+    dirs.update(runtime_dirs(names))
+    watcher.cancel()
+    at_end = measure(names, args.state)
+    after_idle = None
+    if args.idle_wait > 0:
+        await asyncio.sleep(args.idle_wait)
+        after_idle = measure(names, args.state)
+    t1 = now()
+    await asyncio.gather(*[logout(hub, n, 120) for n in names])
+    logout_s = now() - t1
+    # What is left: processes, kernel files, shared memory.
+    left = {}
+    for _ in range(20):
+        left = learner_procs(names)
+        if not left:
+            break
+        await asyncio.sleep(0.5)
+    left_files = []
+    for d in sorted(dirs):
+        if os.path.isdir(d):
+            left_files += [os.path.join(d, f) for f in os.listdir(d)]
+    left_shm = sorted(set(os.listdir("/dev/shm")) - shm_before)
+    ok = sum(1 for c in stats.checks if c[2])
+    summary = {
+        "learners": args.learners,
+        "over_s": args.over,
+        "lessons": lessons,
+        "checks_ok": ok,
+        "checks": len(stats.checks),
+        "run_s": round(done, 1),
+        "spawn_p50_s": round(pct(stats.spawn, 50), 2),
+        "spawn_max_s": round(max(stats.spawn), 2) if stats.spawn else None,
+        "trivial_ms_p50": round(pct(stats.trivial, 50) * 1e3, 1),
+        "trivial_ms_p95": round(pct(stats.trivial, 95) * 1e3, 1),
+        "trivial_samples": len(stats.trivial),
+        "start_ms_p50": round(pct(stats.starts, 50) * 1e3, 1),
+        "start_ms_p95": round(pct(stats.starts, 95) * 1e3, 1),
+        "start_samples": len(stats.starts),
+        "at_end": at_end,
+        "after_idle": after_idle,
+        "idle_wait_s": args.idle_wait,
+        "logout_s": round(logout_s, 1),
+        "left_processes": ["%d %s (%s)" % (pid, proc_stat(pid)[2], n) for pid, n in sorted(left.items())],
+        "left_files": left_files,
+        "left_shm": left_shm,
+    }
+    print_summary(summary)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(summary, f, indent=1)
+    good = ok == len(stats.checks) and not left and not left_files and not left_shm
+    return 0 if good else 1
+
+
+def print_summary(s):
+    def mem(m):
+        if not m:
+            return "-"
+        return ("PSS per learner %.1f MiB in gopherlab (%.1f MiB with the Notebook server); "
+                "%d threads in all, %d in the learners' %d processes (%s); %d/%d kernels on ipc") % (
+            m["pss_mib_per_learner"], m["pss_mib_per_learner_with_server"], m["threads_all"],
+            m["threads_learners"], m["processes"],
+            ", ".join("%s %d" % kv for kv in sorted(m["kinds"].items())), m["kernels_ipc"], m["kernels"])
+
+    mark = "✓" if s["checks_ok"] == s["checks"] else "✗"
+    print("learners        %d logging in over %g s, lessons %s" % (s["learners"], s["over_s"], " ".join(l[:2] for l in s["lessons"])))
+    print("checks          %s %d/%d" % (mark, s["checks_ok"], s["checks"]))
+    print("servers ready   p50 %.1f s, max %s s after the start request" % (s["spawn_p50_s"], s["spawn_max_s"]))
+    print("trivial cell    p50 %.1f ms, p95 %.1f ms (%d cells)" % (s["trivial_ms_p50"], s["trivial_ms_p95"], s["trivial_samples"]))
+    print("process start   p50 %.1f ms, p95 %.1f ms from a cell (%d starts)" % (s["start_ms_p50"], s["start_ms_p95"], s["start_samples"]))
+    print("at the end      %s" % mem(s["at_end"]))
+    if s["after_idle"]:
+        print("after %2d s idle %s" % (s["idle_wait_s"], mem(s["after_idle"])))
+    print("logout          %.1f s" % s["logout_s"])
+    left = s["left_processes"] + s["left_files"] + s["left_shm"]
+    print("left after      %s" % ("✓ nothing" if not left else "✗ " + "; ".join(left[:20])))
+    print("run             %.1f s" % s["run_s"], flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--hub", required=True, help="the hub's URL, http://127.0.0.1:8000")
+    ap.add_argument("--token-file", required=True, help="an admin API token (run-hub.sh --api-token-file)")
+    ap.add_argument("--state", required=True, help="the hub's state directory (for its pid files)")
+    ap.add_argument("--learners", type=int, default=5)
+    ap.add_argument("--over", type=float, default=5, help="seconds over which the learners log in")
+    ap.add_argument("--lessons", default="02,05", help="lesson numbers, comma-separated")
+    ap.add_argument("--lessons-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lessons"))
+    ap.add_argument("--think", type=float, default=1.0, help="mean think time between cells, seconds")
+    ap.add_argument("--samples", type=int, default=2, help="trivial cells and process starts timed per lesson")
+    ap.add_argument("--idle-wait", type=float, default=0, help="seconds to wait before measuring again")
+    ap.add_argument("--spawn-timeout", type=float, default=300)
+    ap.add_argument("--prefix", default="learner", help="learners' names: PREFIX01, PREFIX02, ...")
+    ap.add_argument("--json", help="write the figures to this file")
+    args = ap.parse_args()
+    sys.exit(asyncio.run(run(args)))
+
+
+if __name__ == "__main__":
+    main()
