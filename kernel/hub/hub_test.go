@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -214,4 +215,158 @@ func tail(b []byte, n int) []byte {
 		return b[len(b)-n:]
 	}
 	return b
+}
+
+// TestStartScriptStandalone runs gopherlab-singleuser as the container
+// image runs it without a hub (a plain Notebook), with a home directory
+// whose runtime directory would be too long for a socket's path: the lessons
+// are copied and trusted, a lesson runs (loadtest.py --server) on kernels
+// whose connection files say ipc, and the runtime directory the script made
+// is gone after it stops. A second start keeps the learner's changes and
+// brings back a lesson they deleted, trusted.
+func TestStartScriptStandalone(t *testing.T) {
+	kerneltest.NeedJupyter(t, "starts the Notebook with the gopherlab kernel")
+	if err := exec.Command("/usr/bin/python3", "-c", "import notebook.notebookapp").Run(); err != nil {
+		t.Skip("the classic Notebook is not installed (Debian: jupyter-notebook)")
+	}
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "prefix")
+	kerneltest.Install(t, prefix)
+	lessons := filepath.Join(dir, "master")
+	if err := os.MkdirAll(lessons, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{"02-no-lock.ipynb", "03-with-lock.ipynb", "05-shared-value.ipynb"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "lessons", l))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(lessons, l), b, 0o444); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A home whose ~/.local/share/jupyter/runtime makes socket paths longer
+	// than 107 bytes.
+	home := filepath.Join(dir, strings.Repeat("h", 40), "learner")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gocache, _ := exec.Command("go", "env", "GOCACHE").Output()
+	before, _ := filepath.Glob("/tmp/gopherlab-rt-*")
+	serve := func(check func(url string)) {
+		t.Helper()
+		port := freePorts(t, 1)[0]
+		var log kerneltest.SyncBuffer
+		cmd := exec.Command("/usr/bin/python3", "gopherlab-singleuser", "--port", fmt.Sprint(port),
+			"--ip", "127.0.0.1", "--NotebookApp.token=standalone")
+		cmd.Env = append(os.Environ(), "HOME="+home, "GOPHERLAB_LESSONS="+lessons,
+			"JUPYTER_PATH="+filepath.Join(prefix, "share", "jupyter"), "JUPYTER_RUNTIME_DIR=",
+			"JUPYTER_DATA_DIR=", "JUPYTER_CONFIG_DIR=", "JUPYTERHUB_API_TOKEN=",
+			"GOPHERLAB_GOCACHE="+strings.TrimSpace(string(gocache)))
+		cmd.Stdout, cmd.Stderr = &log, &log
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		defer func() {
+			cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-done:
+			case <-time.After(30 * time.Second):
+				cmd.Process.Kill()
+				<-done
+				t.Errorf("the server did not stop within 30 s of SIGTERM")
+			}
+			if t.Failed() {
+				t.Logf("server log:\n%s", log.String())
+			}
+		}()
+		url := fmt.Sprintf("http://127.0.0.1:%d", port)
+		for i := 0; ; i++ {
+			if strings.Contains(log.String(), "is running at") {
+				break
+			}
+			select {
+			case err := <-done:
+				done <- err
+				t.Fatalf("the server exited: %v", err)
+			case <-time.After(200 * time.Millisecond):
+			}
+			if i == 300 {
+				t.Fatal("the server did not start within 60 s")
+			}
+		}
+		check(url)
+	}
+
+	serve(func(url string) {
+		out, err := exec.Command("/usr/bin/python3", "loadtest.py", "--server", url, "--server-token", "standalone",
+			"--lessons", "05", "--lessons-dir", lessons, "--think", "0.1", "--samples", "1").CombinedOutput()
+		t.Logf("loadtest.py --server:\n%s", out)
+		if err != nil {
+			t.Errorf("loadtest.py --server: %v", err)
+		}
+		// The kernels' connection files say ipc.
+		files, _ := filepath.Glob("/tmp/gopherlab-rt-*/kernel-*.json")
+		if len(files) == 0 {
+			t.Errorf("no kernel connection file in a /tmp/gopherlab-rt-* runtime directory")
+		}
+		for _, f := range files {
+			if b, err := os.ReadFile(f); err == nil && !strings.Contains(string(b), `"transport": "ipc"`) {
+				t.Errorf("%s: not on the ipc transport:\n%s", f, b)
+			}
+		}
+	})
+	after, _ := filepath.Glob("/tmp/gopherlab-rt-*")
+	if len(after) > len(before) {
+		t.Errorf("runtime directories left after the server stopped: %v (before: %v)", after, before)
+	}
+
+	// The learner changes a lesson and deletes another.
+	mine := filepath.Join(home, "lessons", "02-no-lock.ipynb")
+	b, err := os.ReadFile(mine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(b), "No lock", "No lock (my notes)", 1)
+	if err := os.WriteFile(mine, []byte(changed), 0o644); err != nil {
+		t.Fatalf("the learner's copy is not writable: %v", err)
+	}
+	if err := os.Remove(filepath.Join(home, "lessons", "03-with-lock.ipynb")); err != nil {
+		t.Fatal(err)
+	}
+	serve(func(url string) {
+		resp, err := http.Get(url + "/api/contents/lessons/03-with-lock.ipynb?content=1&token=standalone")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var model struct {
+			Content struct {
+				Cells []struct {
+					CellType string         `json:"cell_type"`
+					Metadata map[string]any `json:"metadata"`
+				}
+			}
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&model); err != nil {
+			t.Fatalf("lesson 03 after a second start: %s %v", resp.Status, err)
+		}
+		n := 0
+		for _, c := range model.Content.Cells {
+			if c.CellType == "code" {
+				n++
+				if c.Metadata["trusted"] != true {
+					t.Errorf("lesson 03, copied again: a code cell is not trusted")
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("lesson 03, copied again: no code cells")
+		}
+	})
+	if b, _ := os.ReadFile(mine); string(b) != changed {
+		t.Errorf("a second start overwrote the learner's changes to lesson 02")
+	}
 }

@@ -183,7 +183,7 @@ async def think(args):
 async def lesson(hub, args, stats, name, token, lesson_path):
     """Opens one lesson as a learner does and runs its cells; the kernel is
     left running."""
-    base = "/user/%s" % name
+    base = "/user/%s" % name if name else ""
     _, model = await hub.api("GET", "%s/api/contents/%s?content=1" % (base, lesson_path), token=token)
     code = [c for c in model["content"]["cells"] if c["cell_type"] == "code"]
     if not all(c.get("metadata", {}).get("trusted") for c in code):
@@ -399,7 +399,30 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
 
+async def one_server(args):
+    """--server: one learner on a server already running (the container
+    image's, say): the lessons' checks and timings only."""
+    hub = Hub(args.server, args.server_token)
+    stats = Stats()
+    for l in args.lessons.split(","):
+        matches = sorted(glob.glob(os.path.join(args.lessons_dir, l + "*.ipynb")))
+        name = os.path.basename(matches[0]) if matches else l
+        try:
+            await lesson(hub, args, stats, "", args.server_token, "lessons/%s" % name)
+            stats.check("learner", name, True)
+        except Exception as e:
+            stats.check("learner", name, False, "%s: %s" % (type(e).__name__, e))
+    ok = sum(1 for c in stats.checks if c[2])
+    mark = "✓" if ok == len(stats.checks) else "✗"
+    print("checks          %s %d/%d" % (mark, ok, len(stats.checks)))
+    print("trivial cell    p50 %.1f ms, p95 %.1f ms (%d cells)" % (pct(stats.trivial, 50) * 1e3, pct(stats.trivial, 95) * 1e3, len(stats.trivial)))
+    print("process start   p50 %.1f ms, p95 %.1f ms from a cell (%d starts)" % (pct(stats.starts, 50) * 1e3, pct(stats.starts, 95) * 1e3, len(stats.starts)), flush=True)
+    return 0 if ok == len(stats.checks) else 1
+
+
 async def run(args):
+    if args.server:
+        return await one_server(args)
     token = open(args.token_file).read().strip()
     hub = Hub(args.hub, token)
     lessons = []
@@ -505,9 +528,11 @@ def print_summary(s):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--hub", required=True, help="the hub's URL, http://127.0.0.1:8000")
-    ap.add_argument("--token-file", required=True, help="an admin API token (run-hub.sh --api-token-file)")
-    ap.add_argument("--state", required=True, help="the hub's state directory (for its pid files)")
+    ap.add_argument("--hub", help="the hub's URL, http://127.0.0.1:8000")
+    ap.add_argument("--token-file", help="an admin API token (run-hub.sh --api-token-file)")
+    ap.add_argument("--state", help="the hub's state directory (for its pid files)")
+    ap.add_argument("--server", help="instead of a hub: one learner's server already running, http://127.0.0.1:8888")
+    ap.add_argument("--server-token", default="", help="the --server's token")
     ap.add_argument("--learners", type=int, default=5)
     ap.add_argument("--over", type=float, default=5, help="seconds over which the learners log in")
     ap.add_argument("--lessons", default="02,05", help="lesson numbers, comma-separated")
@@ -519,6 +544,8 @@ def main():
     ap.add_argument("--prefix", default="learner", help="learners' names: PREFIX01, PREFIX02, ...")
     ap.add_argument("--json", help="write the figures to this file")
     args = ap.parse_args()
+    if not args.server and not (args.hub and args.token_file and args.state):
+        ap.error("want --hub, --token-file and --state, or --server")
     sys.exit(asyncio.run(run(args)))
 
 
