@@ -21,6 +21,16 @@ left, 1 otherwise.
 
   loadtest.py --hub http://127.0.0.1:8000 --token-file TOKEN --state STATE \\
       --learners 60 --over 60 --lessons 02,03,04,05,06,07
+
+With --start-hub it starts a hub of its own for the test (run-hub.sh, demo
+accounts, loopback) and stops it after; --runs N runs the class N times,
+each a first login. The figures of the README:
+
+  kernel/hub/loadtest.py --start-hub --runs 5 --learners 60 --over 60 \\
+      --lessons 02,03,04,05,06,07 --idle-wait 40
+
+With --server URL it runs the lessons as one learner on a server already
+running (the container image's, say) and prints the checks and timings.
 """
 
 import argparse
@@ -35,6 +45,8 @@ import statistics
 import sys
 import time
 import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
@@ -421,8 +433,6 @@ async def one_server(args):
 
 
 async def run(args):
-    if args.server:
-        return await one_server(args)
     token = open(args.token_file).read().strip()
     hub = Hub(args.hub, token)
     lessons = []
@@ -493,12 +503,124 @@ async def run(args):
         "left_files": left_files,
         "left_shm": left_shm,
     }
+    summary["good"] = ok == len(stats.checks) and not left and not left_files and not left_shm
+    summary["loadavg"] = loadavg()
     print_summary(summary)
+    return summary
+
+
+def loadavg():
+    """The machine's load average over the last minute, as the run ends:
+    what else ran meanwhile."""
+    try:
+        with open("/proc/loadavg") as f:
+            return float(f.read().split()[0])
+    except (OSError, ValueError):
+        return None
+
+
+class StartedHub:
+    """--start-hub: run-hub.sh with demo accounts on loopback, on ports of
+    its own, in a temporary directory removed afterwards."""
+
+    def __init__(self, args):
+        import shutil
+        import socket
+        import subprocess
+        import tempfile
+
+        self.dir = tempfile.mkdtemp(prefix="gopherlab-hub-")
+        ports = []
+        socks = []
+        for _ in range(3):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+            ports.append(s.getsockname()[1])
+        for s in socks:
+            s.close()
+        self.state = os.path.join(self.dir, "state")
+        self.token_file = os.path.join(self.dir, "token")
+        self.url = "http://127.0.0.1:%d" % ports[0]
+        self.log = os.path.join(self.dir, "hub.log")
+        gocache = args.gocache or subprocess.run(["go", "env", "GOCACHE"], capture_output=True, text=True).stdout.strip()
+        cmd = [os.path.join(HERE, "run-hub.sh"), "--accounts", "demo", "--password", uuid.uuid4().hex,
+               "--ip", "127.0.0.1", "--port", str(ports[0]), "--hub-port", str(ports[1]),
+               "--proxy-api-port", str(ports[2]), "--state", self.state, "--api-token-file", self.token_file,
+               "--workers", args.workers]
+        if gocache:
+            cmd += ["--gocache", gocache]
+        if args.prefix_dir:
+            cmd += ["--prefix", args.prefix_dir, "--no-build"]
+        print("loadtest: starting the hub (log: %s)" % self.log, flush=True)
+        self.proc = subprocess.Popen(cmd, stdout=open(self.log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+        t0 = now()
+        while True:
+            with open(self.log) as f:
+                if "JupyterHub is now running" in f.read():
+                    break
+            if self.proc.poll() is not None or now() - t0 > 600:
+                with open(self.log) as f:
+                    sys.exit("loadtest: the hub did not start:\n" + f.read()[-3000:])
+            time.sleep(0.5)
+        self.shutil = shutil
+
+    def forget(self, names):
+        """Removes the learners' homes (demo accounts), so that each run is
+        their first login."""
+        for n in names:
+            self.shutil.rmtree(os.path.join(self.state, "homes", n), ignore_errors=True)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(60)
+        except Exception:
+            os.killpg(self.proc.pid, 9)
+            self.proc.wait()
+        self.shutil.rmtree(self.dir, ignore_errors=True)
+
+
+async def runs(args):
+    if args.server:
+        return await one_server(args)
+    hub = None
+    if args.start_hub:
+        hub = StartedHub(args)
+        args.hub, args.token_file, args.state = hub.url, hub.token_file, hub.state
+    results = []
+    try:
+        for r in range(args.runs):
+            if args.runs > 1:
+                print("== run %d of %d" % (r + 1, args.runs), flush=True)
+            summary = await run(args)
+            results.append(summary)
+            if hub:
+                hub.forget(["%s%02d" % (args.prefix, i + 1) for i in range(args.learners)])
+    finally:
+        if hub:
+            hub.stop()
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(summary, f, indent=1)
-    good = ok == len(stats.checks) and not left and not left_files and not left_shm
-    return 0 if good else 1
+            json.dump(results[0] if len(results) == 1 else results, f, indent=1)
+    if len(results) > 1:
+        print_runs(results)
+    return 0 if all(s["good"] for s in results) else 1
+
+
+def print_runs(results):
+    def m(s, key):
+        return s["after_idle"][key] if s.get("after_idle") else s["at_end"][key]
+
+    print("== %d runs" % len(results))
+    print("run  checks    trivial p50/p95 ms  start p50/p95 ms  PSS/learner MiB (end, idle)  threads (end, idle)  left  load")
+    for i, s in enumerate(results):
+        print("%-4d %-9s %6.1f / %-6.1f      %5.1f / %-6.1f    %5.1f, %-5.1f                %5d, %-5d         %-5s %s" % (
+            i + 1, "%d/%d" % (s["checks_ok"], s["checks"]), s["trivial_ms_p50"], s["trivial_ms_p95"],
+            s["start_ms_p50"], s["start_ms_p95"], s["at_end"]["pss_mib_per_learner"], m(s, "pss_mib_per_learner"),
+            s["at_end"]["threads_all"], m(s, "threads_all"),
+            "none" if not (s["left_processes"] or s["left_files"] or s["left_shm"]) else "SOME",
+            s.get("loadavg")))
 
 
 def print_summary(s):
@@ -523,7 +645,7 @@ def print_summary(s):
     print("logout          %.1f s" % s["logout_s"])
     left = s["left_processes"] + s["left_files"] + s["left_shm"]
     print("left after      %s" % ("✓ nothing" if not left else "✗ " + "; ".join(left[:20])))
-    print("run             %.1f s" % s["run_s"], flush=True)
+    print("run             %.1f s, load average %s at the end" % (s["run_s"], s.get("loadavg")), flush=True)
 
 
 def main():
@@ -543,10 +665,16 @@ def main():
     ap.add_argument("--spawn-timeout", type=float, default=300)
     ap.add_argument("--prefix", default="learner", help="learners' names: PREFIX01, PREFIX02, ...")
     ap.add_argument("--json", help="write the figures to this file")
+    ap.add_argument("--start-hub", action="store_true",
+                    help="start a hub for the test (run-hub.sh, demo accounts, loopback) and stop it after")
+    ap.add_argument("--runs", type=int, default=1, help="classes one after the other (each learner's first login)")
+    ap.add_argument("--workers", default="ready=2,idle=30s,machine=32", help="--start-hub: GOPHERLAB_WORKERS")
+    ap.add_argument("--gocache", help="--start-hub: the kernels' shared build cache (default: go env GOCACHE)")
+    ap.add_argument("--prefix-dir", help="--start-hub: gopherlab already installed there (run-hub.sh --no-build)")
     args = ap.parse_args()
-    if not args.server and not (args.hub and args.token_file and args.state):
-        ap.error("want --hub, --token-file and --state, or --server")
-    sys.exit(asyncio.run(run(args)))
+    if not args.server and not args.start_hub and not (args.hub and args.token_file and args.state):
+        ap.error("want --hub, --token-file and --state, or --start-hub, or --server")
+    sys.exit(asyncio.run(runs(args)))
 
 
 if __name__ == "__main__":
