@@ -190,25 +190,46 @@ func closeAll(lns map[string]net.Listener) {
 // live on with its child processes and shared memory. The parent is the one
 // jupyter_client names in JPY_PARENT_PID, or else the process that started
 // this one.
+//
+// It waits on the parents' pidfds where the system has them, so that an
+// idle kernel does not wake up to look (a hub keeps hundreds of them);
+// elsewhere it looks twice a second.
 func watchParent(ctx context.Context, orphaned func()) {
 	ppid := os.Getppid()
 	jpy, _ := strconv.Atoi(os.Getenv("JPY_PARENT_PID"))
+	gone := func() bool {
+		return ppid != 1 && os.Getppid() != ppid || jpy > 1 && syscall.Kill(jpy, 0) == syscall.ESRCH
+	}
+	var pids []int
+	if ppid != 1 {
+		pids = append(pids, ppid)
+	}
+	if jpy > 1 && jpy != ppid {
+		pids = append(pids, jpy)
+	}
+	exited, err := waitExit(ctx, pids, gone)
+	if err != nil {
+		exited = pollExit(ctx, gone)
+	}
+	if exited {
+		debugf("gopherlab: kernel: the process that started the kernel exited; shutting down")
+		orphaned()
+	}
+}
+
+// pollExit calls gone twice a second until it reports true (then it
+// returns true) or ctx is done.
+func pollExit(ctx context.Context, gone func() bool) bool {
 	t := time.NewTicker(500 * time.Millisecond)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-t.C:
 		}
-		gone := ppid != 1 && os.Getppid() != ppid
-		if jpy > 1 && syscall.Kill(jpy, 0) == syscall.ESRCH {
-			gone = true
-		}
-		if gone {
-			debugf("gopherlab: kernel: the process that started the kernel exited; shutting down")
-			orphaned()
-			return
+		if gone() {
+			return true
 		}
 	}
 }
