@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"time"
 )
 
 // minThreads is about the number of threads an idle Go program needs: the
@@ -20,7 +21,13 @@ var state struct {
 // the operating system and runs the program on one processor
 // (GOMAXPROCS=1) until [Resume], so that the occasional work of an idle
 // program (a heartbeat, a timer) does not start threads to run in
-// parallel. It is safe for concurrent use.
+// parallel. It is safe for concurrent use, and takes up to a few tens of
+// milliseconds.
+//
+// Do not call it while a child process started with
+// syscall.SysProcAttr.Pdeathsig runs (runtime/mp's children are): Linux
+// sends the signal when the thread that started the child ends, and
+// Release may end that thread.
 //
 // A goroutine that locks its thread (runtime.LockOSThread) and returns
 // without unlocking it ends that thread. Release starts such goroutines,
@@ -34,14 +41,21 @@ func Release() {
 		state.procs = procs
 	}
 	debug.FreeOSMemory()
-	// A thread busy a moment ago may be idle now: try again while that
-	// ends some.
-	for range 3 {
+	// Not every parked thread takes one of the goroutines at once: try
+	// again while that ends some.
+	for range 4 {
 		before := Threads()
 		if before <= minThreads {
 			break
 		}
 		endThreads(before - minThreads)
+		// An ended thread leaves /proc a moment later.
+		for range 10 {
+			time.Sleep(5 * time.Millisecond)
+			if Threads() < before {
+				break
+			}
+		}
 		if Threads() >= before {
 			break
 		}
