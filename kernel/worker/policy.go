@@ -173,8 +173,8 @@ func (l *Launcher) Policy() Policy {
 }
 
 // OnIdle registers f to be called when l has ended its workers after the
-// policy's Idle time without a cell (the kernel uses it to give back its
-// idle threads and free memory).
+// policy's Idle time without a cell and no process started through l runs
+// (the kernel uses it to give back its idle threads and free memory).
 func (l *Launcher) OnIdle(f func()) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -233,6 +233,19 @@ func (l *Launcher) idle(gen int) {
 	l.broadcastLocked()
 	l.mu.Unlock()
 	closeAll(warm)
+	// The OnIdle functions wait until no process runs: a daemon the cells
+	// started keeps the kernel from being idle (and frugal.Release, which
+	// ends threads, must not end the one that started it: it would get
+	// its Pdeathsig).
+	l.mu.Lock()
+	running := len(l.procs) > 0 || l.starting > 0 || len(l.warming) > 0
+	if running && !l.closed && !l.pol.busy {
+		l.armIdleLocked()
+	}
+	l.mu.Unlock()
+	if running {
+		return
+	}
 	for _, f := range hooks {
 		f()
 	}

@@ -199,3 +199,44 @@ func TestMachineCap(t *testing.T) {
 		t.Errorf("first kernel holds %d slots after the second closed, want 3", n)
 	}
 }
+
+// TestIdleWaitsForDaemons: while a daemon the cells started runs, the
+// kernel is not idle: OnIdle (which may end threads, and with them the
+// Pdeathsig of the processes they started) waits until it has exited.
+func TestIdleWaitsForDaemons(t *testing.T) {
+	nb := newNotebook(t)
+	nb.l.SetPolicy(worker.Policy{Ready: 2, Spare: true, Idle: 100 * time.Millisecond})
+	idled := make(chan time.Time, 10)
+	nb.l.OnIdle(func() { idled <- time.Now() })
+	nb.declare(tutorialDecls)
+	nb.declare(`func sleeper() { time.Sleep(1500 * time.Millisecond) }`)
+	nb.declare(`var d *mp.Process`)
+	if _, err := nb.run(context.Background(), `d = mp.NewProcess(sleeper); d.SetDaemon(true); d.Start()`); err != nil {
+		t.Fatal(err)
+	}
+	pid, err := nb.in.Eval("d.Pid()")
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case at := <-idled:
+		if running(int(pid.Int())) {
+			t.Fatalf("OnIdle called at %v while the daemon %d runs", at, pid.Int())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("OnIdle not called after the daemon exited")
+	}
+}
+
+// running reports whether pid is a live process (not gone, not a zombie).
+func running(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 && i+2 < len(s) {
+		return s[i+2] != 'Z' && s[i+2] != 'X'
+	}
+	return true
+}
