@@ -47,7 +47,14 @@ c.Spawner.http_timeout = 300
 c.JupyterHub.concurrent_spawn_limit = int(env.get("GOPHERLAB_HUB_SPAWN_LIMIT", "200"))
 
 # Each learner's server: the lessons, the gopherlab kernel, its policy.
+# At a lower priority than the hub and the proxy (nice 5 by default): a
+# class that saturates the processors slows its own cells, not the logins
+# (JupyterHub gives the proxy 30 s to add a learner's route, then fails the
+# spawn).
+nice = env.get("GOPHERLAB_HUB_NICE", "5")
 c.Spawner.cmd = ["/usr/bin/python3", os.path.join(prefix, "bin", "gopherlab-singleuser")]
+if nice != "0":
+    c.Spawner.cmd = ["/usr/bin/nice", "-n", nice] + c.Spawner.cmd
 c.Spawner.default_url = "/tree/lessons"
 c.Spawner.notebook_dir = "~"
 c.Spawner.environment = {

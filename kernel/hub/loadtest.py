@@ -119,6 +119,34 @@ class Hub:
         return resp.code, None
 
 
+    async def wait_ready(self, name, timeout):
+        """Follows the spawn's progress events, as the browser's spawn page
+        does, until the server is ready; a Failure if it failed."""
+        buf, last = b"", {}
+
+        def on_chunk(chunk):
+            nonlocal buf
+            buf += chunk
+            while b"\n\n" in buf:
+                event, buf = buf.split(b"\n\n", 1)
+                for line in event.split(b"\n"):
+                    if line.startswith(b"data:"):
+                        try:
+                            last.update(json.loads(line[5:]))
+                        except ValueError:
+                            pass
+
+        req = HTTPRequest(self.url + "/hub/api/users/%s/server/progress" % name,
+                          headers={"Authorization": "token " + self.token, "Accept": "text/event-stream"},
+                          streaming_callback=on_chunk, request_timeout=timeout, connect_timeout=timeout)
+        try:
+            await self.http.fetch(req, raise_error=False)
+        except Exception as e:
+            raise Failure("spawn progress: %s" % e)
+        if last.get("failed") or not last.get("ready"):
+            raise Failure("the server did not start: %s" % (last.get("message") or last or "no progress"))
+
+
 def message(msg_type, content, session, channel="shell"):
     return {
         "header": {
@@ -144,19 +172,24 @@ class Kernel:
         self.ws = ws
         self.session = session
 
-    async def request(self, msg_type, content, timeout):
+    async def request(self, msg_type, content, timeout, idle=True):
         """Sends a shell request; returns the reply's content and the IOPub
-        messages for it, once both the reply and the idle status came."""
+        messages for it, once both the reply and (with idle) the idle status
+        came."""
         msg = message(msg_type, content, self.session)
         mid = msg["header"]["msg_id"]
         await self.ws.write_message(json.dumps(msg))
-        reply, outputs, idle = None, [], False
+        reply, outputs, idle = None, [], not idle
         deadline = now() + timeout
         while reply is None or not idle:
             left = deadline - now()
             if left <= 0:
                 raise Failure("%s: no %s within %ds" % (msg_type, "reply" if reply is None else "idle status", timeout))
-            raw = await asyncio.wait_for(self.ws.read_message(), left)
+            try:
+                raw = await asyncio.wait_for(self.ws.read_message(), left)
+            except asyncio.TimeoutError:
+                raise Failure("%s: no %s within %ds (%d outputs so far)" % (
+                    msg_type, "reply" if reply is None else "idle status", timeout, len(outputs)))
             if raw is None:
                 raise Failure("%s: the websocket closed" % msg_type)
             m = json.loads(raw)
@@ -211,7 +244,11 @@ async def lesson(hub, args, stats, name, token, lesson_path):
                                  max_message_size=64 << 20)
     k = Kernel(ws, session)
     try:
-        await k.request("kernel_info_request", {}, 300)
+        # As the Notebook's page does: the reply only. The Notebook server
+        # forwards requests before it knows the websocket's IOPub
+        # subscription is in place, so this request's status messages may
+        # be lost; the cells' are not.
+        await k.request("kernel_info_request", {}, 300, idle=False)
         seen_ok = False
         for cell in code:
             await think(args)
@@ -253,17 +290,8 @@ async def learner(hub, args, stats, i, name, lessons, arrive):
     try:
         await hub.api("POST", "/hub/api/users/%s" % name, ok=(201, 409))
         t0 = now()
-        code, _ = await hub.api("POST", "/hub/api/users/%s/server" % name, ok=(201, 202, 400))
-        while True:
-            _, u = await hub.api("GET", "/hub/api/users/%s" % name)
-            srv = u.get("servers", {}).get("")
-            if srv and srv.get("ready"):
-                break
-            if not srv or not srv.get("pending") and not srv.get("ready"):
-                raise Failure("the server did not start")
-            if now() - t0 > args.spawn_timeout:
-                raise Failure("the server did not start within %ds" % args.spawn_timeout)
-            await asyncio.sleep(0.5)
+        await hub.api("POST", "/hub/api/users/%s/server" % name, ok=(201, 202, 400))
+        await hub.wait_ready(name, args.spawn_timeout)
         stats.spawn.append(now() - t0)
         _, tok = await hub.api("POST", "/hub/api/users/%s/tokens" % name, body={"note": "loadtest"})
         token = tok["token"]
@@ -571,14 +599,17 @@ class StartedHub:
         for n in names:
             self.shutil.rmtree(os.path.join(self.state, "homes", n), ignore_errors=True)
 
-    def stop(self):
+    def stop(self, keep=False):
         self.proc.terminate()
         try:
             self.proc.wait(60)
         except Exception:
             os.killpg(self.proc.pid, 9)
             self.proc.wait()
-        self.shutil.rmtree(self.dir, ignore_errors=True)
+        if keep:
+            print("loadtest: the hub's log and state are in %s" % self.dir, flush=True)
+        else:
+            self.shutil.rmtree(self.dir, ignore_errors=True)
 
 
 async def runs(args):
@@ -599,7 +630,7 @@ async def runs(args):
                 hub.forget(["%s%02d" % (args.prefix, i + 1) for i in range(args.learners)])
     finally:
         if hub:
-            hub.stop()
+            hub.stop(keep=not results or not all(s["good"] for s in results))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results[0] if len(results) == 1 else results, f, indent=1)

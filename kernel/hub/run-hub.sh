@@ -21,6 +21,8 @@
 #                          for unix accounts, else STATE/gopherlab); readable by the learners
 #   --no-build             use the gopherlab already in PREFIX
 #   --workers POLICY       GOPHERLAB_WORKERS for the kernels (default ready=2,idle=30s,machine=32)
+#   --nice N               the learners' servers and kernels run at nice N (default 5), the hub
+#                          and the proxy at the normal priority
 #   --gocache DIR          the go build cache the kernels share for the standard library's types
 #                          (default PREFIX/share/gopherlab/go-build, filled at start)
 #   --api-token-file F     write an admin API token for scripts to F (mode 600)
@@ -37,7 +39,7 @@ root=0; [ "$(id -u)" = 0 ] && root=1
 
 accounts=unix password="" admins="" create_users=0 ip="" port=8000 hub_port=8081 proxy_api_port=8001
 state="" prefix="" build=1 workers="ready=2,idle=30s,machine=32" token_file="" install_deps=0 extra_config=""
-gocache=""
+gocache="" nice=5
 while [ $# -gt 0 ]; do
   case "$1" in
     --accounts) accounts="${2:?}"; shift 2 ;;
@@ -53,10 +55,11 @@ while [ $# -gt 0 ]; do
     --no-build) build=0; shift ;;
     --workers) workers="${2:?}"; shift 2 ;;
     --gocache) gocache="${2:?}"; shift 2 ;;
+    --nice) nice="${2:?}"; shift 2 ;;
     --api-token-file) token_file="${2:?}"; shift 2 ;;
     --install-deps) install_deps=1; shift ;;
     --config) extra_config="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -150,7 +153,7 @@ export GOPHERLAB_HUB_STATE="$state" GOPHERLAB_HUB_PREFIX="$prefix" GOPHERLAB_HUB
 export GOPHERLAB_HUB_PASSWORD="$password" GOPHERLAB_HUB_ADMINS="$admins" GOPHERLAB_HUB_CREATE_USERS="$create_users"
 export GOPHERLAB_HUB_IP="$ip" GOPHERLAB_HUB_PORT="$port" GOPHERLAB_HUB_HUB_PORT="$hub_port"
 export GOPHERLAB_HUB_PROXY_API_PORT="$proxy_api_port" GOPHERLAB_HUB_WORKERS="$workers" GOPHERLAB_HUB_API_TOKEN="$token"
-export GOPHERLAB_HUB_GOROOT="$goroot" GOPHERLAB_HUB_GOCACHE="$gocache"
+export GOPHERLAB_HUB_GOROOT="$goroot" GOPHERLAB_HUB_GOCACHE="$gocache" GOPHERLAB_HUB_NICE="$nice"
 # JupyterHub loads one config file; ours loads the other one.
 if [ -n "$extra_config" ]; then
   export GOPHERLAB_HUB_EXTRA_CONFIG="$(cd "$(dirname "$extra_config")" && pwd)/$(basename "$extra_config")"
