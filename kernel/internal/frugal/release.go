@@ -41,9 +41,10 @@ func Release() {
 		state.procs = procs
 	}
 	debug.FreeOSMemory()
-	// Not every parked thread takes one of the goroutines at once: try
-	// again while that ends some.
-	for range 4 {
+	// Not every parked thread takes one of the goroutines at once (one may
+	// be looking for work, or still on its way back from a system call):
+	// try again, a few times without progress at most.
+	for misses := 0; misses < 3; {
 		before := Threads()
 		if before <= minThreads {
 			break
@@ -57,7 +58,7 @@ func Release() {
 			}
 		}
 		if Threads() >= before {
-			break
+			misses++
 		}
 	}
 }
