@@ -548,8 +548,9 @@ def loadavg():
 
 
 class StartedHub:
-    """--start-hub: run-hub.sh with demo accounts on loopback, on ports of
-    its own, in a temporary directory removed afterwards."""
+    """--start-hub: run-hub.sh on loopback, on ports of its own, in a
+    temporary directory removed afterwards; with --accounts unix, the
+    learners are Unix users it creates (useradd) and removes (userdel)."""
 
     def __init__(self, args):
         import shutil
@@ -558,6 +559,16 @@ class StartedHub:
         import tempfile
 
         self.dir = tempfile.mkdtemp(prefix="gopherlab-hub-")
+        self.users = []
+        if args.accounts == "unix":
+            # The learners read and run gopherlab in the prefix under it.
+            os.chmod(self.dir, 0o755)
+            for n in ["%s%02d" % (args.prefix, i + 1) for i in range(args.learners)]:
+                r = subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", n], capture_output=True, text=True)
+                if r.returncode != 0:
+                    self.remove_users()
+                    sys.exit("loadtest: useradd %s: %s" % (n, r.stderr.strip()))
+                self.users.append(n)
         ports = []
         socks = []
         for _ in range(3):
@@ -571,15 +582,20 @@ class StartedHub:
         self.token_file = os.path.join(self.dir, "token")
         self.url = "http://127.0.0.1:%d" % ports[0]
         self.log = os.path.join(self.dir, "hub.log")
-        gocache = args.gocache or subprocess.run(["go", "env", "GOCACHE"], capture_output=True, text=True).stdout.strip()
-        cmd = [os.path.join(HERE, "run-hub.sh"), "--accounts", "demo", "--password", uuid.uuid4().hex,
+        gocache = args.gocache
+        if not gocache and args.accounts == "demo":
+            # Demo learners run as we do: they can use our (warm) cache.
+            gocache = subprocess.run(["go", "env", "GOCACHE"], capture_output=True, text=True).stdout.strip()
+        cmd = [os.path.join(HERE, "run-hub.sh"), "--accounts", args.accounts,
                "--ip", "127.0.0.1", "--port", str(ports[0]), "--hub-port", str(ports[1]),
                "--proxy-api-port", str(ports[2]), "--state", self.state, "--api-token-file", self.token_file,
-               "--workers", args.workers]
+               "--workers", args.workers, "--prefix", args.prefix_dir or os.path.join(self.dir, "prefix")]
+        if args.accounts == "demo":
+            cmd += ["--password", uuid.uuid4().hex]
         if gocache:
             cmd += ["--gocache", gocache]
         if args.prefix_dir:
-            cmd += ["--prefix", args.prefix_dir, "--no-build"]
+            cmd += ["--no-build"]
         print("loadtest: starting the hub (log: %s)" % self.log, flush=True)
         self.proc = subprocess.Popen(cmd, stdout=open(self.log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
         t0 = now()
@@ -594,10 +610,26 @@ class StartedHub:
         self.shutil = shutil
 
     def forget(self, names):
-        """Removes the learners' homes (demo accounts), so that each run is
-        their first login."""
+        """Empties the learners' homes, so that each run is their first
+        login."""
         for n in names:
             self.shutil.rmtree(os.path.join(self.state, "homes", n), ignore_errors=True)
+            if n in self.users:
+                home = os.path.expanduser("~" + n)
+                for f in os.listdir(home):
+                    if f not in (".bashrc", ".profile", ".bash_logout"):
+                        p = os.path.join(home, f)
+                        if os.path.isdir(p) and not os.path.islink(p):
+                            self.shutil.rmtree(p, ignore_errors=True)
+                        else:
+                            os.remove(p)
+
+    def remove_users(self):
+        import subprocess
+
+        for n in self.users:
+            subprocess.run(["userdel", "--remove", n], capture_output=True)
+        self.users = []
 
     def stop(self, keep=False):
         self.proc.terminate()
@@ -606,6 +638,7 @@ class StartedHub:
         except Exception:
             os.killpg(self.proc.pid, 9)
             self.proc.wait()
+        self.remove_users()
         if keep:
             print("loadtest: the hub's log and state are in %s" % self.dir, flush=True)
         else:
@@ -697,7 +730,9 @@ def main():
     ap.add_argument("--prefix", default="learner", help="learners' names: PREFIX01, PREFIX02, ...")
     ap.add_argument("--json", help="write the figures to this file")
     ap.add_argument("--start-hub", action="store_true",
-                    help="start a hub for the test (run-hub.sh, demo accounts, loopback) and stop it after")
+                    help="start a hub for the test (run-hub.sh, loopback) and stop it after")
+    ap.add_argument("--accounts", default="demo", choices=["demo", "unix"],
+                    help="--start-hub: demo accounts, or Unix users the test creates and removes (as root)")
     ap.add_argument("--runs", type=int, default=1, help="classes one after the other (each learner's first login)")
     ap.add_argument("--workers", default="ready=2,idle=30s,machine=32", help="--start-hub: GOPHERLAB_WORKERS")
     ap.add_argument("--gocache", help="--start-hub: the kernels' shared build cache (default: go env GOCACHE)")
