@@ -40,3 +40,33 @@ func TestPreloadAfterACell(t *testing.T) {
 		}
 	}
 }
+
+// TestModuleImportLists: type-checking runtime/mp from its source lists
+// the standard library packages each package of the module imports with
+// one go list, not one per import.
+func TestModuleImportLists(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("needs the go command")
+	}
+	const mp = "github.com/gopherlab/gopherlab/runtime/mp"
+	if moduleDir(mp) == "" {
+		t.Skip("the module's source tree is not there")
+	}
+	srcImporter.Lock()
+	if srcImporter.pkgs[mp] != nil {
+		srcImporter.Unlock()
+		t.Skip("runtime/mp was imported by an earlier test")
+	}
+	before := goListRuns
+	srcImporter.Unlock()
+	if _, err := (stdImporter{}).Import(mp); err != nil {
+		t.Fatal(err)
+	}
+	srcImporter.Lock()
+	runs := goListRuns - before
+	srcImporter.Unlock()
+	t.Logf("go list ran %d times to check runtime/mp from source", runs)
+	if runs > 3 {
+		t.Errorf("go list ran %d times to check runtime/mp from source, want at most one per package of the module (3)", runs)
+	}
+}
