@@ -4,8 +4,9 @@
 #   sudo kernel/hub/run-hub.sh                  learners are Unix users (PAM), hub on port 8000
 #   kernel/hub/run-hub.sh --accounts demo       any name, one shared password, no isolation (a trial)
 #
-# It builds gopherlab (install.sh --prefix), installs the lessons (read-only) and the
-# learners' server script into the prefix, then runs JupyterHub in the foreground with
+# It builds gopherlab (install.sh --prefix, from a copy of the source tree the learners can
+# read), installs the lessons (read-only) and the learners' server script into the prefix,
+# then runs JupyterHub in the foreground with
 # kernel/hub/jupyterhub_config.py. Each learner gets their own copy of the lessons on
 # first login, trusted. Options:
 #
@@ -113,8 +114,16 @@ mkdir -p "$prefix"
 prefix="$(cd "$prefix" && pwd)"
 
 # gopherlab and its kernelspec, the lessons, the learners' server script.
+# The kernels type-check cells that use runtime/mp and kernel/display against
+# the source tree gopherlab was built from, which learners must be able to
+# read: build from a copy of it in the prefix.
 if [ "$build" = 1 ]; then
-  "$src/install.sh" --prefix "$prefix" >&2 || die "install.sh failed"
+  tree="$prefix/share/gopherlab/src"
+  rm -rf "$tree.new" && mkdir -p "$tree.new"
+  tar -C "$src" --exclude=./.git -cf - . | tar -C "$tree.new" -xf - || die "cannot copy the source tree"
+  rm -rf "$tree" && mv "$tree.new" "$tree"
+  chmod -R a+rX "$tree"
+  "$tree/install.sh" --prefix "$prefix" >&2 || die "install.sh failed"
 fi
 [ -x "$prefix/bin/gopherlab" ] || die "no $prefix/bin/gopherlab (drop --no-build)"
 lessons="$prefix/share/gopherlab/lessons"
