@@ -344,6 +344,17 @@ def learner_procs(names):
     return found
 
 
+def cpu_seconds(pid):
+    """Processor time of pid and of its children that have exited (the
+    workers and go commands a kernel reaped), in seconds."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def proc_stat(pid):
     """PSS in KiB, threads, command name."""
     pss = threads = 0
@@ -395,8 +406,15 @@ def measure(names, state):
     kernels and their workers), threads, and the kernels' transports."""
     procs = learner_procs(names)
     pss = pss_go = threads = kernels = ipc = 0
+    cpu = 0.0
     kinds = {}
+    uids = set()
     for pid in procs:
+        cpu += cpu_seconds(pid)
+        try:
+            uids.add(os.stat("/proc/%d" % pid).st_uid)
+        except OSError:
+            pass
         p, t, comm = proc_stat(pid)
         pss += p
         threads += t
@@ -418,6 +436,8 @@ def measure(names, state):
         "pss_mib_per_learner_with_server": pss / 1024 / n,
         "threads_learners": threads,
         "threads_all": threads + hub_threads,
+        "cpu_s_per_learner": cpu / n,
+        "uids": len(uids),
     }
 
 
@@ -692,10 +712,12 @@ def print_summary(s):
         if not m:
             return "-"
         return ("PSS per learner %.1f MiB in gopherlab (%.1f MiB with the Notebook server); "
-                "%d threads in all, %d in the learners' %d processes (%s); %d/%d kernels on ipc") % (
+                "%d threads in all, %d in the learners' %d processes (%s); %d/%d kernels on ipc; "
+                "%.1f s of processor time per learner so far; running as %d user(s)") % (
             m["pss_mib_per_learner"], m["pss_mib_per_learner_with_server"], m["threads_all"],
             m["threads_learners"], m["processes"],
-            ", ".join("%s %d" % kv for kv in sorted(m["kinds"].items())), m["kernels_ipc"], m["kernels"])
+            ", ".join("%s %d" % kv for kv in sorted(m["kinds"].items())), m["kernels_ipc"], m["kernels"],
+            m.get("cpu_s_per_learner", 0), m.get("uids", 0))
 
     mark = "✓" if s["checks_ok"] == s["checks"] else "✗"
     print("learners        %d logging in over %g s, lessons %s" % (s["learners"], s["over_s"], " ".join(l[:2] for l in s["lessons"])))
