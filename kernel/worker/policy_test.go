@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/internal/goroot"
+	"github.com/gopherlab/gopherlab/kernel/internal/srctree"
 	"github.com/gopherlab/gopherlab/kernel/worker"
+	"github.com/gopherlab/gopherlab/kernel/worker/compiler"
 	"github.com/gopherlab/gopherlab/runtime/mp"
 )
 
@@ -239,4 +243,74 @@ func running(pid int) bool {
 		return s[i+2] != 'Z' && s[i+2] != 'X'
 	}
 	return true
+}
+
+// TestIdleBeforeCompiled: a compiled worker whose build ends after the
+// kernel went idle starts no worker (the idle kernel keeps none until its
+// next cell, as the policy says); the next cell's processes then run
+// compiled, and its workers are back.
+func TestIdleBeforeCompiled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a compiled worker")
+	}
+	nb := newNotebook(t)
+	// The go command, held back until the kernel has gone idle (a build
+	// takes seconds on a busy machine, but may not here with a warm cache).
+	dir := t.TempDir()
+	goOn := filepath.Join(dir, "go-on")
+	goCmd := filepath.Join(dir, "go")
+	script := fmt.Sprintf("#!/bin/sh\nwhile [ ! -e %q ]; do sleep 0.05; done\nexec %q \"$@\"\n", goOn, goroot.GoCommand())
+	if err := os.WriteFile(goCmd, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := compiler.NewBuilder(filepath.Join(dir, "cache"), srctree.Dir(), goCmd, nil)
+	if err != nil {
+		t.Skipf("compiled workers unavailable here: %v", err)
+	}
+	nb.l.SetCompiler(b)
+	ready := make(chan time.Time, 10)
+	nb.l.SetLog(writerFunc(func(p []byte) (int, error) {
+		if strings.Contains(string(p), "compiled worker ready") {
+			ready <- time.Now()
+		}
+		return len(p), nil
+	}))
+	nb.l.SetPolicy(worker.Policy{Ready: 2, Spare: true, Idle: 100 * time.Millisecond})
+	idled := make(chan time.Time, 10)
+	nb.l.OnIdle(func() { idled <- time.Now() })
+	nb.declare(tutorialDecls)
+	nb.declare(`import "os"`)
+	nb.declare(`func which() { fmt.Println(os.Getenv("` + worker.WorkerEnv + `")) }`)
+	// The cell's end asks for the compiled worker, which takes seconds to
+	// build; the kernel goes idle long before.
+	if out, err := nb.run(context.Background(), `p := mp.NewProcess(which); p.Start(); p.Join()`); err != nil || out != "interpreted\n" {
+		t.Fatalf("first cell: %q, %v; want interpreted", out, err)
+	}
+	select {
+	case <-idled:
+	case <-time.After(30 * time.Second):
+		t.Fatal("OnIdle not called")
+	}
+	if err := os.WriteFile(goOn, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ready:
+	case <-time.After(5 * time.Minute):
+		t.Fatal("the compiled worker was not built")
+	}
+	time.Sleep(time.Second)
+	if ready, spare := worker.Kept(nb.l); ready != 0 || spare {
+		t.Errorf("idle kernel keeps %d ready workers, spare %v, after its compiled worker was built", ready, spare)
+	}
+	if kids := childPids(t); len(kids) != 0 {
+		t.Errorf("idle kernel has children %v after its compiled worker was built", kids)
+	}
+	if out, err := nb.run(context.Background(), `p := mp.NewProcess(which); p.Start(); p.Join()`); err != nil || out != "compiled\n" {
+		t.Errorf("cell after idle: %q, %v; want compiled", out, err)
+	}
+	nb.l.Prestart()
+	if ready, spare := worker.Kept(nb.l); ready < 2 || !spare {
+		t.Errorf("after the next cell: %d ready workers, spare %v; want them back", ready, spare)
+	}
 }
