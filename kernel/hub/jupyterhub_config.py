@@ -62,6 +62,14 @@ c.Spawner.environment = {
     "JUPYTER_PATH": os.path.join(prefix, "share", "jupyter"),
     "JUPYTERHUB_SINGLEUSER_APP": "notebook.notebookapp.NotebookApp",
     "GOPHERLAB_WORKERS": env.get("GOPHERLAB_HUB_WORKERS", "ready=2,idle=30s,machine=32"),
+    # Interpreted workers only. A compiled worker is a `go build` per kernel
+    # and declarations, cached in each learner's ~/.cache/gopherlab/workers
+    # (a cache shared by learners would let one plant a binary the others'
+    # kernels run): a class would run the same builds once per learner, on
+    # processors it already saturates, for the lessons' small processes.
+    # Besides, the build is offline and a learner has no module cache: it
+    # would fail ("module lookup disabled by GOPROXY=off").
+    "GOPHERLAB_COMPILED_WORKERS": "0",
 }
 # The Go the kernels type-check against, and the build cache they share
 # for its standard library (filled by run-hub.sh).
