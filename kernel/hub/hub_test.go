@@ -139,6 +139,11 @@ func TestClassroom(t *testing.T) {
 	if caches, _ := filepath.Glob(filepath.Join(state, "homes", "*", ".cache", "go-build")); len(caches) > 0 {
 		t.Errorf("learners' kernels filled build caches of their own: %v", caches)
 	}
+	// Nor did they build compiled workers (GOPHERLAB_COMPILED_WORKERS=0):
+	// each learner would build the same programs, and cannot offline.
+	if caches, _ := filepath.Glob(filepath.Join(state, "homes", "*", ".cache", "gopherlab", "workers")); len(caches) > 0 {
+		t.Errorf("learners' kernels built compiled workers: %v", caches)
+	}
 	if homes, _ := filepath.Glob(filepath.Join(state, "homes", "*", "lessons", "02-*.ipynb")); len(homes) == 0 {
 		t.Errorf("no learner got a copy of the lessons in their home")
 	}
