@@ -3,6 +3,7 @@
 package kernel
 
 import (
+	"errors"
 	"net"
 	"os"
 	"syscall"
@@ -16,44 +17,48 @@ import (
 // waitSubscribers cannot miss one that the loop has just taken.
 
 // startAccepting starts the accept loop and returns the function that
-// ends it.
+// ends it. The loop waits for connections in the runtime's poller, on a
+// non-blocking duplicate of the listening socket, not in a poll call: an
+// idle kernel keeps no thread blocked for IOPub (a hub keeps hundreds of
+// idle kernels).
 func (p *pubSocket) startAccepting() (stop func()) {
 	rc, err := rawListener(p.ln)
 	if err != nil {
 		return p.startAcceptingPortable()
 	}
-	// The loop waits in poll for a connection or for a byte on wake.
-	wakeR, wakeW, err := os.Pipe()
+	dup := -1
+	rc.Control(func(fd uintptr) {
+		dup, err = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
+	})
 	if err != nil {
+		return p.startAcceptingPortable()
+	}
+	if err := unix.SetNonblock(dup, true); err != nil {
+		unix.Close(dup)
+		return p.startAcceptingPortable()
+	}
+	f := os.NewFile(uintptr(dup), "iopub")
+	frc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
 		return p.startAcceptingPortable()
 	}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		defer wakeR.Close()
-		wfd := int32(wakeR.Fd())
-		rc.Control(func(fd uintptr) {
-			fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}, {Fd: wfd, Events: unix.POLLIN}}
-			for {
-				if _, err := unix.Poll(fds, -1); err != nil && err != unix.EINTR {
-					p.log("iopub: poll: %v", err)
-					return
-				}
-				if fds[1].Revents != 0 {
-					return
-				}
-				if fds[0].Revents != 0 {
-					p.mu.Lock()
-					p.acceptAll(int(fd))
-					p.mu.Unlock()
-				}
-			}
+		// Read calls the function, and again each time the socket is
+		// readable, until it returns true or f is closed.
+		err := frc.Read(func(fd uintptr) bool {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			p.acceptAll(int(fd))
+			return p.closed
 		})
+		if err != nil && !errors.Is(err, os.ErrClosed) {
+			p.log("iopub: wait for connections: %v", err)
+		}
 	}()
-	return func() {
-		wakeW.Write([]byte{0})
-		wakeW.Close()
-	}
+	return func() { f.Close() }
 }
 
 // acceptBacklog registers the connections waiting in the listen backlog.

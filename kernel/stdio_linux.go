@@ -59,7 +59,10 @@ func (s *Server) captureStdio() error {
 		if fd == 2 {
 			name = "stderr"
 		}
-		p := &capturedPipe{r: r, fd: int(r.Fd())}
+		p, err := newCapturedPipe(r)
+		if err != nil {
+			return fmt.Errorf("kernel: capture stdio: %w", err)
+		}
 		s.pipes = append(s.pipes, p)
 		go s.forward(p, name)
 	}
@@ -69,8 +72,23 @@ func (s *Server) captureStdio() error {
 // capturedPipe is the read end of a pipe over fd 1 or 2.
 type capturedPipe struct {
 	r  *os.File
-	fd int        // r's descriptor, taken once: each r.Fd() is an fcntl
-	mu sync.Mutex // held by the forwarder while it hands text on
+	rc syscall.RawConn // r's, to wait for text with the runtime's poller
+	fd int             // r's descriptor, taken once: each r.Fd() is an fcntl
+	mu sync.Mutex      // held by the forwarder while it hands text on
+}
+
+// newCapturedPipe returns r as a capturedPipe. r stays non-blocking (r.Fd
+// would make it blocking), so that waiting for text takes no thread.
+func newCapturedPipe(r *os.File) (*capturedPipe, error) {
+	rc, err := r.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	p := &capturedPipe{r: r, rc: rc}
+	if err := rc.Control(func(fd uintptr) { p.fd = int(fd) }); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // syncStdio waits, up to 100ms, until text already written to the captured
@@ -96,13 +114,12 @@ func (s *Server) syncStdio() {
 func (s *Server) forward(p *capturedPipe, name string) {
 	buf := make([]byte, 64<<10)
 	keep := 0
-	fd := p.fd
 	for {
 		// Wait for text without holding mu, and read it only under mu:
 		// until the text is handed on it stays counted in the pipe
 		// (TIOCINQ), so syncStdio never sees an empty pipe and a free
 		// mutex while text is on its way.
-		if err := waitReadable(fd); err != nil {
+		if err := p.waitReadable(); err != nil {
 			s.log.Printf("forward %s: %v", name, err)
 			return
 		}
@@ -140,17 +157,18 @@ func (s *Server) forward(p *capturedPipe, name string) {
 	}
 }
 
-// waitReadable blocks until fd has data to read, or its writers are gone.
-func waitReadable(fd int) error {
-	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-	for {
-		_, err := unix.Poll(fds, -1)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("poll: %w", err)
-		}
-		return nil
+// waitReadable waits until the pipe has text to read, or its writers are
+// gone, without reading it. The runtime's poller does the waiting (an idle
+// kernel keeps no thread blocked for each pipe); a poll that does not block
+// tells whether there is text.
+func (p *capturedPipe) waitReadable() error {
+	err := p.rc.Read(func(fd uintptr) bool {
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		n, err := unix.Poll(fds, 0)
+		return n > 0 || err != nil && err != unix.EINTR
+	})
+	if err != nil {
+		return fmt.Errorf("poll: %w", err)
 	}
+	return nil
 }

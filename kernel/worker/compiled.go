@@ -115,10 +115,12 @@ func (l *Launcher) requestBuild(src string) {
 			}
 		}
 		l.warm = keep
-		used := l.used
+		// A kernel gone idle meanwhile (the policy ended its workers)
+		// starts none until its next cell.
+		restart := l.used && !l.pol.released
 		l.mu.Unlock()
 		closeAll(stale)
-		if used {
+		if restart {
 			l.Prestart()
 		}
 	}()

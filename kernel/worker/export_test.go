@@ -25,3 +25,25 @@ func SpareExited(l *Launcher) bool {
 		return false
 	}
 }
+
+// Kept returns the number of workers l keeps ready and whether it keeps a
+// spare.
+func Kept(l *Launcher) (ready int, spare bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.warm), l.spare != nil
+}
+
+// Slots returns the number of machine slots l holds.
+func Slots(l *Launcher) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.pol.slots)
+}
+
+// InPool returns p with its machine slots named after pool, so that a test
+// does not share them with the kernels of the machine.
+func InPool(p Policy, pool string) Policy {
+	p.pool = pool
+	return p
+}

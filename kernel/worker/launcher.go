@@ -80,6 +80,7 @@ type Launcher struct {
 	noPrestart   bool              // no worker kept ready (SetPrestart)
 	inherit      bool              // children write straight to this process's stdout and stderr
 	pipes        *cellPipes        // the current cell's, made at its first process
+	pol          policyState       // which workers to keep in advance, and for how long (policy.go)
 
 	log io.Writer // the kernel's log: messages about the workers' plumbing
 
@@ -94,6 +95,8 @@ type Launcher struct {
 // goes to os.Stdout and os.Stderr until the first [Launcher.CellStart].
 func NewLauncher(cmd func() *exec.Cmd, source func() string) *Launcher {
 	l := &Launcher{cmd: cmd, source: source, stdout: os.Stdout, stderr: os.Stderr, children: map[*child]bool{}}
+	l.pol.p = DefaultPolicy
+	l.pol.p.pool = defaultPool
 	active.Store(l)
 	return l
 }
@@ -316,13 +319,13 @@ func (l *Launcher) Prestart() {
 	if first {
 		n = 0
 	}
+	n, spare := l.planLocked(len(l.warm)+l.warming[src], n, l.spare == nil && !l.spareStarts)
 	if n > 0 {
 		if l.warming == nil {
 			l.warming = map[string]int{}
 		}
 		l.warming[src] += n
 	}
-	spare := l.spare == nil && !l.spareStarts
 	l.spareStarts = l.spareStarts || spare
 	l.mu.Unlock()
 	closeAll(stale)
@@ -369,7 +372,7 @@ func (l *Launcher) prestartSpare() {
 	l.mu.Lock()
 	l.spareStarts = false
 	if err == nil {
-		if l.closed || l.noPrestart {
+		if l.closed || l.noPrestart || l.pol.released {
 			defer c.close()
 		} else {
 			l.spare = c
@@ -393,7 +396,7 @@ func (l *Launcher) prestartOne(src string) {
 		delete(l.warming, src)
 	}
 	if err == nil {
-		if l.closed || l.noPrestart {
+		if l.closed || l.noPrestart || l.pol.released {
 			defer c.close()
 		} else {
 			l.warm = append(l.warm, c)
@@ -477,6 +480,7 @@ func (l *Launcher) CellStart(stdout, stderr io.Writer) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.cell++
+	l.busyLocked()
 	if l.cellStarts > 0 {
 		l.lastStarts, l.cellStarts = l.cellStarts, 0
 	}
@@ -496,7 +500,12 @@ func (l *Launcher) CellStart(stdout, stderr io.Writer) {
 // uses processes.
 func (l *Launcher) CellDone(ctx context.Context) error {
 	begin := time.Now()
-	defer func() { go l.Prestart() }()
+	defer func() {
+		l.mu.Lock()
+		l.idleLocked()
+		l.mu.Unlock()
+		go l.Prestart()
+	}()
 	l.mu.Lock()
 	cell := l.cell
 	var kids []*child
@@ -573,6 +582,7 @@ func (l *Launcher) Stop() {
 	}
 	pipes := l.pipes
 	l.pipes = nil
+	l.releaseSlotsLocked(0)
 	l.broadcastLocked()
 	l.mu.Unlock()
 	closeAll(warm)
@@ -600,6 +610,7 @@ func (l *Launcher) Stop() {
 func (l *Launcher) Close() error {
 	l.mu.Lock()
 	l.closed = true
+	l.busyLocked() // stops the idle timer
 	l.mu.Unlock()
 	l.Stop()
 	return nil

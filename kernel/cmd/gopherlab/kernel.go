@@ -14,6 +14,7 @@ import (
 
 	"github.com/gopherlab/gopherlab/kernel"
 	"github.com/gopherlab/gopherlab/kernel/internal/earlybind"
+	"github.com/gopherlab/gopherlab/kernel/internal/frugal"
 	"github.com/gopherlab/gopherlab/kernel/session"
 	"github.com/gopherlab/gopherlab/kernel/worker"
 )
@@ -38,6 +39,13 @@ func runKernel(args []string) error {
 	debugging = *debug || os.Getenv("GOPHERLAB_DEBUG") != ""
 	if fs.NArg() != 1 {
 		return usageError{"want exactly one argument, the connection file"}
+	}
+	// The type information of the standard library comes from the go
+	// command's build cache: a hub shares one, built in advance, among
+	// learners whose own caches are empty (a cold one takes ~10 s of
+	// processor time to fill for the first lesson).
+	if c := os.Getenv(GoCacheEnv); c != "" {
+		os.Setenv("GOCACHE", c)
 	}
 	// The sockets are listening already, unless earlybind could not bind
 	// them (then Serve does, or reports why not).
@@ -131,6 +139,12 @@ func debugf(format string, args ...any) {
 	}
 }
 
+// GoCacheEnv names the environment variable with a build cache for the go
+// command the kernel runs (go list -export, for the standard library's type
+// information), instead of the user's GOCACHE. It may be read-only if it
+// holds the whole standard library (go list -export std).
+const GoCacheEnv = "GOPHERLAB_GOCACHE"
+
 // sessionDelay is how long a kernel waits for its first request before it
 // builds the session anyway.
 const sessionDelay = 500 * time.Millisecond
@@ -176,39 +190,72 @@ func closeAll(lns map[string]net.Listener) {
 // live on with its child processes and shared memory. The parent is the one
 // jupyter_client names in JPY_PARENT_PID, or else the process that started
 // this one.
+//
+// It waits on the parents' pidfds where the system has them, so that an
+// idle kernel does not wake up to look (a hub keeps hundreds of them);
+// elsewhere it looks twice a second.
 func watchParent(ctx context.Context, orphaned func()) {
 	ppid := os.Getppid()
 	jpy, _ := strconv.Atoi(os.Getenv("JPY_PARENT_PID"))
+	gone := func() bool {
+		return ppid != 1 && os.Getppid() != ppid || jpy > 1 && syscall.Kill(jpy, 0) == syscall.ESRCH
+	}
+	var pids []int
+	if ppid != 1 {
+		pids = append(pids, ppid)
+	}
+	if jpy > 1 && jpy != ppid {
+		pids = append(pids, jpy)
+	}
+	exited, err := waitExit(ctx, pids, gone)
+	if err != nil {
+		exited = pollExit(ctx, gone)
+	}
+	if exited {
+		debugf("gopherlab: kernel: the process that started the kernel exited; shutting down")
+		orphaned()
+	}
+}
+
+// pollExit calls gone twice a second until it reports true (then it
+// returns true) or ctx is done.
+func pollExit(ctx context.Context, gone func() bool) bool {
 	t := time.NewTicker(500 * time.Millisecond)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-t.C:
 		}
-		gone := ppid != 1 && os.Getppid() != ppid
-		if jpy > 1 && syscall.Kill(jpy, 0) == syscall.ESRCH {
-			gone = true
-		}
-		if gone {
-			debugf("gopherlab: kernel: the process that started the kernel exited; shutting down")
-			orphaned()
-			return
+		if gone() {
+			return true
 		}
 	}
 }
 
 // newKernelSession returns the session of a kernel: standard library,
-// gopherlab's packages, and processes from cells (`gopherlab worker`).
+// gopherlab's packages, and processes from cells (`gopherlab worker`),
+// with the workers' policy of the environment ([worker.WorkersEnv]).
 func newKernelSession() (*session.Session, error) {
 	sess, err := session.New(session.Options{})
 	if err != nil {
 		return nil, err
 	}
-	if _, err := sess.EnableProcesses(worker.SelfCommand); err != nil {
+	l, err := sess.EnableProcesses(worker.SelfCommand)
+	if err != nil {
 		sess.Close()
 		return nil, err
 	}
+	// Workers kept in advance, and for how long: GOPHERLAB_WORKERS. Once
+	// idle, the kernel also gives back its idle threads and free memory,
+	// and runs on one processor until the next cell.
+	pol, err := worker.PolicyFromEnv()
+	if err != nil {
+		log.Printf("gopherlab: kernel: %v; using %v", err, pol)
+	}
+	l.SetPolicy(pol)
+	l.OnIdle(frugal.Release)
+	sess.OnCellStart(frugal.Resume)
 	return sess, nil
 }

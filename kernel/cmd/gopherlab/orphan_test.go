@@ -59,3 +59,47 @@ func running(pid int) bool {
 	}
 	return true
 }
+
+// TestKernelExitsWithJPYParent: a kernel whose JPY_PARENT_PID (the Jupyter
+// server, for jupyter_client) exits shuts down, though the process that
+// started it lives on.
+func TestKernelExitsWithJPYParent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the gopherlab binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "gopherlab")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	conn := filepath.Join(dir, "kernel.json")
+	spec := fmt.Sprintf(`{"transport": "ipc", "ip": %q, "shell_port": 1, "iopub_port": 2,
+		"stdin_port": 3, "control_port": 4, "hb_port": 5, "key": "secret",
+		"signature_scheme": "hmac-sha256"}`, filepath.Join(dir, "k"))
+	if err := os.WriteFile(conn, []byte(spec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	server := exec.Command("sleep", "2")
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go server.Wait()
+	kernel := exec.Command(bin, "kernel", conn)
+	kernel.Env = append(os.Environ(), "JPY_PARENT_PID="+strconv.Itoa(server.Process.Pid))
+	if err := kernel.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- kernel.Wait() }()
+	t.Cleanup(func() { kernel.Process.Kill() })
+	select {
+	case err := <-exited:
+		t.Fatalf("kernel exited (%v) while JPY_PARENT_PID still ran", err)
+	case <-time.After(time.Second):
+	}
+	select {
+	case <-exited:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("kernel still runs 30 s after JPY_PARENT_PID exited")
+	}
+}

@@ -397,10 +397,15 @@ func lookupExport(path string) (io.ReadCloser, error) {
 	return nil, fmt.Errorf("lower: no export data for %s", path)
 }
 
+// goListRuns counts the runs of go list, for tests; guarded by
+// srcImporter's lock.
+var goListRuns int
+
 // listExports records in exportFiles the export data of the standard
 // library packages paths and their dependencies, with one run of the go
 // command. srcImporter's lock is held.
 func listExports(paths ...string) error {
+	goListRuns++
 	goCmd, root := goroot.GoCommand(), goroot.Dir()
 	if goCmd == "" || root == "" {
 		return errors.New("lower: no go command")
@@ -446,8 +451,16 @@ func Preload(paths ...string) {
 		}
 	}
 	srcImporter.Lock()
-	if len(std) > 0 && srcImporter.imp == nil {
-		listExports(std...)
+	// Those not listed yet: a cell may have imported a package first (a
+	// go list of its own), and then each of the others would cost one.
+	var missing []string
+	for _, p := range std {
+		if exportFiles[p] == "" && srcImporter.pkgs[p] == nil && srcImporter.errs[p] == nil {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) > 0 {
+		listExports(missing...)
 	}
 	srcImporter.Unlock()
 	for _, p := range paths {

@@ -110,6 +110,7 @@ func importModule(path, dir string) (*types.Package, error) {
 	if err != nil {
 		return nil, err
 	}
+	listStdImports(bp)
 	fset := srcImporter.fset
 	var files []*ast.File
 	for _, name := range bp.GoFiles {
@@ -127,6 +128,37 @@ func importModule(path, dir string) (*types.Package, error) {
 	}
 	pkg, _ := conf.Check(path, fset, files, nil)
 	return pkg, nil
+}
+
+// listStdImports lists, with one go list, the standard library packages
+// that bp and the packages of the module it imports import and that are not
+// listed yet: checking runtime/mp from source otherwise ran one go list per
+// import (14). srcImporter's lock is held.
+func listStdImports(bp *build.Package) {
+	var std []string
+	seen := map[string]bool{}
+	var walk func(bp *build.Package)
+	walk = func(bp *build.Package) {
+		for _, imp := range bp.Imports {
+			if seen[imp] {
+				continue
+			}
+			seen[imp] = true
+			if isStd(imp) {
+				if exportFiles[imp] == "" && srcImporter.pkgs[imp] == nil && srcImporter.errs[imp] == nil {
+					std = append(std, imp)
+				}
+			} else if dir := moduleDir(imp); dir != "" && srcImporter.pkgs[imp] == nil {
+				if sub, err := build.Default.ImportDir(dir, 0); err == nil {
+					walk(sub)
+				}
+			}
+		}
+	}
+	walk(bp)
+	if len(std) > 0 {
+		listExports(std...)
+	}
 }
 
 // lockedImporter imports for a package being checked by importModule,
