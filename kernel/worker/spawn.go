@@ -1,0 +1,315 @@
+package worker
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gopherlab/gopherlab/kernel/worker/native"
+	"github.com/gopherlab/gopherlab/runtime/mp"
+)
+
+// Worker processes: starting one, compiled or interpreted, with its pipes
+// and status (start), and what the launcher holds of each (child).
+
+// child is one worker process.
+type child struct {
+	child    *mp.Child
+	src      string
+	compiled bool   // a compiled worker (compiled.go)
+	needed   string // for a compiled worker, the declarations it was built from
+	pidfd    int
+	cell     int
+	stdout   *lazyWriter // output before the worker was handed to a cell
+	stderr   *lazyWriter
+	ctrl     *os.File      // socket over which the worker receives its cell's pipes
+	stdin    *os.File      // a spare's standard input, until its declarations are written
+	alive    chan struct{} // closed when a spare says it has started
+	handed   time.Time     // when Child handed it out
+	known    chan struct{} // closed when the status line arrived
+	done     chan struct{} // closed when the worker exited and its output was forwarded
+
+	mu        sync.Mutex
+	name      string
+	daemon    bool
+	statusSet bool
+	exited    bool
+}
+
+// start starts a worker that rebuilds src and waits for its target, or,
+// with spare, a worker that waits for the declarations ([child.feed]).
+func (l *Launcher) start(src string, spare bool) (*child, error) {
+	cmd, compiled := l.workerCommand(src, spare)
+	var stdinW *os.File
+	switch {
+	case compiled:
+		cmd.Stdin = strings.NewReader("") // it has the declarations built in
+	case spare:
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, fmt.Errorf("worker: start a worker: %w", err)
+		}
+		defer r.Close()
+		stdinW = w
+		cmd.Stdin = r
+	case l.inherit:
+		cmd.Stdin = strings.NewReader(src) // already lowered
+	default:
+		cmd.Stdin = strings.NewReader(l.lowered(src))
+	}
+	var files []*os.File
+	if stdinW != nil {
+		files = append(files, stdinW)
+	}
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	pipe := func() (r, w *os.File, err error) {
+		r, w, err = os.Pipe()
+		if err == nil {
+			files = append(files, r, w)
+		}
+		return r, w, err
+	}
+	c := &child{src: src, compiled: compiled, needed: l.neededIf(compiled, src), pidfd: -1, stdin: stdinW, known: make(chan struct{}), done: make(chan struct{})}
+	statusR, statusW, err := pipe()
+	if err != nil {
+		return nil, fmt.Errorf("worker: start a worker: %w", err)
+	}
+	var outR, errR *os.File
+	l.mu.Lock()
+	inherit := l.inherit
+	l.mu.Unlock()
+	if inherit {
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	} else {
+		var outW, errW *os.File
+		if outR, outW, err = pipe(); err == nil {
+			errR, errW, err = pipe()
+		}
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("worker: start a worker: %w", err)
+		}
+		cmd.Stdout, cmd.Stderr = outW, errW
+		defer outW.Close()
+		defer errW.Close()
+	}
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	// mp.StartChild puts its socket at fd 3, before ExtraFiles.
+	cmd.ExtraFiles = append(cmd.ExtraFiles, statusW)
+	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", StatusEnv, 3+len(cmd.ExtraFiles)))
+	var ctrlChild *os.File
+	if !inherit {
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("worker: start a worker: %w", err)
+		}
+		// The kernel's end is non-blocking, so that closing it ends a read
+		// that waits for a spare's first byte.
+		unix.SetNonblock(fds[0], true)
+		c.ctrl = os.NewFile(uintptr(fds[0]), "worker-ctrl")
+		ctrlChild = os.NewFile(uintptr(fds[1]), "worker-ctrl")
+		files = append(files, c.ctrl, ctrlChild)
+		cmd.ExtraFiles = append(cmd.ExtraFiles, ctrlChild)
+		cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", CtrlEnv, 3+len(cmd.ExtraFiles)))
+		if spare {
+			cmd.Env = append(cmd.Env, SpareEnv+"=1")
+			c.alive = make(chan struct{})
+		}
+	}
+	mc, err := mp.StartChild(cmd)
+	statusW.Close()
+	if ctrlChild != nil {
+		ctrlChild.Close()
+	}
+	if err != nil {
+		closeAll()
+		return nil, fmt.Errorf("worker: start a worker: %w", err)
+	}
+	c.child = mc
+	if fd, err := unix.PidfdOpen(mc.Pid(), unix.PIDFD_NONBLOCK); err == nil {
+		c.pidfd = fd
+	}
+	l.mu.Lock()
+	if l.procs == nil {
+		l.procs = map[*child]bool{}
+	}
+	l.procs[c] = true
+	closed := l.closed
+	l.mu.Unlock()
+	if closed {
+		c.signal(unix.SIGKILL) // Close ran while it started
+	}
+	if c.alive != nil {
+		go func() {
+			// One byte once the spare runs its code; end of file if it died.
+			if n, _ := c.ctrl.Read(make([]byte, 1)); n == 1 {
+				close(c.alive)
+			}
+		}()
+	}
+	c.stdout, c.stderr = &lazyWriter{}, &lazyWriter{}
+	var wg sync.WaitGroup
+	forward := func(w io.Writer, r *os.File) {
+		defer wg.Done()
+		defer r.Close()
+		io.Copy(w, r)
+	}
+	if !inherit {
+		wg.Add(2)
+		go forward(c.stdout, outR)
+		go forward(c.stderr, errR)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer statusR.Close()
+		br := bufio.NewReader(statusR)
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				break // end of file: the worker exited
+			}
+			line = strings.TrimSuffix(line, "\n")
+			if msg, ok := strings.CutPrefix(line, native.LogPrefix); ok {
+				l.logf("worker %d: %s", c.child.Pid(), msg)
+				continue
+			}
+			name, daemon, _ := strings.Cut(line, "\x00")
+			c.setStatus(name, daemon == "true")
+		}
+	}()
+	go func() {
+		wg.Wait()
+		l.mu.Lock()
+		delete(l.procs, c)
+		l.mu.Unlock()
+		c.mu.Lock()
+		c.exited = true
+		if c.pidfd >= 0 {
+			unix.Close(c.pidfd)
+			c.pidfd = -1
+		}
+		c.mu.Unlock()
+		close(c.done)
+	}()
+	return c, nil
+}
+
+// setStatus records the name and daemon flag of the worker's process, which
+// Process.Start reports (through mp.Child.Watch) before it returns, and the
+// worker itself on its status pipe.
+func (c *child) setStatus(name string, daemon bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.statusSet {
+		return
+	}
+	c.statusSet = true
+	c.name, c.daemon = name, daemon
+	close(c.known)
+}
+
+// hasStatus reports whether the worker's name and daemon flag are known.
+func (c *child) hasStatus() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.statusSet
+}
+
+func (c *child) isDaemon() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.daemon
+}
+
+// signal sends sig to the worker unless it has exited.
+func (c *child) signal(sig unix.Signal) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.exited {
+		return
+	}
+	if c.pidfd >= 0 {
+		unix.PidfdSendSignal(c.pidfd, sig, nil, 0)
+		return
+	}
+	syscall.Kill(c.child.Pid(), sig)
+}
+
+// feed gives a spare the declarations src, prepared by [Lower].
+func (c *child) feed(src string) error {
+	_, err := io.WriteString(c.stdin, src)
+	if cerr := c.stdin.Close(); err == nil {
+		err = cerr
+	}
+	c.stdin = nil
+	if err != nil {
+		return fmt.Errorf("worker: give the spare worker its declarations: %w", err)
+	}
+	return nil
+}
+
+// close ends a worker that was never handed out.
+func (c *child) close() {
+	if c.stdin != nil {
+		c.stdin.Close()
+	}
+	if c.ctrl != nil {
+		c.ctrl.Close()
+	}
+	c.child.Close()
+	<-c.done
+}
+
+func (c *child) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	name := c.name
+	if name == "" {
+		name = "a worker"
+	}
+	return fmt.Sprintf("%s (pid %d)", name, c.child.Pid())
+}
+
+// lazyWriter holds what is written to it until it is bound to a writer, so
+// that output of a worker started in advance reaches the cell that uses it.
+type lazyWriter struct {
+	mu  sync.Mutex
+	w   io.Writer
+	buf bytes.Buffer
+}
+
+func (l *lazyWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.w == nil {
+		return l.buf.Write(p)
+	}
+	l.w.Write(p)
+	return len(p), nil // a cell that went away must not stop the copy
+}
+
+func (l *lazyWriter) bind(w io.Writer) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.w = w
+	if l.buf.Len() > 0 {
+		w.Write(l.buf.Bytes())
+		l.buf.Reset()
+	}
+}
