@@ -82,7 +82,22 @@ func (l *Lock) lockSlow() {
 	if l.m == nil {
 		panic(errZeroLock)
 	}
+	if l.trace != nil && !l.traceWait() {
+		return
+	}
 	l.locked(l.m.Lock())
+}
+
+// traceWait, for a traced lock, takes l if it is free or else records that
+// this process begins to wait for it. It reports whether the caller must
+// still wait.
+func (l *Lock) traceWait() bool {
+	if l.m.TryLockFast() {
+		l.locked(false)
+		return false
+	}
+	l.trace.record(eventWait)
+	return true
 }
 
 // locked finishes an acquisition: died says whether the previous owner died.
@@ -116,9 +131,14 @@ func (l *Lock) LockTimeout(d time.Duration) bool {
 	if l.m == nil {
 		panic(errZeroLock)
 	}
+	if l.trace != nil && d != 0 && !l.traceWait() {
+		return true
+	}
 	ok, died := l.m.LockTimeout(d)
 	if ok {
 		l.locked(died)
+	} else if l.trace != nil && d != 0 {
+		l.trace.record(eventGiveUp)
 	}
 	return ok
 }

@@ -127,15 +127,20 @@ func ExampleTimeline() {
 	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	tl := &mp.Timeline{Events: []mp.LockEvent{
-		{Time: at(0), Pid: 100, Process: "Process-1", Acquire: true},
-		{Time: at(500), Pid: 100, Process: "Process-1"},
-		{Time: at(501), Pid: 101, Process: "Process-2", Acquire: true},
-		{Time: at(900), Pid: 101, Process: "Process-2"},
+		{Time: at(0), Pid: 100, Process: "Process-1", Kind: mp.LockAcquired},
+		{Time: at(100), Pid: 101, Process: "Process-2", Kind: mp.LockWaiting},
+		{Time: at(500), Pid: 100, Process: "Process-1", Kind: mp.LockReleased},
+		{Time: at(501), Pid: 101, Process: "Process-2", Kind: mp.LockAcquired},
+		{Time: at(900), Pid: 101, Process: "Process-2", Kind: mp.LockReleased},
 	}}
 	fmt.Print(tl)
+	for _, w := range tl.Waits() {
+		fmt.Println(w.Process, "waited", w.End.Sub(w.Start))
+	}
 	fmt.Println(len(tl.Spans()), strings.Count(tl.SVG(), "<title>"))
 	// Output:
 	// Process-1 (pid 100) held 0.0 ms .. 500.0 ms
 	// Process-2 (pid 101) held 501.0 ms .. 900.0 ms
-	// 2 2
+	// Process-2 waited 401ms
+	// 2 3
 }

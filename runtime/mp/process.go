@@ -222,6 +222,7 @@ func (p *Process) launch() error {
 	p.done = make(chan struct{})
 	p.args = nil // the child has its copies; let the parent's go
 	go p.wait()
+	register(p)
 	return nil
 }
 
@@ -303,6 +304,7 @@ func (p *Process) wait() {
 		p.joinErr = &ExitError{Name: p.name, Code: code, Panic: failure.Kind == reportPanic, Msg: failure.Msg, ProcessState: state}
 	}
 	p.mu.Unlock()
+	registerEnd(p)
 	close(p.done)
 }
 

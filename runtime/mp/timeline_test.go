@@ -26,8 +26,8 @@ func TestTimelineSVGAxis(t *testing.T) {
 		{0, []string{"0 ns", "200 ns", "400 ns", "600 ns", "800 ns", "1000 ns"}},
 	} {
 		tl := &Timeline{Events: []LockEvent{
-			{Time: t0, Pid: 10, Process: "Process-1", Acquire: true},
-			{Time: t0.Add(tc.last), Pid: 10, Process: "Process-1"},
+			{Time: t0, Pid: 10, Process: "Process-1", Kind: LockAcquired},
+			{Time: t0.Add(tc.last), Pid: 10, Process: "Process-1", Kind: LockReleased},
 		}}
 		svg := tl.SVG()
 		w, _ := strconv.ParseFloat(width.FindStringSubmatch(svg)[1], 64)
