@@ -15,6 +15,17 @@
 // (update_display_data), for progress reports and live plots. [Clear] clears
 // the cell's output (clear_output).
 //
+// # Watching processes
+//
+// [Watch] shows a live view of the processes a cell starts and of the
+// shared objects of runtime/mp it is given — who holds each lock, who waits
+// for it, the contents of a Value or an Array — redrawn in place while the
+// processes run:
+//
+//	display.Watch(lock, number)
+//	p1.Start()
+//	p2.Start()
+//
 // # Values that render themselves
 //
 // A value whose type has one of the methods

@@ -6,6 +6,7 @@ import (
 	"image/color"
 
 	"github.com/gopherlab/gopherlab/kernel/display"
+	"github.com/gopherlab/gopherlab/runtime/mp"
 )
 
 // Outside the kernel, as in this example, each output prints its plain-text
@@ -69,4 +70,17 @@ func ExampleBundle() {
 	// Output:
 	// true {8}
 	// false
+}
+
+// Watch shows a live view of processes and shared objects in a notebook;
+// outside the kernel it prints the last view as text when it stops.
+func ExampleWatch() {
+	number := mp.NewValue("i", 41)
+	w := display.Watch("number", number)
+	number.Add(1)
+	w.Stop()
+	// Output:
+	// Processes and shared objects
+	// no processes yet
+	// number Value('i'): 42
 }

@@ -33,8 +33,11 @@ func init() {
 		"SVG":          reflect.ValueOf(display.SVG),
 		"SetSink":      reflect.ValueOf(display.SetSink),
 		"Text":         reflect.ValueOf(display.Text),
+		"Watch":        reflect.ValueOf(display.Watch),
+		"WatchEvery":   reflect.ValueOf(display.WatchEvery),
 
 		// type definitions
+		"CellEnder":  reflect.ValueOf((*display.CellEnder)(nil)),
 		"HTMLer":     reflect.ValueOf((*display.HTMLer)(nil)),
 		"Handle":     reflect.ValueOf((*display.Handle)(nil)),
 		"JPEGer":     reflect.ValueOf((*display.JPEGer)(nil)),
@@ -43,8 +46,10 @@ func init() {
 		"PNGer":      reflect.ValueOf((*display.PNGer)(nil)),
 		"SVGer":      reflect.ValueOf((*display.SVGer)(nil)),
 		"Sink":       reflect.ValueOf((*display.Sink)(nil)),
+		"Watcher":    reflect.ValueOf((*display.Watcher)(nil)),
 
 		// interface wrapper definitions
+		"_CellEnder":  reflect.ValueOf((*_github_com_gopherlab_gopherlab_kernel_display_CellEnder)(nil)),
 		"_HTMLer":     reflect.ValueOf((*_github_com_gopherlab_gopherlab_kernel_display_HTMLer)(nil)),
 		"_JPEGer":     reflect.ValueOf((*_github_com_gopherlab_gopherlab_kernel_display_JPEGer)(nil)),
 		"_Markdowner": reflect.ValueOf((*_github_com_gopherlab_gopherlab_kernel_display_Markdowner)(nil)),
@@ -52,6 +57,16 @@ func init() {
 		"_SVGer":      reflect.ValueOf((*_github_com_gopherlab_gopherlab_kernel_display_SVGer)(nil)),
 		"_Sink":       reflect.ValueOf((*_github_com_gopherlab_gopherlab_kernel_display_Sink)(nil)),
 	}
+}
+
+// _github_com_gopherlab_gopherlab_kernel_display_CellEnder is an interface wrapper for CellEnder type
+type _github_com_gopherlab_gopherlab_kernel_display_CellEnder struct {
+	IValue     interface{}
+	WAtCellEnd func(f func()) bool
+}
+
+func (W _github_com_gopherlab_gopherlab_kernel_display_CellEnder) AtCellEnd(f func()) bool {
+	return W.WAtCellEnd(f)
 }
 
 // _github_com_gopherlab_gopherlab_kernel_display_HTMLer is an interface wrapper for HTMLer type

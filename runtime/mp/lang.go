@@ -93,8 +93,8 @@ var words = map[string]map[string]string{
 		"view.barrier":    "%d of %d waiting",
 		"view.broken":     "broken",
 		"view.closed":     "closed",
-		"view.live":       "live",
-		"view.final":      "final",
+		"view.running.n":  "%d running",
+		"view.allEnded":   "all ended",
 		"view.none":       "no processes yet",
 	},
 	"zh": {
@@ -144,8 +144,8 @@ var words = map[string]map[string]string{
 		"view.barrier":    "%d / %d 在等待",
 		"view.broken":     "已损坏",
 		"view.closed":     "已关闭",
-		"view.live":       "实时",
-		"view.final":      "最终",
+		"view.running.n":  "%d 个运行中",
+		"view.allEnded":   "全部已结束",
 		"view.none":       "还没有进程",
 	},
 }

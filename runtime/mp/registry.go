@@ -25,6 +25,27 @@ var reg struct {
 	seq   uint64
 	procs []*startedProc // in start order
 	ended int            // how many of procs have ended
+	hooks map[int]func(*Process)
+	hook  int // the key of the last hook added
+}
+
+// onProcessEnd arranges for f to be called each time a process this
+// program started ends, after Exited and ExitCode tell how and before
+// Join, JoinTimeout or IsAlive do. It returns a function that removes f.
+func onProcessEnd(f func(*Process)) (remove func()) {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	if reg.hooks == nil {
+		reg.hooks = map[int]func(*Process){}
+	}
+	reg.hook++
+	k := reg.hook
+	reg.hooks[k] = f
+	return func() {
+		reg.mu.Lock()
+		defer reg.mu.Unlock()
+		delete(reg.hooks, k)
+	}
 }
 
 // register records p, which has just started.
@@ -35,11 +56,25 @@ func register(p *Process) {
 	reg.procs = append(reg.procs, &startedProc{p: p, seq: reg.seq})
 }
 
-// registerEnd records that p has ended, before Join or IsAlive can tell.
+// registerEnd records that p has ended, and tells the hooks, before Join
+// or IsAlive can tell.
 func registerEnd(p *Process) {
 	now := time.Now()
 	reg.mu.Lock()
-	defer reg.mu.Unlock()
+	var hooks []func(*Process)
+	for _, f := range reg.hooks {
+		hooks = append(hooks, f)
+	}
+	forget(p, now)
+	reg.mu.Unlock()
+	for _, f := range hooks {
+		f(p)
+	}
+}
+
+// forget records when p ended and forgets the oldest ended process when
+// there are too many; reg.mu is held.
+func forget(p *Process, now time.Time) {
 	for i := len(reg.procs) - 1; i >= 0; i-- {
 		if e := reg.procs[i]; e.p == p {
 			e.ended = now

@@ -129,12 +129,40 @@ func (v *View) Processes() []*Process {
 	return out
 }
 
+// OnEnd arranges for f to be called each time a process the view follows
+// ends: synchronously, once the view draws it as ended and before
+// [Process.Join] returns for it, so that a picture drawn by f reaches the
+// notebook before the code waiting for the process goes on. It returns a
+// function that stops the calls.
+func (v *View) OnEnd(f func()) (stop func()) {
+	return onProcessEnd(func(p *Process) {
+		for _, q := range v.Processes() {
+			if q == p {
+				f()
+				return
+			}
+		}
+	})
+}
+
 // A viewState is what a View shows at one moment.
 type viewState struct {
 	procs    []procRow
 	objects  []objRow
 	deadlock []string // the wait-for cycle, when every process in it waits
-	live     bool     // some process still runs
+	running  int      // how many processes still run
+}
+
+// status says how many processes run, or that all have ended; "" when
+// there are none.
+func (st viewState) status() string {
+	switch {
+	case len(st.procs) == 0:
+		return ""
+	case st.running > 0:
+		return say("view.running.n", st.running)
+	}
+	return say("view.allEnded")
 }
 
 type procRow struct {
@@ -204,8 +232,8 @@ func (v *View) state() viewState {
 		switch {
 		case pid == 0:
 			r.state, r.class = say("view.notStarted"), "idle"
-		case p.IsAlive():
-			st.live = true
+		case !p.Exited():
+			st.running++
 			r.state, r.class = say("view.running"), "running"
 			var holds, waits []string
 			var since time.Time
@@ -375,7 +403,7 @@ func deadlockCycle(locks []lockState) []string {
 			}
 		}
 	}
-	for _, start := range sortedKeys(next) {
+	for _, start := range pidsOf(next) {
 		seen := map[int]bool{}
 		pid := start
 		for !seen[pid] {
@@ -405,7 +433,7 @@ func deadlockCycle(locks []lockState) []string {
 	return nil
 }
 
-func sortedKeys[V any](m map[int]V) []int {
+func pidsOf[V any](m map[int]V) []int {
 	keys := make([]int, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -420,12 +448,11 @@ func (v *View) HTML() string {
 	st := v.state()
 	var b strings.Builder
 	b.WriteString(`<div class="gopherlab-view" style="font-family:sans-serif;font-size:13px">`)
-	status := say("view.final")
-	if st.live {
-		status = say("view.live")
+	fmt.Fprintf(&b, `<div style="font-weight:bold;margin-bottom:4px">%s`, html.EscapeString(say("view.title")))
+	if status := st.status(); status != "" {
+		fmt.Fprintf(&b, ` <span style="font-weight:normal;color:#666">(%s)</span>`, html.EscapeString(status))
 	}
-	fmt.Fprintf(&b, `<div style="font-weight:bold;margin-bottom:4px">%s <span style="font-weight:normal;color:#666">(%s)</span></div>`,
-		html.EscapeString(say("view.title")), html.EscapeString(status))
+	b.WriteString(`</div>`)
 	cell := `<td style="padding:2px 10px;text-align:left">`
 	head := `<th style="padding:2px 10px;text-align:left;border-bottom:1px solid #999">`
 	if len(st.procs) > 0 {
@@ -471,11 +498,11 @@ var stateStyle = map[string]string{
 func (v *View) String() string {
 	st := v.state()
 	var b strings.Builder
-	status := say("view.final")
-	if st.live {
-		status = say("view.live")
+	b.WriteString(say("view.title"))
+	if status := st.status(); status != "" {
+		b.WriteString(" (" + status + ")")
 	}
-	fmt.Fprintf(&b, "%s (%s)\n", say("view.title"), status)
+	b.WriteByte('\n')
 	if len(st.procs) == 0 {
 		b.WriteString(say("view.none") + "\n")
 	}

@@ -63,7 +63,7 @@ func TestViewHolderAndWaiter(t *testing.T) {
 		fmt.Sprintf("the lock Lock: held by holder (pid %d); waiting: waiter (pid %d)", holder.Pid(), waiter.Pid()),
 		"Value Value('i'): 8",
 		"Array Array('d', 2): [0.5 2.5]",
-		"(live)",
+		"running)",
 	}
 	if msg := eventually(5*time.Second, func() string {
 		s := v.String()
@@ -83,7 +83,7 @@ func TestViewHolderAndWaiter(t *testing.T) {
 	holder.Join()
 	waiter.Join()
 	s := v.String()
-	for _, w := range []string{"holder (pid", "killed by SIGKILL, exit code -9", "waiter (pid", "finished, exit code 0", "the lock Lock: free", "(final)"} {
+	for _, w := range []string{"holder (pid", "killed by SIGKILL, exit code -9", "waiter (pid", "finished, exit code 0", "the lock Lock: free", "(all ended)"} {
 		if !strings.Contains(s, w) {
 			t.Errorf("after the ends, no %q in:\n%s", w, s)
 		}
@@ -148,7 +148,7 @@ func ExampleNewView() {
 	number.Add(10)
 	fmt.Print(v)
 	// Output:
-	// Processes and shared objects (final)
+	// Processes and shared objects
 	// no processes yet
 	// lock Lock: free
 	// number Value('i'): 15
