@@ -21,45 +21,6 @@ func TestUpToDate(t *testing.T) {
 	}
 }
 
-func TestParse(t *testing.T) {
-	tests := []struct {
-		name, src, wantErr string
-		sections           int
-	}{
-		{name: "md zh code", src: "-- md --\nHi\n-- zh --\n你好\n-- code --\n1+1\n-- code raises-exception --\nx\n", sections: 3},
-		{name: "markdown without zh", src: "-- md --\nHi\n-- code --\n1\n", wantErr: "no zh translation"},
-		{name: "zh without md", src: "-- code --\n1\n-- zh --\n你好\n", wantErr: "must follow an md section"},
-		{name: "two zh", src: "-- md --\nHi\n-- zh --\n你好\n-- zh --\n再见\n", wantErr: "must follow an md section"},
-		{name: "unknown section", src: "-- mdx --\nHi\n", wantErr: `unknown section "mdx"`},
-		{name: "empty section", src: "-- md --\n\n-- zh --\nx\n", wantErr: "line 1: empty section"},
-		{name: "text before", src: "hello\n-- code --\n1\n", wantErr: "text before the first section"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l, err := parse("x", tt.src)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(l.sections) != tt.sections {
-				t.Fatalf("%d sections, want %d", len(l.sections), tt.sections)
-			}
-			en, zh := l.notebook("en"), l.notebook("zh")
-			if en.Cells[0].Source != "Hi" || zh.Cells[0].Source != "你好" || en.Cells[1].Source != zh.Cells[1].Source {
-				t.Errorf("editions: en %q, zh %q", en.Cells[0].Source, zh.Cells[0].Source)
-			}
-			if !en.Cells[2].HasTag("raises-exception") || en.Cells[1].HasTag("raises-exception") {
-				t.Errorf("tags: %v %v", en.Cells[1].Tags(), en.Cells[2].Tags())
-			}
-		})
-	}
-}
-
 // TestKeepOutputs checks that regenerating keeps the outputs of unchanged
 // code cells and drops those of edited ones.
 func TestKeepOutputs(t *testing.T) {

@@ -5,13 +5,10 @@
 //
 //	go run ./internal/gen [-check]
 //
-// Each source internal/gen/src/NN-topic.txt is a sequence of sections, each
-// introduced by a line of its own:
-//
-//	-- md --     English markdown; must be followed by
-//	-- zh --     the same text in Chinese
-//	-- code --   a Go code cell, the same in both editions
-//	-- code raises-exception --   a code cell expected to fail
+// The sources, internal/gen/src/NN-topic.txt, are described in package
+// lessons/internal/lesson: markdown in both languages, code cells whose
+// comments and messages are written «English|中文», and the edits each
+// "Try this" item asks for, which the tests apply and run.
 //
 // gen writes NN-topic.ipynb and zh/NN-topic.ipynb. A code cell whose id and
 // source are unchanged keeps the outputs the notebook file already has, so
@@ -31,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/gopherlab/gopherlab/kernel/notebook"
+	"github.com/gopherlab/gopherlab/lessons/internal/lesson"
 )
 
 func main() {
@@ -49,13 +47,9 @@ func main() {
 	}
 }
 
-// An edition is one language of the lessons.
-type edition struct {
-	dir  string // relative to the output directory
-	lang string // "en" or "zh"
-}
-
-var editions = []edition{{".", "en"}, {"zh", "zh"}}
+// editionDir is where the notebooks of each language go, relative to the
+// output directory.
+var editionDir = map[string]string{"en": ".", "zh": "zh"}
 
 // generate builds every lesson in src and writes (or with check, compares)
 // the notebooks under out. It returns the paths that differed.
@@ -74,13 +68,13 @@ func generate(src, out string, check bool) (stale []string, err error) {
 			return nil, err
 		}
 		base := strings.TrimSuffix(filepath.Base(name), ".txt")
-		lesson, err := parse(base, string(text))
+		l, err := lesson.Parse(base, string(text))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		for _, ed := range editions {
-			path := filepath.Join(out, ed.dir, base+".ipynb")
-			nb := lesson.notebook(ed.lang)
+		for _, lang := range lesson.Langs {
+			path := filepath.Join(out, editionDir[lang], base+".ipynb")
+			nb := l.Notebook(lang)
 			old, err := os.ReadFile(path)
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return nil, err
@@ -110,131 +104,6 @@ func generate(src, out string, check bool) (stale []string, err error) {
 		}
 	}
 	return stale, nil
-}
-
-// A section is one cell of a lesson source.
-type section struct {
-	kind   string // "md" or "code"
-	en, zh string // markdown text; en holds a code cell's source
-	tags   []string
-}
-
-// A lesson is a parsed source.
-type lesson struct {
-	name     string
-	sections []section
-}
-
-// parse reads a lesson source.
-func parse(name, text string) (*lesson, error) {
-	l := &lesson{name: name}
-	var cur *section
-	var body []string
-	lineNo, headLine := 0, 0
-	flush := func() error {
-		if cur == nil {
-			if strings.TrimSpace(strings.Join(body, "\n")) != "" {
-				return fmt.Errorf("line 1: text before the first section")
-			}
-			return nil
-		}
-		s := strings.Trim(strings.Join(body, "\n"), "\n")
-		if strings.TrimSpace(s) == "" {
-			return fmt.Errorf("line %d: empty section", headLine)
-		}
-		switch cur.kind {
-		case "zh":
-			n := len(l.sections)
-			if n == 0 || l.sections[n-1].kind != "md" || l.sections[n-1].zh != "" {
-				return fmt.Errorf("line %d: a zh section must follow an md section", headLine)
-			}
-			l.sections[n-1].zh = s
-		default:
-			cur.en = s
-			l.sections = append(l.sections, *cur)
-		}
-		return nil
-	}
-	for _, line := range strings.Split(text, "\n") {
-		lineNo++
-		if !strings.HasPrefix(line, "-- ") || !strings.HasSuffix(line, " --") || len(line) < 6 {
-			body = append(body, line)
-			continue
-		}
-		if err := flush(); err != nil {
-			return nil, err
-		}
-		fields := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(line, "-- "), " --"))
-		headLine, body = lineNo, nil
-		switch fields[0] {
-		case "md", "zh":
-			if len(fields) > 1 {
-				return nil, fmt.Errorf("line %d: %s takes no tags", lineNo, fields[0])
-			}
-		case "code":
-		default:
-			return nil, fmt.Errorf("line %d: unknown section %q (want md, zh or code)", lineNo, fields[0])
-		}
-		cur = &section{kind: fields[0], tags: fields[1:]}
-	}
-	if err := flush(); err != nil {
-		return nil, err
-	}
-	for i, s := range l.sections {
-		if s.kind == "md" && s.zh == "" {
-			return nil, fmt.Errorf("markdown cell %d (%.30q...) has no zh translation", i+1, s.en)
-		}
-	}
-	return l, nil
-}
-
-// notebook builds the lesson's notebook in lang without outputs.
-func (l *lesson) notebook(lang string) *notebook.Notebook {
-	nb := &notebook.Notebook{
-		Format: 4, Minor: 5,
-		Metadata: map[string]any{
-			"kernelspec": map[string]any{
-				"display_name": "Go (gopherlab)",
-				"language":     "go",
-				"name":         "gopherlab",
-			},
-			"language_info": map[string]any{
-				"codemirror_mode": "go",
-				"file_extension":  ".go",
-				"mimetype":        "text/x-go",
-				"name":            "go",
-				"pygments_lexer":  "go",
-			},
-		},
-	}
-	seen := map[string]int{}
-	for _, s := range l.sections {
-		// Ids depend on the lesson and the cell's English text, so both
-		// editions share them and an unchanged cell keeps its id when
-		// others are inserted.
-		seed := l.name + "\x00" + s.kind + "\x00" + s.en
-		seen[seed]++
-		id := notebook.NewID(fmt.Sprintf("%s\x00%d", seed, seen[seed]))
-		c := &notebook.Cell{ID: id, Metadata: map[string]any{}}
-		switch s.kind {
-		case "md":
-			c.Type, c.Source = notebook.Markdown, s.en
-			if lang == "zh" {
-				c.Source = s.zh
-			}
-		case "code":
-			c.Type, c.Source = notebook.Code, s.en
-			if len(s.tags) > 0 {
-				var tags []any
-				for _, t := range s.tags {
-					tags = append(tags, t)
-				}
-				c.Metadata["tags"] = tags
-			}
-		}
-		nb.Cells = append(nb.Cells, c)
-	}
-	return nb
 }
 
 // keepOutputs copies outputs and execution counts from prev to the code
