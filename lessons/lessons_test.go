@@ -2,15 +2,20 @@ package lessons
 
 import (
 	"fmt"
+	"go/scanner"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/notebook"
+	"github.com/gopherlab/gopherlab/lessons/internal/lesson"
 )
 
 const (
@@ -18,24 +23,57 @@ const (
 	jupyter = "/usr/bin/jupyter"
 )
 
-// lessonFiles returns the English lessons, and with zh the Chinese ones too.
+// lessonCount is how many lessons there are, in each edition.
+const lessonCount = 10
+
+// RepeatEnv names the environment variable that sets how many times
+// TestLessonsRepeat runs each lesson and each try through the real kernel
+// (.ci/run sets it to 5). Unset, the test is skipped.
+const RepeatEnv = "GOPHERLAB_LESSONS_REPEAT"
+
+// ParallelEnv names the environment variable that sets how many lesson runs
+// go at once (default 3).
+const ParallelEnv = "GOPHERLAB_LESSONS_PARALLEL"
+
+// sources parses every lesson source, by name (NN-topic).
+func sources(t *testing.T) map[string]*lesson.Lesson {
+	t.Helper()
+	names, _ := filepath.Glob("internal/gen/src/*.txt")
+	if len(names) != lessonCount {
+		t.Fatalf("found %d lesson sources, want %d: %v", len(names), lessonCount, names)
+	}
+	out := map[string]*lesson.Lesson{}
+	for _, n := range names {
+		text, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := strings.TrimSuffix(filepath.Base(n), ".txt")
+		l, err := lesson.Parse(base, string(text))
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		out[base] = l
+	}
+	return out
+}
+
+// lessonFiles returns the English lessons, and the Chinese ones.
 func lessonFiles(t *testing.T) (en, zh []string) {
 	t.Helper()
 	en, _ = filepath.Glob("[0-9][0-9]-*.ipynb")
 	zh, _ = filepath.Glob("zh/[0-9][0-9]-*.ipynb")
-	if len(en) != 10 {
-		t.Fatalf("found %d English lessons, want 10: %v", len(en), en)
+	if len(en) != lessonCount || len(zh) != lessonCount {
+		t.Fatalf("found %d English and %d Chinese lessons, want %d of each", len(en), len(zh), lessonCount)
 	}
 	return en, zh
 }
 
 // TestEditionsMatch checks that every lesson exists in both editions with
-// the same cells: identical code cells, translated markdown.
+// the same cells: translated markdown, and code cells that are the same Go
+// but for the words people read (string literals and comments).
 func TestEditionsMatch(t *testing.T) {
-	en, zh := lessonFiles(t)
-	if len(zh) != len(en) {
-		t.Fatalf("%d Chinese lessons for %d English ones", len(zh), len(en))
-	}
+	en, _ := lessonFiles(t)
 	for _, name := range en {
 		a, err := notebook.ReadFile(name)
 		if err != nil {
@@ -54,8 +92,10 @@ func TestEditionsMatch(t *testing.T) {
 			switch {
 			case c.Type != d.Type:
 				t.Errorf("%s cell %d: %s in English, %s in Chinese", name, i+1, c.Type, d.Type)
-			case c.Type == notebook.Code && (c.Source != d.Source || fmt.Sprint(c.Tags()) != fmt.Sprint(d.Tags())):
-				t.Errorf("%s cell %d: the code differs between the editions", name, i+1)
+			case c.Type == notebook.Code && fmt.Sprint(c.Tags()) != fmt.Sprint(d.Tags()):
+				t.Errorf("%s cell %d: the tags differ between the editions", name, i+1)
+			case c.Type == notebook.Code && goTokens(c.Source) != goTokens(d.Source):
+				t.Errorf("%s cell %d: the code differs between the editions:\n%s\n----\n%s", name, i+1, goTokens(c.Source), goTokens(d.Source))
 			case c.Type == notebook.Markdown && c.Source == d.Source:
 				t.Errorf("%s cell %d: markdown is not translated", name, i+1)
 			}
@@ -63,122 +103,399 @@ func TestEditionsMatch(t *testing.T) {
 	}
 }
 
-// buildGopherlab builds the gopherlab command from this tree into a
-// temporary directory.
-func buildGopherlab(t *testing.T) string {
+// goTokens returns the Go tokens of src, one a line, with the text of
+// string literals and comments left out.
+func goTokens(src string) string {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	s.Init(fset.AddFile("", fset.Base(), len(src)), []byte(src), nil, 0)
+	var b strings.Builder
+	for {
+		_, tok, lit := s.Scan()
+		switch tok {
+		case token.EOF:
+			return b.String()
+		case token.STRING:
+			if strings.HasPrefix(lit, "`") {
+				lit = "`…`"
+			} else {
+				lit = `"…"`
+			}
+		}
+		fmt.Fprintln(&b, tok, lit)
+	}
+}
+
+// TestEveryTryChecked checks that every "Try this" edit in the sources has
+// a check of what its text promises, and every check a try.
+func TestEveryTryChecked(t *testing.T) {
+	have := map[string]bool{}
+	for name, l := range sources(t) {
+		for _, tr := range l.Tries {
+			key := fmt.Sprintf("%s-%d", name[:2], tr.N)
+			have[key] = true
+			if tryChecks[key] == nil {
+				t.Errorf("%s try %d has no check in tryChecks[%q]", name, tr.N, key)
+			}
+		}
+		if lessonChecks[name[:2]] == nil {
+			t.Errorf("%s has no check in lessonChecks", name)
+		}
+	}
+	for key := range tryChecks {
+		if !have[key] {
+			t.Errorf("tryChecks[%q] checks a try the sources do not have", key)
+		}
+	}
+}
+
+// A job is one run of a lesson, in one edition, perhaps with a try applied.
+type job struct {
+	name    string // NN-topic
+	lang    string
+	try     int           // 0: the lesson as it is
+	timeout time.Duration // interrupt a cell running longer; 0: none
+	in, out string        // the notebook to run and the executed one
+}
+
+func (j job) String() string {
+	s := j.name + " (" + j.lang + ")"
+	if j.try > 0 {
+		s += fmt.Sprintf(" try %d", j.try)
+	}
+	return s
+}
+
+// runner runs lesson notebooks with the gopherlab built from this tree.
+type runner struct {
+	bin    string // gopherlab
+	prefix string // where its kernelspec is installed
+	kernel bool   // through the real kernel with kernel_run.py, else gopherlab run
+}
+
+// newRunner builds gopherlab and, for kernel runs, installs its kernelspec.
+func newRunner(t *testing.T, kernel bool) *runner {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "bin", "gopherlab")
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin", "gopherlab")
 	cmd := exec.Command("go", "build", "-o", bin, "github.com/gopherlab/gopherlab/kernel/cmd/gopherlab")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return bin
-}
-
-// copyLessons copies the lessons to a temporary directory (en/ and zh/), so
-// that runs do not touch the committed notebooks.
-func copyLessons(t *testing.T) (dir string, paths []string) {
-	t.Helper()
-	en, zh := lessonFiles(t)
-	dir = t.TempDir()
-	for _, src := range append(en, zh...) {
-		dst := filepath.Join(dir, "en", src)
-		if strings.HasPrefix(src, "zh") {
-			dst = filepath.Join(dir, src)
+	r := &runner{bin: bin, prefix: dir, kernel: kernel}
+	if kernel {
+		if out, err := exec.Command(bin, "install", "--prefix", dir).CombinedOutput(); err != nil {
+			t.Fatalf("gopherlab install --prefix: %v\n%s", err, out)
 		}
-		data, err := os.ReadFile(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.MkdirAll(filepath.Dir(dst), 0o755)
-		if err := os.WriteFile(dst, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, dst)
 	}
-	return dir, paths
+	return r
 }
 
-// TestLessonsRun runs every lesson, both editions, with `gopherlab run
-// --inplace` and checks what each lesson teaches in its outputs.
+// needJupyter skips the test when the Jupyter packages are missing.
+func needJupyter(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(jupyter); err != nil {
+		t.Skipf("skipping: %s is absent (apt-get install jupyter-nbconvert python3-nbclient)", jupyter)
+	}
+}
+
+// run executes j and returns what the run printed when it went wrong.
+func (r *runner) run(j job) error {
+	var cmd *exec.Cmd
+	if r.kernel {
+		cmd = exec.Command(python, "testdata/kernel_run.py", "gopherlab", j.out, j.in)
+		cmd.Env = append(os.Environ(),
+			"JUPYTER_PATH="+filepath.Join(r.prefix, "share", "jupyter"),
+			"JUPYTER_RUNTIME_DIR="+filepath.Join(r.prefix, "runtime"),
+			"JUPYTER_DATA_DIR="+filepath.Join(r.prefix, "data"),
+		)
+	} else {
+		data, err := os.ReadFile(j.in)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(j.out, data, 0o644); err != nil {
+			return err
+		}
+		if j.timeout > 0 {
+			return fmt.Errorf("%s interrupts a cell: run it through the kernel", j)
+		}
+		cmd = exec.Command(r.bin, "run", "--inplace", "--keep-going", "--quiet", "--timeout", "3m", j.out)
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil && r.kernel {
+		return fmt.Errorf("%v\n%s", err, out)
+	}
+	return nil // gopherlab run fails when a cell fails: the checks say which
+}
+
+// parallel is how many runs go at once.
+func parallel() int {
+	if n, err := strconv.Atoi(os.Getenv(ParallelEnv)); err == nil && n > 0 {
+		return n
+	}
+	return 3
+}
+
+// runAll runs the jobs, parallel() at a time, and calls check for each
+// executed notebook, in the test goroutine.
+func (r *runner) runAll(t *testing.T, jobs []job, check func(t *testing.T, j job, nb *notebook.Notebook)) {
+	t.Helper()
+	type result struct {
+		j   job
+		err error
+		d   time.Duration
+	}
+	results := make(chan result)
+	sem := make(chan struct{}, parallel())
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			start := time.Now()
+			err := r.run(j)
+			results <- result{j, err, time.Since(start)}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+	for res := range results {
+		t.Run(strings.ReplaceAll(res.j.String(), " ", "_"), func(t *testing.T) {
+			t.Logf("ran in %v", res.d.Round(time.Millisecond))
+			if res.err != nil {
+				t.Fatalf("%s: %v", res.j, res.err)
+			}
+			nb, err := notebook.ReadFile(res.j.out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, res.j, nb)
+		})
+	}
+}
+
+// lessonJobs makes a job for each lesson and each edition in langs, times
+// times, writing the notebooks to a temporary directory.
+func lessonJobs(t *testing.T, src map[string]*lesson.Lesson, times int, langs ...string) []job {
+	dir := t.TempDir()
+	var jobs []job
+	for k := 0; k < times; k++ {
+		for _, l := range src {
+			if times == 1 {
+				for _, lang := range langs {
+					jobs = append(jobs, writeJob(t, dir, l, lang, 0, k))
+				}
+				continue
+			}
+			// Repeated runs alternate the editions.
+			jobs = append(jobs, writeJob(t, dir, l, langs[k%len(langs)], 0, k))
+		}
+	}
+	return jobs
+}
+
+// tryJobs makes a job for each try of each lesson, times times, in English
+// and, from the second time on, alternately in Chinese.
+func tryJobs(t *testing.T, src map[string]*lesson.Lesson, times int) []job {
+	dir := t.TempDir()
+	var jobs []job
+	for k := 0; k < times; k++ {
+		for _, l := range src {
+			for _, tr := range l.Tries {
+				lang := lesson.Langs[k%2]
+				jobs = append(jobs, writeJob(t, dir, l, lang, tr.N, k))
+			}
+		}
+	}
+	return jobs
+}
+
+// writeJob writes the notebook of lesson l in lang, with try n applied when
+// n > 0, and returns the job that runs it.
+func writeJob(t *testing.T, dir string, l *lesson.Lesson, lang string, n, k int) job {
+	t.Helper()
+	j := job{name: l.Name, lang: lang, try: n}
+	v := l
+	if n > 0 {
+		var err error
+		if v, err = l.WithTry(n); err != nil {
+			t.Fatal(err)
+		}
+		j.timeout = l.Try(n).Timeout
+	}
+	base := fmt.Sprintf("%s-%s-t%d-r%d", l.Name, lang, n, k)
+	j.in = filepath.Join(dir, base+".ipynb")
+	j.out = filepath.Join(dir, base+".out.ipynb")
+	nb := v.Notebook(lang)
+	if j.timeout > 0 {
+		// kernel_run.py interrupts these cells, as a learner would.
+		for i, s := range v.Sections {
+			if s.Edited && s.Kind == "code" {
+				nb.Cells[i].Metadata["gopherlab_interrupt_after"] = j.timeout.Seconds()
+			}
+		}
+	}
+	if err := notebook.WriteFile(j.in, nb); err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+// TestLessonsRun runs every lesson, both editions, with `gopherlab run` and
+// checks what each lesson says its output shows.
 func TestLessonsRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping the lesson runs (real processes, about a minute) under -short")
 	}
 	t.Parallel()
-	bin := buildGopherlab(t)
-	dir, _ := copyLessons(t)
-	for _, ed := range []string{"en", "zh"} {
-		t.Run(ed, func(t *testing.T) {
-			t.Parallel()
-			paths, _ := filepath.Glob(filepath.Join(dir, ed, "*.ipynb"))
-			for _, path := range paths {
-				cmd := exec.Command(bin, "run", "--inplace", "--timeout", "2m", path)
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					t.Errorf("gopherlab run %s: %v\n%s", path, err, out)
-				}
-				checkLesson(t, path)
-			}
-		})
-	}
+	r := newRunner(t, false)
+	r.runAll(t, lessonJobs(t, sources(t), 1, lesson.Langs...), checkJob)
 }
 
-// TestLessonsNbclient runs every lesson through the real kernel with
-// Jupyter's nbclient and checks the outputs. It runs the English edition:
-// the Chinese one has the same code cells (TestEditionsMatch), and
-// TestLessonsRun runs both.
+// TestLessonTries runs every "Try this" edit of every lesson once, in
+// English, through the real kernel (some tries interrupt a cell, as the
+// learner is told to), and checks what the text promises.
+func TestLessonTries(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping the tries (real processes) under -short")
+	}
+	needJupyter(t)
+	t.Parallel()
+	r := newRunner(t, true)
+	r.runAll(t, tryJobs(t, sources(t), 1), checkJob)
+}
+
+// TestLessonsRepeat runs every lesson and every try through the real
+// kernel, $GOPHERLAB_LESSONS_REPEAT times each, alternating the editions,
+// and checks every claim of the text in every run, the live views included.
+func TestLessonsRepeat(t *testing.T) {
+	times, _ := strconv.Atoi(os.Getenv(RepeatEnv))
+	if times <= 0 || testing.Short() {
+		t.Skipf("skipping: set %s=N to run each lesson and try N times through the kernel", RepeatEnv)
+	}
+	needJupyter(t)
+	t.Parallel()
+	src := sources(t)
+	r := newRunner(t, true)
+	start := time.Now()
+	jobs := append(lessonJobs(t, src, times, lesson.Langs...), tryJobs(t, src, times)...)
+	r.runAll(t, jobs, checkJob)
+	t.Logf("%d runs in %v with %d at a time", len(jobs), time.Since(start).Round(time.Second), parallel())
+}
+
+// TestLessonsNbclient runs every English lesson through the real kernel
+// with Jupyter's nbclient and checks the outputs.
 func TestLessonsNbclient(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping the nbclient runs under -short")
 	}
-	if _, err := os.Stat(jupyter); err != nil {
-		t.Skipf("skipping: %s is absent (apt-get install jupyter-nbconvert python3-nbclient)", jupyter)
-	}
+	needJupyter(t)
 	t.Parallel()
-	bin := buildGopherlab(t)
-	prefix := filepath.Dir(filepath.Dir(bin))
-	if out, err := exec.Command(bin, "install", "--prefix", prefix).CombinedOutput(); err != nil {
-		t.Fatalf("gopherlab install --prefix: %v\n%s", err, out)
+	r := newRunner(t, true)
+	en, _ := lessonFiles(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	os.Mkdir(out, 0o755)
+	var in []string
+	for _, name := range en {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		in = append(in, p)
 	}
-	dir, _ := copyLessons(t)
-	for _, ed := range []string{"en"} {
-		in, _ := filepath.Glob(filepath.Join(dir, ed, "*.ipynb"))
-		out := filepath.Join(dir, "out-"+ed)
-		os.Mkdir(out, 0o755)
-		cmd := exec.Command(python, append([]string{"testdata/nbclient_run.py", "gopherlab", out}, in...)...)
-		cmd.Env = append(os.Environ(),
-			"JUPYTER_PATH="+filepath.Join(prefix, "share", "jupyter"),
-			"JUPYTER_RUNTIME_DIR="+filepath.Join(prefix, "runtime"),
-			"JUPYTER_DATA_DIR="+filepath.Join(prefix, "data"),
-		)
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("nbclient (%s): %v\n%s", ed, err, b)
+	cmd := exec.Command(python, append([]string{"testdata/nbclient_run.py", "gopherlab", out}, in...)...)
+	cmd.Env = append(os.Environ(),
+		"JUPYTER_PATH="+filepath.Join(r.prefix, "share", "jupyter"),
+		"JUPYTER_RUNTIME_DIR="+filepath.Join(r.prefix, "runtime"),
+		"JUPYTER_DATA_DIR="+filepath.Join(r.prefix, "data"),
+	)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("nbclient: %v\n%s", err, b)
+	}
+	for _, p := range in {
+		name := filepath.Base(p)
+		nb, err := notebook.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Error(err)
+			continue
 		}
-		for _, path := range in {
-			checkLesson(t, filepath.Join(out, filepath.Base(path)))
-		}
+		checkJob(t, job{name: strings.TrimSuffix(name, ".ipynb"), lang: "en", out: filepath.Join(out, name)}, nb)
 	}
 }
 
-// checkLesson checks the outputs of an executed lesson: no cell failed
-// unless tagged raises-exception, the check cells say ✓, and the behaviour
-// the lesson teaches shows in the output.
-func checkLesson(t *testing.T, path string) {
+// TestCommittedOutputs checks the outputs the notebooks are committed with,
+// as a learner first sees them: every code cell ran, and they show what
+// the lessons say, in the edition's language.
+func TestCommittedOutputs(t *testing.T) {
+	en, zh := lessonFiles(t)
+	for i, path := range append(en, zh...) {
+		lang := "en"
+		if i >= len(en) {
+			lang = "zh"
+		}
+		nb, err := notebook.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimSuffix(filepath.Base(path), ".ipynb")
+		t.Run(lang+"/"+name, func(t *testing.T) {
+			checkJob(t, job{name: name, lang: lang, out: path}, nb)
+		})
+	}
+}
+
+// checkJob checks one executed notebook: the generic checks, then what the
+// lesson (or the try) says.
+func checkJob(t *testing.T, j job, nb *notebook.Notebook) {
 	t.Helper()
-	nb, err := notebook.ReadFile(path)
-	if err != nil {
-		t.Error(err)
+	l := &lessonT{T: t, nb: nb, path: j.out, lang: j.lang, job: j}
+	if j.try == 0 {
+		l.generic()
+		lessonChecks[j.name[:2]](l)
 		return
 	}
-	name := filepath.Base(path)
+	l.language()
+	tryChecks[fmt.Sprintf("%s-%d", j.name[:2], j.try)](l)
+}
+
+// lessonT finds cells of one executed lesson by their source and checks
+// what they show.
+type lessonT struct {
+	*testing.T
+	nb   *notebook.Notebook
+	path string
+	lang string
+	job  job
+}
+
+// tr returns en in the English edition and zh in the Chinese one.
+func (l *lessonT) tr(en, zh string) string {
+	if l.lang == "zh" {
+		return zh
+	}
+	return en
+}
+
+// generic checks what every lesson run must show: every code cell ran, no
+// cell failed unless tagged raises-exception, the check cells say ✓ and
+// never ✗, no output arrived after its cell ended, and the outputs are in
+// the edition's language.
+func (l *lessonT) generic() {
+	l.Helper()
 	ok, bad := 0, 0
-	for i, c := range nb.Cells {
+	for i, c := range l.nb.Cells {
 		if c.Type != notebook.Code {
 			continue
 		}
 		if c.ExecutionCount == 0 {
-			t.Errorf("%s cell %d was not run", path, i+1)
+			l.Errorf("%s cell %d was not run", l.path, i+1)
 		}
 		text := cellText(c)
 		ok += strings.Count(text, "✓")
@@ -188,18 +505,87 @@ func checkLesson(t *testing.T, path string) {
 			failed = failed || o.Type == notebook.ErrorOutput
 		}
 		if failed != c.HasTag(notebook.RaisesException) {
-			t.Errorf("%s cell %d: failed = %v, tagged raises-exception = %v:\n%s", path, i+1, failed, !failed, text)
+			l.Errorf("%s cell %d: failed = %v, tagged raises-exception = %v:\n%s", l.path, i+1, failed, !failed, text)
+		}
+		if late, _ := c.Metadata["gopherlab_late"].(float64); late > 0 {
+			l.Errorf("%s cell %d: %v outputs arrived after the cell ended", l.path, i+1, late)
 		}
 	}
 	if ok == 0 || bad > 0 {
-		t.Errorf("%s: the check cells say ✓ %d times and ✗ %d times", path, ok, bad)
+		l.Errorf("%s: the check cells say ✓ %d times and ✗ %d times", l.path, ok, bad)
 	}
-	check := lessonChecks[name[:2]]
-	if check == nil {
-		t.Errorf("%s: no checks for this lesson", path)
-		return
+	l.language()
+}
+
+var (
+	han = regexp.MustCompile(`\p{Han}`)
+	// english finds English words that no Chinese sentence of ours holds.
+	english = regexp.MustCompile(`(?i)\b(the|and|was|were|is|are|not|of|to|with|from|held|holds|waits?|waiting|running|finished|free|made|lost|took|who|when|still|says)\b`)
+	tags    = regexp.MustCompile(`<[^>]*>`)
+)
+
+// readable returns the text people read in an output: streams but
+// stderr, text and HTML of displays and results without tags, and the
+// text nodes of SVG pictures. Errors and stderr carry the messages of Go and
+// of the kernel, which are English in both editions.
+func readable(o *notebook.Output) string {
+	switch o.Type {
+	case notebook.Stream:
+		if o.Name == "stdout" {
+			return o.Text
+		}
+	case notebook.DisplayData, notebook.ExecuteResult:
+		var b strings.Builder
+		for _, mime := range []string{"text/plain", "text/html", "image/svg+xml"} {
+			if s, ok := o.Data[mime].(string); ok {
+				if mime != "text/plain" {
+					s = tags.ReplaceAllString(s, "\n")
+				}
+				b.WriteString(s + "\n")
+			}
+		}
+		return b.String()
 	}
-	check(&lessonT{T: t, nb: nb, path: path})
+	return ""
+}
+
+// language checks that the outputs are in the edition's language: no
+// Chinese in the English edition; in the Chinese one, Chinese check lines,
+// pictures and views, and none of the English words our sentences use.
+func (l *lessonT) language() {
+	l.Helper()
+	for i, c := range l.nb.Cells {
+		if c.Type != notebook.Code {
+			continue
+		}
+		for _, o := range c.Outputs {
+			text := readable(o)
+			switch l.lang {
+			case "en":
+				if m := han.FindString(text); m != "" {
+					l.Errorf("%s cell %d: Chinese in the English edition's output:\n%s", l.path, i+1, text)
+				}
+			case "zh":
+				for _, line := range strings.Split(text, "\n") {
+					if w := english.FindString(line); w != "" && !allowedEnglish(line) {
+						l.Errorf("%s cell %d: English word %q in the Chinese edition's output: %q", l.path, i+1, w, line)
+					}
+					if strings.ContainsAny(line, "✓✗") && !han.MatchString(line) {
+						l.Errorf("%s cell %d: a check line without Chinese: %q", l.path, i+1, line)
+					}
+				}
+			}
+		}
+	}
+}
+
+// allowedEnglish reports whether a line of the Chinese edition may hold
+// English words: the tutorial's own output lines, which both editions
+// print the same way, and the runtime's error messages ("mp: ..."), which
+// are Go's, in English in both.
+func allowedEnglish(line string) bool {
+	line = strings.TrimSpace(line)
+	return addLine.MatchString(line) || line == "main end" || strings.HasPrefix(line, "mp: ")
 }
 
 // cellText is everything a cell showed as text: streams, results, errors.
@@ -212,13 +598,6 @@ func cellText(c *notebook.Cell) string {
 		}
 	}
 	return b.String()
-}
-
-// lessonT finds cells of one executed lesson by their source.
-type lessonT struct {
-	*testing.T
-	nb   *notebook.Notebook
-	path string
 }
 
 // cell returns the first code cell whose source contains all of parts.
@@ -258,6 +637,42 @@ func (l *lessonT) text(parts ...string) string {
 	return cellText(l.cell(parts...))
 }
 
+// stdout returns what the cell containing parts printed on standard output.
+func (l *lessonT) stdout(parts ...string) string {
+	l.Helper()
+	var b strings.Builder
+	for _, o := range l.cell(parts...).Outputs {
+		if o.Type == notebook.Stream && o.Name == "stdout" {
+			b.WriteString(o.Text)
+		}
+	}
+	return b.String()
+}
+
+// stderr returns what the cell containing parts printed on standard error
+// and its error, if it failed.
+func (l *lessonT) stderr(parts ...string) string {
+	l.Helper()
+	var b strings.Builder
+	for _, o := range l.cell(parts...).Outputs {
+		if o.Type == notebook.Stream && o.Name == "stderr" || o.Type == notebook.ErrorOutput {
+			b.WriteString(o.PlainText())
+		}
+	}
+	return b.String()
+}
+
+// failed reports whether the cell containing parts ended with an error.
+func (l *lessonT) failed(parts ...string) bool {
+	l.Helper()
+	for _, o := range l.cell(parts...).Outputs {
+		if o.Type == notebook.ErrorOutput {
+			return true
+		}
+	}
+	return false
+}
+
 // contains checks that text has each of want, in order.
 func (l *lessonT) contains(what, text string, want ...string) {
 	l.Helper()
@@ -272,8 +687,18 @@ func (l *lessonT) contains(what, text string, want ...string) {
 	}
 }
 
-// hasSVG checks that the code cell whose source is src shows a picture.
-func (l *lessonT) hasSVG(src string) {
+// lacks checks that text has none of unwanted.
+func (l *lessonT) lacks(what, text string, unwanted ...string) {
+	l.Helper()
+	for _, w := range unwanted {
+		if strings.Contains(text, w) {
+			l.Errorf("%s: %s: %q should not be in:\n%s", l.path, what, w, text)
+		}
+	}
+}
+
+// svg returns the SVG picture the code cell whose source is src shows.
+func (l *lessonT) svg(src string) string {
 	l.Helper()
 	for _, c := range l.nb.Cells {
 		if c.Type != notebook.Code || strings.TrimSpace(c.Source) != src {
@@ -281,26 +706,119 @@ func (l *lessonT) hasSVG(src string) {
 		}
 		for _, o := range c.Outputs {
 			if s, _ := o.Data["image/svg+xml"].(string); strings.Contains(s, "<svg") {
-				return
+				return s
 			}
 		}
-		l.Errorf("%s: the cell %q shows no SVG timeline; its outputs: %q", l.path, src, cellText(c))
-		return
+		l.Errorf("%s: the cell %q shows no SVG picture; its outputs: %q", l.path, src, cellText(c))
+		return ""
 	}
 	l.Errorf("%s: no code cell is %q", l.path, src)
+	return ""
+}
+
+// A bar is one hold or wait a timeline picture draws, read back from its
+// tooltip.
+type bar struct {
+	process    string
+	pid        int
+	from, to   float64 // ms from the first event
+	wait, open bool
+}
+
+var barTitle = regexp.MustCompile(`<rect [^>]*fill="([^"]*)"[^>]*><title>(\S+) \(pid (\d+)\)\s*(held the lock|waited|持有锁|等待) ([0-9.]+) (?:ms|毫秒) \.\. ([0-9.]+) (?:ms|毫秒)</title>`)
+
+// timeline reads the bars of the timeline picture of the cell src: the
+// holds, in time order, and the waits.
+func (l *lessonT) timeline(src string) (holds, waits []bar) {
+	l.Helper()
+	svg := l.svg(src)
+	svg = strings.ReplaceAll(strings.ReplaceAll(svg, "（", " ("), "）", ")")
+	for _, m := range barTitle.FindAllStringSubmatch(svg, -1) {
+		b := bar{process: m[2], wait: m[4] == "waited" || m[4] == "等待", open: m[1] == "url(#open)"}
+		b.pid, _ = strconv.Atoi(m[3])
+		b.from, _ = strconv.ParseFloat(m[5], 64)
+		b.to, _ = strconv.ParseFloat(m[6], 64)
+		if b.wait {
+			waits = append(waits, b)
+		} else {
+			holds = append(holds, b)
+		}
+	}
+	return holds, waits
+}
+
+// views returns the text of every version of the live view the cell
+// containing parts showed while it ran, and whether they were recorded
+// (only runs through the kernel record them).
+func (l *lessonT) views(parts ...string) (views []string, recorded bool) {
+	l.Helper()
+	c := l.cell(parts...)
+	list, ok := c.Metadata["gopherlab_views"].([]any)
+	if !ok {
+		return nil, false
+	}
+	for _, v := range list {
+		if s, ok := v.(string); ok && strings.Contains(s, l.tr("Processes and shared objects", "进程与共享对象")) {
+			views = append(views, s)
+		}
+	}
+	return views, true
+}
+
+// sawView checks, when the live views were recorded, that one of the views
+// of the cell containing parts matched every one of want (regular
+// expressions), and returns it.
+func (l *lessonT) sawView(parts []string, what string, want ...string) string {
+	l.Helper()
+	views, recorded := l.views(parts...)
+	if !recorded {
+		return ""
+	}
+	var res []*regexp.Regexp
+	for _, w := range want {
+		res = append(res, regexp.MustCompile(w))
+	}
+	for _, v := range views {
+		all := true
+		for _, re := range res {
+			all = all && re.MatchString(v)
+		}
+		if all {
+			return v
+		}
+	}
+	l.Errorf("%s: %s: no live view (of %d) matched %q; the views:\n%s", l.path, what, len(views), want, strings.Join(views, "----\n"))
+	return ""
+}
+
+// finalView returns the text of the live view the cell containing parts
+// shows once it has ended.
+func (l *lessonT) finalView(parts ...string) string {
+	l.Helper()
+	for _, o := range l.cell(parts...).Outputs {
+		if s, ok := o.Data["text/plain"].(string); ok && strings.Contains(s, l.tr("Processes and shared objects", "进程与共享对象")) {
+			return s
+		}
+	}
+	l.Errorf("%s: the cell %q shows no live view", l.path, parts)
+	return ""
 }
 
 var addLine = regexp.MustCompile(`(?m)^(init )?add(\d) number = (-?\d+)$`)
 
 // adds parses the tutorial's "add1 number = 3" lines: the process (1 or 3)
-// and the number of each, in order.
-func adds(text string) (procs []string, numbers []int) {
+// and the number of each, in order, leaving out the init lines.
+func adds(text string) (procs []string, numbers []int, inits int) {
 	for _, m := range addLine.FindAllStringSubmatch(text, -1) {
+		if m[1] != "" {
+			inits++
+			continue
+		}
 		procs = append(procs, m[2])
 		n, _ := strconv.Atoi(m[3])
 		numbers = append(numbers, n)
 	}
-	return procs, numbers
+	return procs, numbers, inits
 }
 
 // turns counts how often consecutive lines come from different processes.
@@ -314,9 +832,31 @@ func turns(procs []string) int {
 	return n
 }
 
-// mainEnd checks that the parent printed "main end" once. Where it comes
-// among the children's lines is a race, as in Python: usually first, since
-// the parent does not wait after Start, but a child may print before it.
+// longestRun returns the largest number of consecutive lines from one
+// process.
+func longestRun(procs []string) int {
+	best, run := 0, 0
+	for i := range procs {
+		if i > 0 && procs[i] == procs[i-1] {
+			run++
+		} else {
+			run = 1
+		}
+		best = max(best, run)
+	}
+	return best
+}
+
+// lasts returns the last number each process printed.
+func lasts(procs []string, nums []int) map[string]int {
+	got := map[string]int{}
+	for i, p := range procs {
+		got[p] = nums[i]
+	}
+	return got
+}
+
+// mainEnd checks that the parent printed "main end" once.
 func (l *lessonT) mainEnd(text string) {
 	l.Helper()
 	if n := strings.Count(text, "main end\n"); n != 1 {
@@ -324,110 +864,30 @@ func (l *lessonT) mainEnd(text string) {
 	}
 }
 
-// tutorial checks the output of one of the tutorial's two-adder programs:
-// 12 lines, interleaved or grouped, and the last numbers each process
-// printed (unless last1 is negative).
-func (l *lessonT) tutorial(text string, interleaved bool, last1, last3 int) {
+// mainEndFirst checks that "main end" comes before every addition line
+// (an init line may come before it).
+func (l *lessonT) mainEndFirst(text string) {
 	l.Helper()
-	procs, nums := adds(text)
-	if len(procs) != 12 {
-		l.Errorf("%s: %d add lines, want 12:\n%s", l.path, len(procs), text)
-		return
-	}
-	switch n := turns(procs); {
-	case interleaved && n < 2:
-		l.Errorf("%s: the processes' lines do not interleave (%d turns):\n%s", l.path, n, text)
-	case !interleaved && n != 1:
-		l.Errorf("%s: the lines of the two processes mix under the lock (%d turns):\n%s", l.path, n, text)
-	}
-	got := map[string]int{}
-	for i, p := range procs {
-		got[p] = nums[i]
-	}
-	if last1 >= 0 && (got["1"] != last1 || got["3"] != last3) {
-		l.Errorf("%s: add1 ended at %d and add3 at %d, want %d and %d:\n%s", l.path, got["1"], got["3"], last1, last3, text)
+	i := strings.Index(text, "main end\n")
+	if j := regexp.MustCompile(`(?m)^add\d number`).FindStringIndex(text); i < 0 || j != nil && j[0] < i {
+		l.Errorf("%s: an addition line comes before main end:\n%s", l.path, text)
 	}
 }
 
-// lessonChecks holds, per lesson number, what its output must show.
-var lessonChecks = map[string]func(l *lessonT){
-	"00": func(l *lessonT) {
-		l.contains("hello", l.text(`greet("gopher")`), "hello, gopher")
-		l.contains("result", l.text(`greet("notebook")`), `hello, notebook!`)
-		l.contains("error", l.text("total += p"), "cell line 3", "undefined: total")
-	},
-	"01": func(l *lessonT) {
-		text := l.text(`mp.NewProcess(work, "A", 5)`)
-		m := regexp.MustCompile(`child A \(pid (\d+)\): counter = 5\n(?s:.*)parent \(pid (\d+)\): counter = 0`).FindStringSubmatch(text)
-		if m == nil || m[1] == m[2] {
-			l.Errorf("%s: want the child (counter 5) then the parent (counter 0) with different pids:\n%s", l.path, text)
-		}
-		l.contains("without join", l.text("slowWork"), "main end\n", "counter = ")
-		l.contains("process state", l.text("p.ExitCode()"), "exit code: 0", "alive: false")
-	},
-	"02": func(l *lessonT) {
-		text := l.text(`p2 := mp.NewProcess(add, number, 3)`)
-		l.mainEnd(text)
-		l.tutorial(text, true, 5, 15)
-		l.contains("number", l.exact("number"), "0")
-		l.hasSVG("steps.Timeline()")
-	},
-	"03": func(l *lessonT) {
-		text := l.text(`p2 := mp.NewProcess(add, number, 3, lock)`)
-		l.mainEnd(text)
-		l.tutorial(text, false, 5, 15)
-		l.hasSVG("lock.Timeline()")
-	},
-	"04": func(l *lessonT) {
-		text := l.text(`p2 := mp.NewProcess(add, number, 3, lock)`)
-		l.mainEnd(text)
-		l.tutorial(text, false, 5, 15)
-		l.contains("parent", text, "parent sees: Lock(locked by pid")
-		l.hasSVG("lock.Timeline()")
-	},
-	"05": func(l *lessonT) {
-		text := l.text(`p2 := mp.NewProcess(add, number, 3)`)
-		l.mainEnd(text)
-		l.tutorial(text, true, -1, -1)
-		if _, nums := adds(text); len(nums) > 0 && nums[len(nums)-1] != 20 {
-			l.Errorf("%s: the last line printed %d, want 20", l.path, nums[len(nums)-1])
-		}
-		l.contains("value", l.exact("number.Load()"), "20")
-		l.hasSVG("steps.Timeline()")
-	},
-	"06": func(l *lessonT) {
-		text := l.text(`p2 := mp.NewProcess(add, number, 3, lock)`)
-		l.mainEnd(text)
-		l.tutorial(text, false, -1, -1)
-		procs, nums := adds(text)
-		if len(nums) == 12 {
-			// The first process counts from 0 alone; the second starts where it stopped.
-			first, second := nums[5], nums[11]
-			if !(procs[0] == "1" && first == 5 || procs[0] == "3" && first == 15) || second != 20 || nums[6] != first {
-				l.Errorf("%s: want 1..5 then 8..20 (or 3..15 then 16..20):\n%s", l.path, text)
-			}
-		}
-		l.hasSVG("lock.Timeline()")
-	},
-	"07": func(l *lessonT) {
-		text := l.text("p3 := mp.NewProcess(change, arr)")
-		l.contains("array", text, "[0 1 2 3 4 5 6 7 8 9]\n", "[0 -1 -2 -3 -4 -5 -6 -7 -8 -9]\n", "main end\n")
-		l.tutorial(text, false, -1, -1)
-		l.contains("value", l.exact("number.Load()"), "20")
-		l.hasSVG("lock.Timeline()")
-	},
-	"08": func(l *lessonT) {
-		both := `reader:   read "line 1, written by the writer\nline 2, appended by the appender\n"`
-		l.contains("turns", l.text("turnWriter, path, lock, turn"), "writer:   wrote line 1", "appender: appended line 2", both)
-		l.contains("join", l.text("jw.Join()"), "writer:   wrote line 1", "appender: appended line 2", both)
-		l.hasSVG("lock.Timeline()")
-	},
-	"09": func(l *lessonT) {
-		text := l.text("crasher := mp.NewProcess(crash, lock)")
-		l.contains("crasher", text, "crasher: I hold the lock", "crash while holding the lock")
-		l.contains("patient", text, "the previous owner died: true")
-		l.contains("joins", text, "crasher ended: mp: Process-1 exited with code 1", "patient ended: <nil>")
-		l.contains("counts", l.text("atomicAdd(v *mp.Value"), "locked  final  20000", "atomic  final  20000")
-		l.hasSVG("lock.Timeline()")
-	},
+// grouped checks that the add lines of the processes do not mix: all of
+// one process's, then all of the other's.
+func (l *lessonT) grouped(text string, procs []string) {
+	l.Helper()
+	if turns(procs) != 1 {
+		l.Errorf("%s: the lines of the processes mix (%d turns), want one process after the other:\n%s", l.path, turns(procs), text)
+	}
+}
+
+// interleaved checks that the add lines of the processes interleave: no
+// process prints three addition lines in a row.
+func (l *lessonT) interleaved(text string, procs []string) {
+	l.Helper()
+	if longestRun(procs) > 2 {
+		l.Errorf("%s: a process printed %d addition lines in a row, want them interleaved:\n%s", l.path, longestRun(procs), text)
+	}
 }

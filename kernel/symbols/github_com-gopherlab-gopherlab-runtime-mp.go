@@ -43,6 +43,7 @@ func init() {
 		"NewTracedLock":       reflect.ValueOf(mp.NewTracedLock),
 		"NewValue":            reflect.ValueOf(mp.NewValue),
 		"NewView":             reflect.ValueOf(mp.NewView),
+		"ProcessTime":         reflect.ValueOf(mp.ProcessTime),
 		"RegisterType":        reflect.ValueOf(mp.RegisterType),
 		"RunChild":            reflect.ValueOf(mp.RunChild),
 		"SetLanguage":         reflect.ValueOf(mp.SetLanguage),

@@ -2,6 +2,7 @@ package mp_test
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/gopherlab/gopherlab/runtime/mp"
 )
@@ -72,4 +73,12 @@ func ExampleArray_Int32s() {
 	// Output:
 	// 7 4 [0 0 7 0]
 	// mp: Float64s needs an Array of typecode d, but this is Array("i"): use Int32s
+}
+
+// ProcessTime measures the work a process did, not the time it waited.
+func ExampleProcessTime() {
+	start := mp.ProcessTime()
+	time.Sleep(50 * time.Millisecond) // waiting uses no processor time
+	fmt.Println(mp.ProcessTime()-start < 10*time.Millisecond)
+	// Output: true
 }

@@ -513,7 +513,7 @@ func (v *View) String() string {
 		}
 		line += ": " + p.state
 		if p.exit != "" {
-			line += ", " + say("view.exit") + " " + p.exit
+			line += say("view.sep") + say("view.exit") + " " + p.exit
 		}
 		b.WriteString(line + "\n")
 	}

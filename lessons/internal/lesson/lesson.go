@@ -23,14 +23,15 @@
 // A try section holds one or more edits of the lesson's code cells:
 //
 //	<<<
-//	text of one code cell (exactly, once in the whole lesson)
+//	text of one code cell: a whole cell, or a part found once in the lesson
 //	===
 //	what it becomes
 //	>>>
 //
 // A replacement may hold a line "--- cell ---", which splits the cell there.
 // Options after the number tune how tests run the variant: timeout=D
-// interrupts a cell that runs longer than D, as a learner would with ■.
+// interrupts the cells the try changed when they run longer than D, as a
+// learner would with ■.
 package lesson
 
 import (
@@ -52,13 +53,15 @@ type Section struct {
 	// Seed identifies the cell for its id; a section made by a try's split
 	// keeps the id of the cell it came from plus a suffix.
 	Seed string
+	// Edited marks the cells a try changed.
+	Edited bool
 }
 
 // A Try is the edit one "Try this" item asks for.
 type Try struct {
 	N       int
 	Edits   []Edit
-	Timeout time.Duration // interrupt cells running longer; 0 for none
+	Timeout time.Duration // interrupt the changed cells when they run longer; 0 for none
 }
 
 // An Edit replaces Old, the text of part of one code cell, by New.
@@ -236,9 +239,17 @@ func (l *Lesson) WithTry(n int) (*Lesson, error) {
 	}
 	out := &Lesson{Name: l.Name, Sections: append([]Section(nil), l.Sections...)}
 	for _, e := range try.Edits {
-		at := -1
+		at, whole := -1, 0
 		for i, s := range out.Sections {
-			if s.Kind != "code" {
+			if s.Kind == "code" && s.En == e.Old {
+				at, whole = i, whole+1 // a whole cell counts even if others hold its text
+			}
+		}
+		if whole > 1 {
+			return nil, fmt.Errorf("%s try %d: more than one cell is %q", l.Name, n, e.Old)
+		}
+		for i, s := range out.Sections {
+			if s.Kind != "code" || whole == 1 {
 				continue
 			}
 			switch c := strings.Count(s.En, e.Old); {
@@ -256,7 +267,7 @@ func (l *Lesson) WithTry(n int) (*Lesson, error) {
 		var repl []Section
 		for k, p := range parts {
 			c := s
-			c.En = strings.Trim(p, "\n")
+			c.En, c.Edited = strings.Trim(p, "\n"), true
 			if k > 0 {
 				c.Seed = fmt.Sprintf("%s\x00split %d", s.Seed, k)
 			}

@@ -23,7 +23,7 @@ func TestParse(t *testing.T) {
 		{name: "unclosed text", src: "-- code --\nx // one|一»\n", wantErr: "» without «"},
 		{name: "try", src: "-- md --\nHi\n-- zh --\n你好\n-- code --\nx := 1\n-- code --\n2\n-- try 1 timeout=2s --\n<<<\nx := 1\n===\nx := 2\n>>>\n", sections: 3, tries: 1},
 		{name: "try of nothing", src: "-- code --\nx := 1\n-- try 1 --\n<<<\ny\n===\nz\n>>>\n", wantErr: "no code cell holds"},
-		{name: "try twice found", src: "-- code --\nx\n-- code --\nx\n-- try 1 --\n<<<\nx\n===\nz\n>>>\n", wantErr: "more than one place"},
+		{name: "try twice found", src: "-- code --\nx\n-- code --\nx\n-- try 1 --\n<<<\nx\n===\nz\n>>>\n", wantErr: "more than one cell is"},
 		{name: "try unclosed", src: "-- code --\nx\n-- try 1 --\n<<<\nx\n===\nz\n", wantErr: "needs <<<, === and >>>"},
 		{name: "try option", src: "-- code --\nx\n-- try 1 fast --\n<<<\nx\n===\nz\n>>>\n", wantErr: `unknown option "fast"`},
 	}
