@@ -214,6 +214,244 @@ var lessonChecks = map[string]func(l *lessonT){
 		l.contains("final view", final, l.tr("failed, exit code 1", "失败，退出码 1"), l.tr("finished, exit code 0", "已结束，退出码 0"))
 		l.atomicsVersusLocks(l.stdout("func adder("))
 	},
+	"10": func(l *lessonT) {
+		first := l.stdout("pool := mp.NewPool(4)")
+		l.contains("counts", first, "[10000 20000 30000 40000] : [1229 2262 3245 4203] <nil>")
+		m := regexp.MustCompile(`\[([0-9 ]+)\].*?(\d+)\s*$`).FindStringSubmatch(strings.TrimSpace(strings.Split(strings.TrimSpace(first), "\n")[1]))
+		if m == nil {
+			l.Errorf("%s: no line of worker pids in:\n%s", l.path, first)
+		} else {
+			pids := strings.Fields(m[1])
+			for _, p := range pids {
+				if p == m[2] {
+					l.Errorf("%s: an item ran in the notebook's process %s:\n%s", l.path, p, first)
+				}
+			}
+			if len(pids) < 1 || len(pids) > 4 {
+				l.Errorf("%s: %d worker pids, want 1 to 4:\n%s", l.path, len(pids), first)
+			}
+		}
+		l.speedups(l.stdout("func spin("))
+		l.svgIn("display.SVG(plot(")
+		l.sawView([]string{"func spin("}, "the pool's workers", `PoolWorker-\d+ \(pid \d+\): `+l.tr("running", "运行中"))
+	},
+	"11": func(l *lessonT) {
+		src := []string{"func producer("}
+		text := l.stdout(src...)
+		l.queueRun(text, 2)
+		full := l.sawView(src, "a full queue", `q Queue: 4 `+l.tr("items", "项"))
+		_ = full
+		if views, ok := l.views(src...); ok {
+			for _, v := range views {
+				if m := regexp.MustCompile(`q Queue: (\d+)`).FindStringSubmatch(v); m != nil {
+					if n, _ := strconv.Atoi(m[1]); n > 4 {
+						l.Errorf("%s: a live view shows %d items in a queue of 4:\n%s", l.path, n, v)
+					}
+				}
+			}
+		}
+		l.finalProcesses(src, 3, 0)
+	},
+	"12": func(l *lessonT) {
+		text := l.stdout("func squarer(")
+		var want []string
+		for i := 1; i <= 5; i++ {
+			want = append(want, fmt.Sprintf(l.tr("sent %d, got back %d\n", "发送 %d，收回 %d\n"), i, i*i))
+		}
+		want = append(want, l.tr("anything more? false", "还有别的吗？ false"), "EOF", l.tr("the child's exit code: 0", "子进程的退出码： 0"))
+		l.contains("pipe", text, want...)
+	},
+	"13": func(l *lessonT) {
+		l.eventRun(l.stdout("func runner("), false)
+		l.barrierRun(l.stdout("func hiker("), true)
+		l.semaphoreRun(l.stdout("func visitor("), 2)
+		l.sawView([]string{"func hiker("}, "one hiker waiting", `meet Barrier: 1 `+l.tr("of 3 waiting", "/ 3 在等待"))
+		l.sawView([]string{"func hiker("}, "two hikers waiting", `meet Barrier: 2 `+l.tr("of 3 waiting", "/ 3 在等待"))
+		l.sawView([]string{"func visitor("}, "a full room", `room Semaphore: `+l.tr("0 free", "剩余 0"))
+		l.sawView([]string{"func runner("}, "the gun not fired yet", `gun Event: `+l.tr("not set", "未设置"))
+	},
+	"14": func(l *lessonT) {
+		src := []string{"func transfer("}
+		text := l.stdout(src...)
+		gave := l.tr("gave up waiting for its second lock: deadlock", "放弃等待第二把锁：死锁")
+		if strings.Count(text, gave) != 2 || !strings.Contains(text, "P1 "+gave) || !strings.Contains(text, "P2 "+gave) {
+			l.Errorf("%s: want P1 and P2 both giving up:\n%s", l.path, text)
+		}
+		l.sawDeadlock(src)
+		for _, lock := range []string{"a.Timeline()", "b.Timeline()"} {
+			holds, waits := l.timeline(lock)
+			if len(holds) != 1 || len(waits) != 1 || holds[0].pid == waits[0].pid || waits[0].to-waits[0].from < 900 {
+				l.Errorf("%s: %s: holds %+v, waits %+v; want one process holding it while the other waited a second", l.path, lock, holds, waits)
+			}
+		}
+		ordered := l.stdout("func orderedTransfer(")
+		l.contains("ordered", ordered, "Q")
+		if strings.Count(ordered, l.tr("got both locks", "拿到了两把锁")) != 2 {
+			l.Errorf("%s: want Q1 and Q2 both getting both locks:\n%s", l.path, ordered)
+		}
+		holds, _ := l.timeline("a2.Timeline()")
+		l.oneAfterOther(holds, 2)
+		l.sawView([]string{"func orderedTransfer("}, "one waiting for a", l.tr(`: waiting for a`, `: 等待 a`))
+	},
+	"15": func(l *lessonT) {
+		l.contains("grader", l.stdout("want := 5133"), l.tr("✗ Not yet: countPrimes started no process.", "✗ 还没有：countPrimes 没有启动任何进程。"))
+		l.contains("hidden", l.stdout("showSolution := false"), l.tr("(the solution stays hidden", "（解答仍然隐藏着"))
+		l.lacks("hidden", l.stdout("showSolution := false"), "func countRange")
+	},
+}
+
+// speedups checks lesson 10's figures: k pieces at most k times as fast,
+// at most cores processors busy, about the same processor time.
+func (l *lessonT) speedups(text string) {
+	l.Helper()
+	m := regexp.MustCompile(l.tr(`(\d+) cores; the work is (\d+) units`, `(\d+) 个核心；工作量为 (\d+) 单位`)).FindStringSubmatch(text)
+	if m == nil {
+		l.Errorf("%s: no line of cores in:\n%s", l.path, text)
+		return
+	}
+	cores, _ := strconv.Atoi(m[1])
+	re := regexp.MustCompile(l.tr(`(?m)^(\d+) pieces:\s+(\d+) ms, speedup ([0-9.]+), processors busy ([0-9.]+), processor time\s+(\d+) ms$`,
+		`(?m)^(\d+) 份：\s*(\d+) 毫秒，加速比 ([0-9.]+)，忙碌的处理器 ([0-9.]+)，处理器时间\s*(\d+) 毫秒$`))
+	rows := re.FindAllStringSubmatch(text, -1)
+	if len(rows) < 3 || len(rows) != min(cores+2, 8) {
+		l.Errorf("%s: %d rows of figures for %d cores, want %d:\n%s", l.path, len(rows), cores, min(cores+2, 8), text)
+		return
+	}
+	work1, _ := strconv.ParseFloat(rows[0][5], 64)
+	for _, r := range rows {
+		k, _ := strconv.Atoi(r[1])
+		speedup, _ := strconv.ParseFloat(r[3], 64)
+		busy, _ := strconv.ParseFloat(r[4], 64)
+		work, _ := strconv.ParseFloat(r[5], 64)
+		if speedup > float64(k)*1.15 || busy > float64(cores)*1.05 || work < work1/2 || work > work1*2 {
+			l.Errorf("%s: %d pieces: speedup %.2f, busy %.2f, processor time %.0f ms (one piece: %.0f ms); want at most %d times as fast, at most %d busy, about the same time:\n%s",
+				l.path, k, speedup, busy, work, work1, k, cores, text)
+		}
+	}
+}
+
+// svgIn checks that the code cell whose source contains part shows an SVG
+// picture.
+func (l *lessonT) svgIn(part string) {
+	l.Helper()
+	for _, o := range l.cell(part).Outputs {
+		if s, _ := o.Data["image/svg+xml"].(string); strings.Contains(s, "<svg") {
+			return
+		}
+	}
+	l.Errorf("%s: the cell with %q shows no SVG picture", l.path, part)
+}
+
+// queueRun checks lesson 11's output with n consumers: 20 items taken once
+// each (sum 210), each consumer's items increasing.
+func (l *lessonT) queueRun(text string, n int) {
+	l.Helper()
+	m := regexp.MustCompile(l.tr(`items taken by each consumer: \[([0-9 ]+)\] sum: (\d+)`, `每个消费者领取的项数： \[([0-9 ]+)\] 总和： (\d+)`)).FindStringSubmatch(text)
+	if m == nil {
+		l.Errorf("%s: no summary line in:\n%s", l.path, text)
+		return
+	}
+	counts := strings.Fields(m[1])
+	total := 0
+	for _, c := range counts {
+		k, _ := strconv.Atoi(c)
+		total += k
+		if k == 0 && n > 2 {
+			l.Errorf("%s: a consumer took nothing: %v", l.path, counts)
+		}
+	}
+	if len(counts) != n || total != 20 || m[2] != "210" {
+		l.Errorf("%s: %d consumers took %v (sum %s); want %d consumers, 20 items, sum 210", l.path, len(counts), counts, m[2], n)
+	}
+	last := map[string]int{}
+	squared := regexp.MustCompile(l.tr(`(?m)^consumer (\d+) squared\s+(\d+)`, `(?m)^消费者 (\d+) 把\s*(\d+) 平方`))
+	seen := 0
+	for _, s := range squared.FindAllStringSubmatch(text, -1) {
+		seen++
+		k, _ := strconv.Atoi(s[2])
+		if k <= last[s[1]] {
+			l.Errorf("%s: consumer %s took %d after %d: not in the producer's order", l.path, s[1], k, last[s[1]])
+		}
+		last[s[1]] = k
+	}
+	if seen != 20 {
+		l.Errorf("%s: %d squares printed, want 20", l.path, seen)
+	}
+	l.lacks("order", text, l.tr("out of order", "顺序错了"))
+}
+
+// eventRun checks lesson 13's runners: after the gun (or, early, before
+// the 300 ms).
+func (l *lessonT) eventRun(text string, early bool) {
+	l.Helper()
+	m := regexp.MustCompile(l.tr(`the gun fired at (\d+) ms; the runners started at \[([0-9 ]+)\] ms`, `发令枪响于 (\d+) 毫秒；跑步者起跑于 \[([0-9 ]+)\] 毫秒`)).FindStringSubmatch(text)
+	if m == nil {
+		l.Errorf("%s: no line of the runners in:\n%s", l.path, text)
+		return
+	}
+	fired, _ := strconv.Atoi(m[1])
+	for _, f := range strings.Fields(m[2]) {
+		t, _ := strconv.Atoi(f)
+		switch {
+		case early && t >= 300:
+			l.Errorf("%s: a runner started at %d ms, want before the 300 ms (the gun was fired first)", l.path, t)
+		case !early && (t < fired || t > fired+300):
+			l.Errorf("%s: a runner started at %d ms, want just after the gun at %d ms", l.path, t, fired)
+		}
+	}
+}
+
+// barrierRun checks lesson 13's hikers: with the barrier, nobody leaves
+// before the last arrival; without, the first leaves long before it.
+func (l *lessonT) barrierRun(text string, barrier bool) {
+	l.Helper()
+	m := regexp.MustCompile(l.tr(`arrived at \[([0-9 ]+)\] ms; left at \[([0-9 ]+)\] ms`, `到达于 \[([0-9 ]+)\] 毫秒；离开于 \[([0-9 ]+)\] 毫秒`)).FindStringSubmatch(text)
+	if m == nil {
+		l.Errorf("%s: no line of the hikers in:\n%s", l.path, text)
+		return
+	}
+	ints := func(s string) (xs []int) {
+		for _, f := range strings.Fields(s) {
+			n, _ := strconv.Atoi(f)
+			xs = append(xs, n)
+		}
+		return xs
+	}
+	arrived, left := ints(m[1]), ints(m[2])
+	last := max(arrived[0], arrived[1], arrived[2])
+	if arrived[2]-arrived[0] < 300 {
+		l.Errorf("%s: the hikers arrived at %v; want them hundreds of ms apart", l.path, arrived)
+	}
+	for i, t := range left {
+		if barrier && t < last {
+			l.Errorf("%s: hiker %d left at %d ms, before the last arrived at %d ms", l.path, i, t, last)
+		}
+	}
+	if !barrier && left[0] >= arrived[2] {
+		l.Errorf("%s: without the barrier the first hiker left at %d ms, not before the last arrived at %d ms", l.path, left[0], arrived[2])
+	}
+}
+
+// semaphoreRun checks lesson 13's room of n places: at most n inside, and
+// five 200 ms visits taking as long as n at a time must.
+func (l *lessonT) semaphoreRun(text string, n int) {
+	l.Helper()
+	want := fmt.Sprintf(l.tr("at most %d visitors inside at once", "同时最多 %d 位访客在里面"), n)
+	l.contains("semaphore", text, want)
+	m := regexp.MustCompile(`(\d+)ms\s*$`).FindStringSubmatch(strings.TrimSpace(text))
+	if m == nil {
+		return
+	}
+	if ms, _ := strconv.Atoi(m[1]); ms < (5+n-1)/n*200 {
+		l.Errorf("%s: 5 visits took %d ms with %d places; they need at least %d", l.path, ms, n, (5+n-1)/n*200)
+	}
+}
+
+// sawDeadlock checks that a live view of the cell named the deadlock of P1
+// and P2.
+func (l *lessonT) sawDeadlock(src []string) {
+	l.Helper()
+	l.sawView(src, "the deadlock", l.tr(`deadlock: P\d \(pid \d+\) waits for (a|b), held by P\d`, `死锁：P\d \(pid \d+\) 等待 (a|b)，而它被 P\d`))
 }
 
 // parentSees reads lesson 04's "the lock is held by pid X; p1 is pid A and

@@ -24,7 +24,7 @@ const (
 )
 
 // lessonCount is how many lessons there are, in each edition.
-const lessonCount = 10
+const lessonCount = 16
 
 // RepeatEnv names the environment variable that sets how many times
 // TestLessonsRepeat runs each lesson and each try through the real kernel
@@ -511,7 +511,9 @@ func (l *lessonT) generic() {
 			l.Errorf("%s cell %d: %v outputs arrived after the cell ended", l.path, i+1, late)
 		}
 	}
-	if ok == 0 || bad > 0 {
+	// Lesson 15's check grades the learner's code, which the lesson leaves
+	// for them to write: it says "not yet"; its tries check the rest.
+	if l.job.name[:2] != "15" && (ok == 0 || bad > 0) {
 		l.Errorf("%s: the check cells say ✓ %d times and ✗ %d times", l.path, ok, bad)
 	}
 	l.language()
@@ -584,8 +586,9 @@ func (l *lessonT) language() {
 // print the same way, and the runtime's error messages ("mp: ..."), which
 // are Go's, in English in both.
 func allowedEnglish(line string) bool {
+	code := strings.HasPrefix(line, "\t") || strings.HasPrefix(line, "func ") || line == "}" // Go code a cell prints (lesson 15's solution)
 	line = strings.TrimSpace(line)
-	return addLine.MatchString(line) || line == "main end" || strings.HasPrefix(line, "mp: ")
+	return code || addLine.MatchString(line) || line == "main end" || strings.HasPrefix(line, "mp: ")
 }
 
 // cellText is everything a cell showed as text: streams, results, errors.

@@ -295,4 +295,98 @@ var tryChecks = map[string]func(l *lessonT){
 			l.Errorf("%s: waits %+v; want the patient's 20 ms", l.path, waits)
 		}
 	},
+	"10-1": func(l *lessonT) {
+		l.contains("strings", l.stdout("func shout("), "[HELLO! POOL!] <nil>")
+	},
+	"10-2": func(l *lessonT) {
+		l.contains("error", l.stdout("func mustBePositive("), "[1 0 3] mp: Pool.Map: item 1: -2 < 0")
+	},
+	"10-3": func(l *lessonT) {
+		l.contains("closed", l.stdout("pool := mp.NewPool(4)"), "mp: use of a closed Pool")
+	},
+	"11-1": func(l *lessonT) {
+		src := []string{"func producer("}
+		if !l.failed(src...) {
+			l.Errorf("%s: the cell was not interrupted", l.path)
+		}
+		l.contains("interrupt", l.stderr(src...), "interrupted", "stopped consumer-")
+	},
+	"11-2": func(l *lessonT) {
+		l.queueRun(l.stdout("func producer("), 3)
+	},
+	"11-3": func(l *lessonT) {
+		src := []string{"func producer("}
+		l.queueRun(l.stdout(src...), 2)
+		views, ok := l.views(src...)
+		if !ok {
+			return
+		}
+		for _, v := range views {
+			if m := regexp.MustCompile(`q Queue: (\d+)`).FindStringSubmatch(v); m != nil {
+				if n, _ := strconv.Atoi(m[1]); n > 4 {
+					return
+				}
+			}
+		}
+		l.Errorf("%s: no live view showed more than 4 items in the unbounded queue:\n%s", l.path, strings.Join(views, "----\n"))
+	},
+	"12-1": func(l *lessonT) {
+		l.contains("poll", l.stdout("func squarer("), l.tr("anything more? true", "还有别的吗？ true"))
+	},
+	"12-2": func(l *lessonT) {
+		src := []string{"func squarer("}
+		if !l.failed(src...) {
+			l.Errorf("%s: the cell was not interrupted", l.path)
+		}
+		l.contains("interrupt", l.stderr(src...), "interrupted", "stopped")
+	},
+	"12-3": func(l *lessonT) {
+		l.contains("pipe", l.stdout("func squarer("), "EOF", l.tr("the child's exit code: 0", "子进程的退出码： 0"))
+	},
+	"13-1": func(l *lessonT) {
+		l.semaphoreRun(l.stdout("func visitor("), 3)
+	},
+	"13-2": func(l *lessonT) {
+		l.barrierRun(l.stdout("func hiker("), false)
+	},
+	"13-3": func(l *lessonT) {
+		l.eventRun(l.stdout("func runner("), true)
+	},
+	"14-1": func(l *lessonT) {
+		src := []string{"func transfer("}
+		if !l.failed(src...) {
+			l.Errorf("%s: the cell was not interrupted", l.path)
+		}
+		l.contains("interrupt", l.stderr(src...), "interrupted", "stopped")
+		l.sawDeadlock(src)
+		if final := l.finalView(src...); strings.Count(final, l.tr("killed by SIGTERM", "被 SIGTERM 终止")) != 2 {
+			l.Errorf("%s: want both processes stopped in the last view:\n%s", l.path, final)
+		}
+	},
+	"14-2": func(l *lessonT) {
+		text := l.stdout("func transfer(")
+		if strings.Count(text, l.tr("gave up waiting for its second lock", "放弃等待第二把锁")) != 2 {
+			l.Errorf("%s: want both giving up:\n%s", l.path, text)
+		}
+	},
+	"14-3": func(l *lessonT) {
+		if n := strings.Count(l.stdout("func orderedTransfer("), l.tr("got both locks", "拿到了两把锁")); n != 2 {
+			l.Errorf("%s: %d processes got both locks in the order b, a; want 2", l.path, n)
+		}
+	},
+	"15-1": func(l *lessonT) {
+		l.contains("solved", l.stdout("want := 5133"), l.tr("✓ 5133 primes below 50000, counted by 4 processes.", "✓ 小于 50000 的素数有 5133 个，由 4 个进程统计完成。"))
+	},
+	"15-2": func(l *lessonT) {
+		l.contains("join", l.stdout("want := 5133"), l.tr("✗ Not yet: countPrimes returned while 4 of its processes were still running", "✗ 还没有：countPrimes 返回时还有 4 个进程在运行"), "Join")
+	},
+	"15-3": func(l *lessonT) {
+		l.contains("workers", l.stdout("want := 5133"), l.tr("✗ Not yet: countPrimes started 1 processes; the task asks for workers, that is 4.", "✗ 还没有：countPrimes 启动了 1 个进程；任务要求 workers 个，也就是 4 个。"))
+	},
+	"15-4": func(l *lessonT) {
+		l.contains("twice", l.stdout("want := 5133"), l.tr("some numbers were counted twice", "有些数被数了两次"))
+	},
+	"15-5": func(l *lessonT) {
+		l.contains("solution", l.stdout("showSolution := true"), "func countRange(from, to int, total *mp.Value) {", "p.Join()", "return total.Load()")
+	},
 }
