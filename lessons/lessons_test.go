@@ -524,6 +524,8 @@ var (
 	// english finds English words that no Chinese sentence of ours holds.
 	english = regexp.MustCompile(`(?i)\b(the|and|was|were|is|are|not|of|to|with|from|held|holds|waits?|waiting|running|finished|free|made|lost|took|who|when|still|says)\b`)
 	tags    = regexp.MustCompile(`<[^>]*>`)
+	// calls finds code a sentence quotes, such as mp.NewProcess(f, from, to).
+	calls = regexp.MustCompile(`[\w.]+\([^)]*\)`)
 )
 
 // readable returns the text people read in an output: streams but
@@ -569,7 +571,7 @@ func (l *lessonT) language() {
 				}
 			case "zh":
 				for _, line := range strings.Split(text, "\n") {
-					if w := english.FindString(line); w != "" && !allowedEnglish(line) {
+					if w := english.FindString(calls.ReplaceAllString(line, "")); w != "" && !allowedEnglish(line) {
 						l.Errorf("%s cell %d: English word %q in the Chinese edition's output: %q", l.path, i+1, w, line)
 					}
 					if strings.ContainsAny(line, "✓✗") && !han.MatchString(line) {
