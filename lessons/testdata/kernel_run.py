@@ -11,9 +11,10 @@ lists the text/plain of each display with a display_id and of each of its
 updates, in the order they arrived, so that a test can see what a live view
 showed while the cell ran; "gopherlab_late" counts messages that arrived
 for the cell after its execute_reply (they should not). A cell whose
-metadata has "gopherlab_interrupt_after" (seconds) is interrupted when it
-runs longer than that, as a learner would press the stop button. The
-executed notebook is written to OUT_PATH.
+metadata has "gopherlab_interrupt_after" (seconds) is interrupted once it
+has printed something and then nothing for that long — it hangs — as a
+learner would press the stop button (or after INTERRUPT_CAP seconds in any
+case). The executed notebook is written to OUT_PATH.
 """
 import queue
 import sys
@@ -23,6 +24,7 @@ import nbformat
 from jupyter_client.manager import start_new_kernel
 
 CELL_LIMIT = 180  # seconds a cell may take before the run gives up
+INTERRUPT_CAP = 90  # seconds after which a cell to interrupt is interrupted, silent or not
 
 
 def run(kernel_name, in_path, out_path):
@@ -38,10 +40,13 @@ def run(kernel_name, in_path, out_path):
             interrupt_after = cell.metadata.get("gopherlab_interrupt_after", 0)
             msg_id = kc.execute(cell.source, allow_stdin=False)
             start = time.time()
+            last_output = None  # when the cell last printed
             interrupted = False
             idle = False
             while not idle:
-                if interrupt_after and not interrupted and time.time() - start > interrupt_after:
+                now = time.time()
+                silent = last_output is not None and now - last_output > interrupt_after
+                if interrupt_after and not interrupted and (silent or now - start > INTERRUPT_CAP):
                     km.interrupt_kernel()
                     interrupted = True
                 if time.time() - start > CELL_LIMIT:
@@ -60,6 +65,7 @@ def run(kernel_name, in_path, out_path):
                 if mtype == "status":
                     idle = content["execution_state"] == "idle"
                 elif mtype == "stream":
+                    last_output = time.time()
                     outs = cell.outputs
                     if outs and outs[-1].output_type == "stream" and outs[-1].name == content["name"]:
                         outs[-1].text += content["text"]

@@ -30,8 +30,8 @@
 //
 // A replacement may hold a line "--- cell ---", which splits the cell there.
 // Options after the number tune how tests run the variant: timeout=D
-// interrupts the cells the try changed when they run longer than D, as a
-// learner would with ■.
+// interrupts a cell the try changed once it has printed something and then
+// nothing for D — it hangs — as a learner would with ■.
 package lesson
 
 import (
@@ -61,7 +61,7 @@ type Section struct {
 type Try struct {
 	N       int
 	Edits   []Edit
-	Timeout time.Duration // interrupt the changed cells when they run longer; 0 for none
+	Timeout time.Duration // interrupt a changed cell silent this long after printing; 0 for none
 }
 
 // An Edit replaces Old, the text of part of one code cell, by New.
