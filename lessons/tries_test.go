@@ -278,10 +278,9 @@ var tryChecks = map[string]func(l *lessonT){
 		}
 		l.contains("interrupt", l.stderr(src...), "interrupted", "stopped")
 		holds, waits := l.timeline("lock.Timeline()")
-		// The cell is interrupted 6 s after it began; its processes start
-		// once its declarations are in place, a second or two in.
+		// The cell is interrupted once it has said nothing for 3 s.
 		if len(holds) != 1 || !holds[0].open || holds[0].to-holds[0].from < 1500 {
-			l.Errorf("%s: holds %+v; want the crasher's, hatched, for seconds, until it was stopped", l.path, holds)
+			l.Errorf("%s: holds %+v; want the crasher's, hatched, for the seconds until it was stopped", l.path, holds)
 		} else if len(waits) != 1 || waits[0].process != "patient" || waits[0].to < holds[0].to-500 || waits[0].to > holds[0].to+500 {
 			l.Errorf("%s: waits %+v; want the patient waiting until it was stopped with the crasher at %.1f ms", l.path, waits, holds[0].to)
 		}
