@@ -237,8 +237,15 @@ func parallel() int {
 	return 3
 }
 
-// runAll runs the jobs, parallel() at a time, and calls check for each
-// executed notebook, in the test goroutine.
+// slots bounds the lesson runs going at once, across the tests of the
+// package, which run in parallel.
+var (
+	slotsOnce sync.Once
+	slots     chan struct{}
+)
+
+// runAll runs the jobs, parallel() at a time across all tests, and calls
+// check for each executed notebook, in the test goroutine.
 func (r *runner) runAll(t *testing.T, jobs []job, check func(t *testing.T, j job, nb *notebook.Notebook)) {
 	t.Helper()
 	type result struct {
@@ -247,7 +254,8 @@ func (r *runner) runAll(t *testing.T, jobs []job, check func(t *testing.T, j job
 		d   time.Duration
 	}
 	results := make(chan result)
-	sem := make(chan struct{}, parallel())
+	slotsOnce.Do(func() { slots = make(chan struct{}, parallel()) })
+	sem := slots
 	var wg sync.WaitGroup
 	for _, j := range jobs {
 		wg.Add(1)
@@ -367,9 +375,11 @@ func TestLessonTries(t *testing.T) {
 	r.runAll(t, tryJobs(t, sources(t), 1), checkJob)
 }
 
-// TestLessonsRepeat runs every lesson and every try through the real
-// kernel, $GOPHERLAB_LESSONS_REPEAT times each, alternating the editions,
-// and checks every claim of the text in every run, the live views included.
+// TestLessonsRepeat runs every lesson through the real kernel
+// $GOPHERLAB_LESSONS_REPEAT times, alternating the editions, and checks
+// every claim of the text in every run, the live views included. (Each try
+// runs once, in TestLessonTries; GOPHERLAB_LESSONS_REPEAT_TRIES=N repeats
+// them too.)
 func TestLessonsRepeat(t *testing.T) {
 	times, _ := strconv.Atoi(os.Getenv(RepeatEnv))
 	if times <= 0 || testing.Short() {
@@ -380,7 +390,10 @@ func TestLessonsRepeat(t *testing.T) {
 	src := sources(t)
 	r := newRunner(t, true)
 	start := time.Now()
-	jobs := append(lessonJobs(t, src, times, lesson.Langs...), tryJobs(t, src, times)...)
+	jobs := lessonJobs(t, src, times, lesson.Langs...)
+	if n, _ := strconv.Atoi(os.Getenv("GOPHERLAB_LESSONS_REPEAT_TRIES")); n > 0 {
+		jobs = append(jobs, tryJobs(t, src, n)...)
+	}
 	r.runAll(t, jobs, checkJob)
 	t.Logf("%d runs in %v with %d at a time", len(jobs), time.Since(start).Round(time.Second), parallel())
 }
@@ -514,7 +527,13 @@ func (l *lessonT) generic() {
 	// Lesson 15's check grades the learner's code, which the lesson leaves
 	// for them to write: it says "not yet"; its tries check the rest.
 	if l.job.name[:2] != "15" && (ok == 0 || bad > 0) {
-		l.Errorf("%s: the check cells say ✓ %d times and ✗ %d times", l.path, ok, bad)
+		var checks []string
+		for _, c := range l.nb.Cells {
+			if text := cellText(c); c.Type == notebook.Code && strings.ContainsAny(text, "✓✗") {
+				checks = append(checks, text)
+			}
+		}
+		l.Errorf("%s: the check cells say ✓ %d times and ✗ %d times:\n%s", l.path, ok, bad, strings.Join(checks, "\n"))
 	}
 	l.language()
 }
@@ -896,25 +915,28 @@ func (l *lessonT) grouped(text string, procs []string) {
 	}
 }
 
-// interleaved checks that the add lines of the processes interleave once
-// all of them run: from the first line of the last one to start, no process
-// prints three addition lines in a row.
+// interleaved checks that the add lines of the processes interleave while
+// all of them run: from the first line of the last one to start to the last
+// line of the first one to end, no process prints three addition lines in a
+// row.
 func (l *lessonT) interleaved(text string, procs []string) {
 	l.Helper()
-	seen, from := map[string]bool{}, 0
-	all := map[string]bool{}
-	for _, p := range procs {
-		all[p] = true
-	}
+	first, last := map[string]int{}, map[string]int{}
 	for i, p := range procs {
-		if !seen[p] {
-			seen[p], from = true, i
+		if _, ok := first[p]; !ok {
+			first[p] = i
 		}
-		if len(seen) == len(all) {
-			break
-		}
+		last[p] = i
 	}
-	if run := longestRun(procs[from:]); run > 2 {
-		l.Errorf("%s: once all ran, a process printed %d addition lines in a row, want them interleaved:\n%s", l.path, run, text)
+	from, to := 0, len(procs)-1
+	for p := range first {
+		from, to = max(from, first[p]), min(to, last[p])
+	}
+	if from > to {
+		l.Errorf("%s: the processes did not run at the same time:\n%s", l.path, text)
+		return
+	}
+	if run := longestRun(procs[from : to+1]); run > 2 {
+		l.Errorf("%s: while all ran, a process printed %d addition lines in a row, want them interleaved:\n%s", l.path, run, text)
 	}
 }

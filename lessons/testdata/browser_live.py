@@ -1,0 +1,132 @@
+"""Take screenshots of live views while their cell runs, in the classic
+Jupyter Notebook in headless Chromium.
+
+Usage (after installing the kernel, e.g. gopherlab install --prefix DIR):
+
+  JUPYTER_PATH=DIR/share/jupyter /usr/bin/python3 browser_live.py OUT_DIR NOTEBOOK:MARK:SECONDS...
+
+For each NOTEBOOK:MARK:SECONDS it opens the notebook, runs the cells above
+the first code cell whose source contains MARK, then runs that cell and,
+SECONDS later, while it still runs, saves OUT_DIR/<notebook>-live.png showing
+the cell and its live view. It then waits for the cell to end and saves
+OUT_DIR/<notebook>-after.png. It prints, for each, the live view's text at
+both moments. The exit status is the number of screenshots that could not
+be taken while the cell was running.
+"""
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from browser_run import Driver, free_port, wait_http  # noqa: E402
+
+FIND_JS = """
+const nb = Jupyter.notebook;
+const cells = nb.get_cells();
+for (let i = 0; i < cells.length; i++) {
+  if (cells[i].cell_type === 'code' && cells[i].get_text().includes(arguments[0])) return i;
+}
+return -1;
+"""
+
+STATE_JS = """
+const nb = window.Jupyter && Jupyter.notebook;
+if (!nb || !nb.kernel || !nb.kernel.is_connected()) return null;
+const c = nb.get_cell(arguments[0]);
+const view = c.output_area.element[0].querySelector('.gopherlab-view');
+return {running: c.input_prompt_number === '*', busy: nb.kernel_busy,
+        view: view ? view.innerText : null};
+"""
+
+SCROLL_JS = """
+const c = Jupyter.notebook.get_cell(arguments[0]);
+c.element[0].scrollIntoView({block: 'start'});
+const s = document.getElementById('site'); if (s) s.scrollTop = Math.max(0, s.scrollTop + c.element[0].getBoundingClientRect().top - 80);
+"""
+
+
+def main():
+    out_dir, specs = sys.argv[1], sys.argv[2:]
+    jobs = []
+    for spec in specs:
+        path, mark, secs = spec.rsplit(":", 2)
+        jobs.append((os.path.abspath(path), mark, float(secs)))
+    root = os.path.commonpath([os.path.dirname(p) for p, _, _ in jobs])
+    token = secrets.token_hex(16)
+    nb_port, drv_port = free_port(), free_port()
+    env = dict(os.environ)
+    env.setdefault("JUPYTER_RUNTIME_DIR", tempfile.mkdtemp(prefix="gopherlab-jupyter-runtime-"))
+    server = subprocess.Popen(
+        ["/usr/bin/jupyter", "notebook", "--no-browser", "--ip=127.0.0.1", "--port=%d" % nb_port,
+         "--NotebookApp.token=" + token, "--notebook-dir=" + root, "--allow-root"],
+        env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(out_dir, "notebook-server.log"), "w"))
+    driver_proc = subprocess.Popen(["/usr/bin/chromedriver", "--port=%d" % drv_port],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    problems = 0
+    drv = None
+    try:
+        wait_http("http://127.0.0.1:%d/api?token=%s" % (nb_port, token))
+        wait_http("http://127.0.0.1:%d/status" % drv_port)
+        drv = Driver(drv_port)
+        for path, mark, secs in jobs:
+            rel = os.path.relpath(path, root)
+            name = rel.replace(os.sep, "_").replace(".ipynb", "")
+            drv.resize(1200, 1000)
+            drv.get("http://127.0.0.1:%d/notebooks/%s?token=%s" % (nb_port, rel, token))
+            deadline = time.time() + 60
+            while drv.js("return window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected();") is not True:
+                if time.time() > deadline:
+                    raise RuntimeError(rel + ": kernel did not connect")
+                time.sleep(0.3)
+            drv.js("Jupyter.notebook.clear_all_output();")
+            i = drv.js(FIND_JS, mark)
+            if i < 0:
+                raise RuntimeError("%s: no code cell contains %r" % (rel, mark))
+            if i > 0:
+                drv.js("Jupyter.notebook.execute_cell_range(0, arguments[0]);", i)
+                deadline = time.time() + 180
+                while True:
+                    busy = drv.js("return Jupyter.notebook.kernel_busy || Jupyter.notebook.get_cells().slice(0, arguments[0]).some(c => c.input_prompt_number === '*');", i)
+                    if not busy:
+                        break
+                    if time.time() > deadline:
+                        raise RuntimeError(rel + ": the cells above did not finish")
+                    time.sleep(0.3)
+            drv.js("Jupyter.notebook.execute_cells([arguments[0]]);", i)
+            time.sleep(secs)
+            drv.js(SCROLL_JS, i)
+            time.sleep(0.2)
+            st = drv.js(STATE_JS, i)
+            drv.screenshot(os.path.join(out_dir, name + "-live.png"))
+            ok = st and st["running"] and st["view"]
+            problems += not ok
+            print("%s %s: mid-run (running=%s) live view:\n%s" % ("ok" if ok else "FAIL", rel, st and st["running"], st and st["view"]), flush=True)
+            deadline = time.time() + 180
+            while True:
+                st = drv.js(STATE_JS, i)
+                if st and not st["running"] and not st["busy"]:
+                    break
+                if time.time() > deadline:
+                    raise RuntimeError(rel + ": the cell did not end")
+                time.sleep(0.3)
+            time.sleep(0.5)
+            drv.js(SCROLL_JS, i)
+            time.sleep(0.2)
+            drv.screenshot(os.path.join(out_dir, name + "-after.png"))
+            print("%s: after the cell ended:\n%s" % (rel, drv.js(STATE_JS, i)["view"]), flush=True)
+            drv.js("Jupyter.notebook.session.delete();")
+            time.sleep(0.5)
+    finally:
+        if drv:
+            drv.quit()
+        driver_proc.terminate()
+        server.terminate()
+        server.wait(10)
+    sys.exit(problems)
+
+
+if __name__ == "__main__":
+    main()
