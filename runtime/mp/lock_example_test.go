@@ -144,3 +144,19 @@ func ExampleTimeline() {
 	// Process-2 waited 401ms
 	// 2 3
 }
+
+// SetLanguage chooses the words of the pictures and views mp draws.
+func ExampleSetLanguage() {
+	defer mp.SetLanguage("en")
+	v := mp.NewView("lock", mp.NewLock())
+	fmt.Print(v)
+	mp.SetLanguage("zh")
+	fmt.Print(v)
+	// Output:
+	// Processes and shared objects
+	// no processes yet
+	// lock Lock: free
+	// 进程与共享对象
+	// 还没有进程
+	// lock Lock: 空闲
+}
