@@ -3,17 +3,19 @@ Jupyter Notebook in headless Chromium.
 
 Usage (after installing the kernel, e.g. gopherlab install --prefix DIR):
 
-  JUPYTER_PATH=DIR/share/jupyter /usr/bin/python3 browser_live.py OUT_DIR NOTEBOOK:MARK:SECONDS...
+  JUPYTER_PATH=DIR/share/jupyter /usr/bin/python3 browser_live.py OUT_DIR NOTEBOOK@MARK@PATTERN...
 
-For each NOTEBOOK:MARK:SECONDS it opens the notebook, runs the cells above
-the first code cell whose source contains MARK, then runs that cell and,
-SECONDS later, while it still runs, saves OUT_DIR/<notebook>-live.png showing
-the cell and its live view. It then waits for the cell to end and saves
+For each NOTEBOOK@MARK@PATTERN it opens the notebook, runs the cells above
+the first code cell whose source contains MARK, then runs that cell and, as
+soon as its live view shows text matching the regular expression PATTERN
+while the cell still runs, saves OUT_DIR/<notebook>-live.png showing the
+cell and its live view. It then waits for the cell to end and saves
 OUT_DIR/<notebook>-after.png. It prints, for each, the live view's text at
 both moments. The exit status is the number of screenshots that could not
 be taken while the cell was running.
 """
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -43,8 +45,9 @@ return {running: c.input_prompt_number === '*', busy: nb.kernel_busy,
 
 SCROLL_JS = """
 const c = Jupyter.notebook.get_cell(arguments[0]);
-c.element[0].scrollIntoView({block: 'start'});
-const s = document.getElementById('site'); if (s) s.scrollTop = Math.max(0, s.scrollTop + c.element[0].getBoundingClientRect().top - 80);
+const out = c.output_area.element[0];
+const s = document.getElementById('site');
+if (s) s.scrollTop = Math.max(0, s.scrollTop + out.getBoundingClientRect().top - 420);
 """
 
 
@@ -52,8 +55,8 @@ def main():
     out_dir, specs = sys.argv[1], sys.argv[2:]
     jobs = []
     for spec in specs:
-        path, mark, secs = spec.rsplit(":", 2)
-        jobs.append((os.path.abspath(path), mark, float(secs)))
+        path, mark, pattern = spec.split("@")
+        jobs.append((os.path.abspath(path), mark, re.compile(pattern)))
     root = os.path.commonpath([os.path.dirname(p) for p, _, _ in jobs])
     token = secrets.token_hex(16)
     nb_port, drv_port = free_port(), free_port()
@@ -71,10 +74,10 @@ def main():
         wait_http("http://127.0.0.1:%d/api?token=%s" % (nb_port, token))
         wait_http("http://127.0.0.1:%d/status" % drv_port)
         drv = Driver(drv_port)
-        for path, mark, secs in jobs:
+        for path, mark, pattern in jobs:
             rel = os.path.relpath(path, root)
             name = rel.replace(os.sep, "_").replace(".ipynb", "")
-            drv.resize(1200, 1000)
+            drv.resize(1200, 1100)
             drv.get("http://127.0.0.1:%d/notebooks/%s?token=%s" % (nb_port, rel, token))
             deadline = time.time() + 60
             while drv.js("return window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected();") is not True:
@@ -96,10 +99,15 @@ def main():
                         raise RuntimeError(rel + ": the cells above did not finish")
                     time.sleep(0.3)
             drv.js("Jupyter.notebook.execute_cells([arguments[0]]);", i)
-            time.sleep(secs)
+            deadline = time.time() + 120
+            while True:  # until the view shows what the screenshot is for
+                st = drv.js(STATE_JS, i)
+                if st and st["view"] and pattern.search(st["view"]):
+                    break
+                if time.time() > deadline or (st and st["view"] and not st["running"]):
+                    break
+                time.sleep(0.05)
             drv.js(SCROLL_JS, i)
-            time.sleep(0.2)
-            st = drv.js(STATE_JS, i)
             drv.screenshot(os.path.join(out_dir, name + "-live.png"))
             ok = st and st["running"] and st["view"]
             problems += not ok

@@ -252,7 +252,7 @@ func (v *View) state() viewState {
 			if len(waits) > 0 {
 				w := say("view.waitsSince", strings.Join(waits, ", "), time.Since(since).Seconds())
 				if len(holds) > 0 {
-					r.state += "; " + w
+					r.state += say("view.then") + w
 				} else {
 					r.state = w
 				}
@@ -479,7 +479,7 @@ func (v *View) HTML() string {
 	}
 	if st.deadlock != nil {
 		fmt.Fprintf(&b, `<div style="color:#b00;font-weight:bold;margin-top:6px">%s</div>`,
-			html.EscapeString(say("view.deadlock", strings.Join(st.deadlock, "; "))))
+			html.EscapeString(say("view.deadlock", strings.Join(st.deadlock, say("view.then")))))
 	}
 	b.WriteString(`</div>`)
 	return b.String()
@@ -521,7 +521,7 @@ func (v *View) String() string {
 		fmt.Fprintf(&b, "%s %s: %s\n", o.label, o.kind, o.now)
 	}
 	if st.deadlock != nil {
-		b.WriteString(say("view.deadlock", strings.Join(st.deadlock, "; ")) + "\n")
+		b.WriteString(say("view.deadlock", strings.Join(st.deadlock, say("view.then"))) + "\n")
 	}
 	return b.String()
 }
