@@ -189,7 +189,7 @@ var lessonChecks = map[string]func(l *lessonT){
 		l.finalProcesses(src, 3, 0)
 	},
 	"09": func(l *lessonT) {
-		src := []string{"crasher := mp.NewProcess(crash, lock, holding)"}
+		src := []string{"crasher := mp.NewProcess(crash, lock, holding, asking)"}
 		text := l.stdout(src...)
 		l.contains("crasher", text, l.tr("crasher: I hold the lock, and now I crash", "崩溃者：我持有锁，现在我要崩溃了"))
 		l.contains("panic", l.stderr(src...), l.tr("crash while holding the lock", "持有锁时崩溃"))
@@ -205,7 +205,7 @@ var lessonChecks = map[string]func(l *lessonT){
 			if holds[1].from < holds[0].to {
 				l.Errorf("%s: the patient took the lock at %.1f ms, before the crasher died at %.1f ms", l.path, holds[1].from, holds[0].to)
 			}
-			if len(waits) != 1 || waits[0].process != "patient" || waits[0].to < holds[0].to || waits[0].from > holds[0].from+250 {
+			if len(waits) != 1 || waits[0].process != "patient" || waits[0].to < holds[0].to || waits[0].from > holds[0].to-250 {
 				l.Errorf("%s: waits %+v; want the patient waiting from the crasher's hold until after its end (%.1f ms)", l.path, waits, holds[0].to)
 			}
 		}

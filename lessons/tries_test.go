@@ -272,7 +272,7 @@ var tryChecks = map[string]func(l *lessonT){
 		l.atomicsVersusLocks(l.stdout("func adder("))
 	},
 	"09-2": func(l *lessonT) {
-		src := []string{"crasher := mp.NewProcess(crash, lock, holding)"}
+		src := []string{"crasher := mp.NewProcess(crash, lock, holding, asking)"}
 		if !l.failed(src...) {
 			l.Errorf("%s: the part 1 cell was not interrupted", l.path)
 		}
@@ -287,7 +287,7 @@ var tryChecks = map[string]func(l *lessonT){
 		l.atomicsVersusLocks(l.stdout("func adder("))
 	},
 	"09-3": func(l *lessonT) {
-		src := []string{"crasher := mp.NewProcess(crash, lock, holding)"}
+		src := []string{"crasher := mp.NewProcess(crash, lock, holding, asking)"}
 		l.contains("gave up", l.stdout(src...), l.tr("patient: gave up after 20 ms", "耐心的进程：等了 20 毫秒后放弃"))
 		_, waits := l.timeline("lock.Timeline()")
 		if len(waits) != 1 || waits[0].to-waits[0].from < 19 || waits[0].to-waits[0].from > 200 {
