@@ -93,6 +93,7 @@ type Watcher struct {
 	mu     sync.Mutex
 	unhook func() // stops the calls of processEnded
 	last   string // the last HTML sent
+	ended  bool   // the last picture is being drawn: no other redraw
 }
 
 // View returns the view the watcher draws.
@@ -166,6 +167,7 @@ func (w *Watcher) end() {
 	w.endOnce.Do(func() {
 		w.mu.Lock()
 		unhook := w.unhook
+		w.ended = true // a redraw under way finishes first; none starts after
 		w.mu.Unlock()
 		if unhook != nil {
 			unhook()
@@ -208,17 +210,23 @@ func over(v *mp.View, start time.Time) bool {
 // finish draws the last picture: in place in the kernel, as text outside.
 func (w *Watcher) finish() {
 	if w.live {
-		w.draw()
+		w.redraw(true)
 		return
 	}
 	Text(w.view.String())
 }
 
-// draw sends the view if it changed since the last time.
-func (w *Watcher) draw() {
-	html := w.view.HTML()
+// draw sends the view if it changed since the last time, unless the last
+// picture is being drawn.
+func (w *Watcher) draw() { w.redraw(false) }
+
+func (w *Watcher) redraw(last bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.ended && !last {
+		return
+	}
+	html := w.view.HTML()
 	if html == w.last {
 		return
 	}
