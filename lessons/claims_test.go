@@ -74,10 +74,9 @@ var lessonChecks = map[string]func(l *lessonT){
 		}
 		holds, waits := l.timeline("lock.Timeline()")
 		l.oneAfterOther(holds, 2)
-		if len(holds) == 2 {
-			l.waitedForRelease(waits, holds[1], holds[0])
+		if len(holds) == 2 && l.waitedForRelease(waits, holds[1], holds[0]) {
+			l.sawView(src, "one process holds the lock, the other waits", l.tr(`: running, holds Lock\n`, `: 运行中，持有 Lock\n`), l.tr(`: waiting for Lock`, `: 等待 Lock`))
 		}
-		l.sawView(src, "one process holds the lock, the other waits", l.tr(`: running, holds Lock\n`, `: 运行中，持有 Lock\n`), l.tr(`: waiting for Lock`, `: 等待 Lock`))
 		l.finalProcesses(src, 2, 0)
 	},
 	"04": func(l *lessonT) {
@@ -97,12 +96,13 @@ var lessonChecks = map[string]func(l *lessonT){
 		holds, waits := l.timeline("lock.Timeline()")
 		l.oneAfterOther(holds, 2)
 		if len(holds) == 2 {
-			l.waitedForRelease(waits, holds[1], holds[0])
+			if l.waitedForRelease(waits, holds[1], holds[0]) {
+				l.sawView(src, "one process holds the lock, the other waits", l.tr(`: running, holds Lock\n`, `: 运行中，持有 Lock\n`), l.tr(`: waiting for Lock`, `: 等待 Lock`))
+			}
 			if holds[0].pid != holder {
 				l.Errorf("%s: the parent saw pid %d holding the lock, but pid %d held it first", l.path, holder, holds[0].pid)
 			}
 		}
-		l.sawView(src, "one process holds the lock, the other waits", l.tr(`: running, holds Lock\n`, `: 运行中，持有 Lock\n`), l.tr(`: waiting for Lock`, `: 等待 Lock`))
 		l.finalProcesses(src, 2, 0)
 	},
 	"05": func(l *lessonT) {
@@ -139,10 +139,9 @@ var lessonChecks = map[string]func(l *lessonT){
 		}
 		holds, waits := l.timeline("lock.Timeline()")
 		l.oneAfterOther(holds, 2)
-		if len(holds) == 2 {
-			l.waitedForRelease(waits, holds[1], holds[0])
+		if len(holds) == 2 && l.waitedForRelease(waits, holds[1], holds[0]) {
+			l.sawView(src, "the holder, the waiter and the number", l.tr(`: running, holds Lock\n`, `: 运行中，持有 Lock\n`), l.tr(`: waiting for Lock`, `: 等待 Lock`), `Value Value\('i'\): \d+`)
 		}
-		l.sawView(src, "the holder, the waiter and the number", l.tr(`: running, holds Lock\n`, `: 运行中，持有 Lock\n`), l.tr(`: waiting for Lock`, `: 等待 Lock`), `Value Value\('i'\): \d+`)
 		l.finalProcesses(src, 2, 0)
 		final := l.finalView(src...)
 		l.contains("final view", final, "Value Value('i'): 20")
@@ -487,20 +486,23 @@ func (l *lessonT) oneAfterOther(holds []bar, n int) {
 	}
 }
 
-// waitedForRelease checks that the process of hold `next` waited for the
-// lock while `first` held it, and got it as it was released.
-func (l *lessonT) waitedForRelease(waits []bar, next, first bar) {
+// waitedForRelease checks that the process of hold `next`, if it asked for
+// the lock while `first` held it (it usually does; on a busy machine it may
+// start too late), waited until it was released, and got it then. It
+// reports whether it waited.
+func (l *lessonT) waitedForRelease(waits []bar, next, first bar) bool {
 	l.Helper()
 	for _, w := range waits {
 		if w.pid != next.pid {
 			continue
 		}
-		if w.from > first.from+first.to/2 || w.to < first.to || w.to-first.to > 150 {
-			l.Errorf("%s: %s waited %.1f..%.1f ms; want from about the start of the first hold until its end at %.1f ms", l.path, w.process, w.from, w.to, first.to)
+		if w.from > first.to || w.to < first.to || w.to-first.to > 150 {
+			l.Errorf("%s: %s waited %.1f..%.1f ms; want from a moment within the first hold until its end at %.1f ms", l.path, w.process, w.from, w.to, first.to)
 		}
-		return
+		return true
 	}
-	l.Errorf("%s: no thin bar shows %s waiting for the lock: %+v", l.path, next.process, waits)
+	l.Logf("%s: %s asked for the lock only as it was released (%.1f ms): it did not wait", l.path, next.process, first.to)
+	return false
 }
 
 // continues checks lesson 06's numbers: the first process counts alone
