@@ -109,17 +109,14 @@ type procInfo struct {
 	ended time.Time
 }
 
-// startedSince returns the processes started after sequence number seq,
-// and those started earlier that were still running at the moment
-// runningAt (all of them when runningAt is zero), in start order.
-func startedSince(seq uint64, runningAt time.Time) []procInfo {
+// startedProcs returns what the registry knows of the processes this
+// program started, in start order.
+func startedProcs() []procInfo {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
-	var out []procInfo
+	out := make([]procInfo, 0, len(reg.procs))
 	for _, e := range reg.procs {
-		if e.seq > seq || e.ended.IsZero() || (!runningAt.IsZero() && e.ended.After(runningAt)) {
-			out = append(out, procInfo{e.p, e.seq, e.ended})
-		}
+		out = append(out, procInfo{e.p, e.seq, e.ended})
 	}
 	return out
 }

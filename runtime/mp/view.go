@@ -9,6 +9,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/gopherlab/gopherlab/runtime/shm"
 )
 
 // A View describes, each time it is drawn, the processes a program started
@@ -26,8 +28,9 @@ import (
 // methods are safe for concurrent use.
 type View struct {
 	created time.Time
-	seq     uint64 // registry sequence when made
-	procs   []*Process
+	seq     uint64     // registry sequence when made
+	procs   []*Process // given to NewView
+	before  []*Process // started earlier and running when made
 	items   []viewItem
 
 	mu    sync.Mutex
@@ -56,6 +59,13 @@ type lockWaits struct {
 // type ("Lock", "Value", "Lock 2").
 func NewView(objs ...any) *View {
 	v := &View{created: time.Now(), seq: regSeq(), waits: map[*Lock]*lockWaits{}}
+	for _, e := range startedProcs() {
+		// A process that has exited may not have been reaped yet: ask the
+		// system whether it still runs.
+		if e.seq <= v.seq && e.ended.IsZero() && shm.Alive(uint64(e.p.pid)) {
+			v.before = append(v.before, e.p)
+		}
+	}
 	label := ""
 	count := map[string]int{}
 	for _, o := range objs {
@@ -112,16 +122,22 @@ func kindName(o any) string {
 }
 
 // Processes returns the processes the view shows now: those given to
-// NewView, then those started since it was made or running when it was
-// made, in the order they started.
+// NewView, then those running when it was made and those started since, in
+// the order they started.
 func (v *View) Processes() []*Process {
 	out := append([]*Process(nil), v.procs...)
 	seen := map[*Process]bool{}
 	for _, p := range out {
 		seen[p] = true
 	}
-	for _, e := range startedSince(v.seq, v.created) {
-		if !seen[e.p] {
+	for _, p := range v.before {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	for _, e := range startedProcs() {
+		if e.seq > v.seq && !seen[e.p] {
 			seen[e.p] = true
 			out = append(out, e.p)
 		}
