@@ -221,8 +221,8 @@ func (p *Process) launch() error {
 	p.pid = c.Pid()
 	p.done = make(chan struct{})
 	p.args = nil // the child has its copies; let the parent's go
+	register(p) // before wait can record its end
 	go p.wait()
-	register(p)
 	return nil
 }
 
