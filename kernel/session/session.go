@@ -129,6 +129,8 @@ type Session struct {
 	hookMu     sync.Mutex
 	startHooks []func()
 	endHooks   []func(ctx context.Context) error
+	atEnd      []func() // the running cell's display.CellEnder calls, nil between cells
+	inCell     bool     // a cell runs: atEnd takes calls
 }
 
 // New returns a Session with the standard library, the packages built into
@@ -269,6 +271,9 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (res Res
 	for _, f := range start {
 		f()
 	}
+	s.hookMu.Lock()
+	s.inCell, s.atEnd = true, nil
+	s.hookMu.Unlock()
 
 	s.waitAbandoned()
 	cellCtx, cancel := context.WithCancelCause(ctx)
@@ -295,6 +300,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (res Res
 			out.Stream("stderr", asCellError(herr).Value+"\n")
 		}
 	}
+	s.cellEnded()
 	if err != nil {
 		return Result{}, err
 	}
@@ -411,6 +417,19 @@ func (s *Session) show(v ...any) {
 	s.setResult(&Result{Data: data})
 }
 
+// cellEnded calls what the cell asked to run at its end (display.CellEnder),
+// after the end hooks: its processes have exited or been stopped, and what
+// the calls display still belongs to the cell.
+func (s *Session) cellEnded() {
+	s.hookMu.Lock()
+	fs := s.atEnd
+	s.inCell, s.atEnd = false, nil
+	s.hookMu.Unlock()
+	for _, f := range fs {
+		f()
+	}
+}
+
 // displaySink sends kernel/display output to the running cell's Output,
 // or the last cell's.
 type displaySink struct{ s *Session }
@@ -421,6 +440,20 @@ func (d displaySink) Display(m display.Message) error {
 		return errors.New("session: no cell to display in")
 	}
 	return out.Display(Display{Data: m.Data, Metadata: m.Metadata, ID: m.ID, Update: m.Update})
+}
+
+// AtCellEnd makes f run once when the running cell ends, after its
+// processes have exited or been stopped and before its reply, so that a
+// live view's last picture (display.Watch) shows how they ended. It
+// reports false when no cell runs.
+func (d displaySink) AtCellEnd(f func()) bool {
+	d.s.hookMu.Lock()
+	defer d.s.hookMu.Unlock()
+	if !d.s.inCell {
+		return false
+	}
+	d.s.atEnd = append(d.s.atEnd, f)
+	return true
 }
 
 func (d displaySink) Clear(wait bool) error {
