@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/exec"
 	"reflect"
@@ -99,7 +100,9 @@ func NewLauncher(cmd func() *exec.Cmd, source func() string) *Launcher {
 }
 
 // SetLog sets where l writes what goes wrong in its workers' plumbing and
-// tells the learner nothing (the kernel's log); os.Stderr by default.
+// tells the learner nothing (the kernel's log). By default it goes to the
+// standard logger (package log), which the kernel points at its own log:
+// standard error is the running cell's there.
 func (l *Launcher) SetLog(w io.Writer) {
 	l.mu.Lock()
 	l.log = w
@@ -112,7 +115,8 @@ func (l *Launcher) logf(format string, args ...any) {
 	w := l.log
 	l.mu.Unlock()
 	if w == nil {
-		w = os.Stderr
+		log.Printf("gopherlab: "+format, args...)
+		return
 	}
 	fmt.Fprintf(w, "gopherlab: "+format+"\n", args...)
 }
