@@ -520,6 +520,9 @@ func (l *lessonT) generic() {
 		if failed != c.HasTag(notebook.RaisesException) {
 			l.Errorf("%s cell %d: failed = %v, tagged raises-exception = %v:\n%s", l.path, i+1, failed, !failed, text)
 		}
+		if m := internals.FindString(text); m != "" {
+			l.Errorf("%s cell %d shows the kernel's insides (%q) to the learner:\n%s", l.path, i+1, m, text)
+		}
 		if late, _ := c.Metadata["gopherlab_late"].(float64); late > 0 {
 			l.Errorf("%s cell %d: %v outputs arrived after the cell ended", l.path, i+1, late)
 		}
@@ -539,7 +542,10 @@ func (l *lessonT) generic() {
 }
 
 var (
-	han = regexp.MustCompile(`\p{Han}`)
+	// internals finds what the kernel must keep to itself: its log lines,
+	// the interpreter, paths of the machine that ran the lesson.
+	internals = regexp.MustCompile(`(?m)^gopherlab: |\.cache/gopherlab|yaegi|/pkg/mod/`)
+	han       = regexp.MustCompile(`\p{Han}`)
 	// english finds English words that no Chinese sentence of ours holds.
 	english = regexp.MustCompile(`(?i)\b(the|and|was|were|is|are|not|of|to|with|from|held|holds|waits?|waiting|running|finished|free|made|lost|took|who|when|still|says)\b`)
 	tags    = regexp.MustCompile(`<[^>]*>`)
