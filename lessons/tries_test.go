@@ -92,8 +92,18 @@ var tryChecks = map[string]func(l *lessonT){
 		for _, h := range holds {
 			pids = append(pids, strconv.Itoa(h.pid))
 		}
-		if len(holds) != 10 || turns(pids) != 9 {
-			l.Errorf("%s: holds by %v; want 10 that alternate", l.path, pids)
+		// Once both run: the first may hold it a turn or two alone before
+		// the second has started, and the second as many after the first
+		// has finished.
+		both := pids
+		for len(both) > 1 && both[1] == both[0] && len(pids)-len(both) < 2 {
+			both = both[1:]
+		}
+		for n := 0; len(both) > 1 && both[len(both)-2] == both[len(both)-1] && n < 2; n++ {
+			both = both[:len(both)-1]
+		}
+		if len(holds) != 10 || turns(both) != len(both)-1 {
+			l.Errorf("%s: holds by %v; want 10 that alternate once both processes run", l.path, pids)
 		}
 	},
 	"03-3": func(l *lessonT) {
@@ -257,7 +267,7 @@ var tryChecks = map[string]func(l *lessonT){
 		if !l.failed(src...) {
 			l.Errorf("%s: the part 3 cell was not interrupted:\n%s", l.path, l.text(src...))
 		}
-		l.contains("interrupt", l.stderr(src...), "interrupted", "stopped")
+		l.contains("interrupt", l.stderr(src...), "stopped", "interrupted")
 		final := l.finalView(src...)
 		l.contains("final view", final, "turn Value('i'): 1\n")
 		l.contains("final view", final, l.tr("killed by SIGTERM", "被 SIGTERM 终止"))
@@ -276,9 +286,14 @@ var tryChecks = map[string]func(l *lessonT){
 		if !l.failed(src...) {
 			l.Errorf("%s: the part 1 cell was not interrupted", l.path)
 		}
-		l.contains("interrupt", l.stderr(src...), "interrupted", "stopped")
+		l.contains("interrupt", l.stderr(src...), "stopped", "interrupted")
 		holds, waits := l.timeline("lock.Timeline()")
-		// The cell is interrupted once it has said nothing for 3 s.
+		// The cell is interrupted once it has said nothing for 3 s. Both
+		// are stopped at once: when the crasher dies first, the lock passes
+		// to the patient for the instant before it is stopped too.
+		if len(holds) == 2 && holds[1].process == "patient" && holds[1].from-holds[0].to < 100 && holds[1].to-holds[1].from < 500 {
+			holds = holds[:1]
+		}
 		if len(holds) != 1 || !holds[0].open || holds[0].to-holds[0].from < 1500 {
 			l.Errorf("%s: holds %+v; want the crasher's, hatched, for the seconds until it was stopped", l.path, holds)
 		} else if len(waits) != 1 || waits[0].process != "patient" || waits[0].to < holds[0].to-500 || waits[0].to > holds[0].to+500 {
@@ -298,17 +313,17 @@ var tryChecks = map[string]func(l *lessonT){
 		l.contains("strings", l.stdout("func shout("), "[HELLO! POOL!] <nil>")
 	},
 	"10-2": func(l *lessonT) {
-		l.contains("error", l.stdout("func mustBePositive("), "[1 0 3] mp: Pool.Map: item 1: -2 < 0")
+		l.contains("error", l.stdout("func mustBePositive("), "[1 0 3] mp: Pool.MapInts: item 1: -2 < 0")
 	},
 	"10-3": func(l *lessonT) {
-		l.contains("closed", l.stdout("pool := mp.NewPool(4)"), "mp: use of a closed Pool")
+		l.contains("closed", l.stdout("pool := mp.NewPool(4)"), "mp: Pool.MapInts: use of a closed Pool")
 	},
 	"11-1": func(l *lessonT) {
 		src := []string{"func producer("}
 		if !l.failed(src...) {
 			l.Errorf("%s: the cell was not interrupted", l.path)
 		}
-		l.contains("interrupt", l.stderr(src...), "interrupted", "stopped consumer-")
+		l.contains("interrupt", l.stderr(src...), "stopped consumer-", "interrupted")
 	},
 	"11-2": func(l *lessonT) {
 		l.queueRun(l.stdout("func producer("), 3)
@@ -337,7 +352,7 @@ var tryChecks = map[string]func(l *lessonT){
 		if !l.failed(src...) {
 			l.Errorf("%s: the cell was not interrupted", l.path)
 		}
-		l.contains("interrupt", l.stderr(src...), "interrupted", "stopped")
+		l.contains("interrupt", l.stderr(src...), "stopped", "interrupted")
 	},
 	"12-3": func(l *lessonT) {
 		l.contains("pipe", l.stdout("func squarer("), "EOF", l.tr("the child's exit code: 0", "子进程的退出码： 0"))
@@ -356,7 +371,7 @@ var tryChecks = map[string]func(l *lessonT){
 		if !l.failed(src...) {
 			l.Errorf("%s: the cell was not interrupted", l.path)
 		}
-		l.contains("interrupt", l.stderr(src...), "interrupted", "stopped")
+		l.contains("interrupt", l.stderr(src...), "stopped", "interrupted")
 		l.sawDeadlock(src)
 		if final := l.finalView(src...); strings.Count(final, l.tr("killed by SIGTERM", "被 SIGTERM 终止")) != 2 {
 			l.Errorf("%s: want both processes stopped in the last view:\n%s", l.path, final)
