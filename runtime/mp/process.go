@@ -221,7 +221,7 @@ func (p *Process) launch() error {
 	p.pid = c.Pid()
 	p.done = make(chan struct{})
 	p.args = nil // the child has its copies; let the parent's go
-	register(p) // before wait can record its end
+	register(p)  // before wait can record its end
 	go p.wait()
 	return nil
 }
