@@ -195,6 +195,21 @@ func (l *Launcher) start(src string, spare bool) (*child, error) {
 	}()
 	go func() {
 		wg.Wait()
+		// The worker closed its output as it exited; it has ended a moment
+		// later. Wait for that (its pidfd becomes readable), up to a
+		// second: a cell ends once its processes have exited, and whoever
+		// asks the system then must not find one still running.
+		c.mu.Lock()
+		fd := c.pidfd
+		c.mu.Unlock()
+		if fd >= 0 {
+			fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+			for {
+				if _, err := unix.Poll(fds, 1000); err != unix.EINTR {
+					break
+				}
+			}
+		}
 		l.mu.Lock()
 		delete(l.procs, c)
 		l.mu.Unlock()
