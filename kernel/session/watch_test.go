@@ -80,3 +80,25 @@ p2.Join()`, rec)
 // watchSettle is how long TestProcsWatchLastPicture waits for pictures
 // that would come after the reply (display.WatchEvery is 100 ms).
 const watchSettle = 300 * time.Millisecond
+
+// TestProcsEndedBeforeNextCell: a cell ends once its processes have
+// exited, so a view made in the next cell, which follows the processes
+// still running, finds none of them (a process that had closed its output
+// but not yet exited was taken for a running one).
+func TestProcsEndedBeforeNextCell(t *testing.T) {
+	s := newProcsSession(t)
+	if out, err := runProcsCell(t, s, context.Background(), tutorialImports+`
+
+func quick(i int) { fmt.Println("quick", i) }`); err != nil {
+		t.Fatal(err, out)
+	}
+	for round := 0; round < 5; round++ {
+		if out, err := runProcsCell(t, s, context.Background(), `for i := 0; i < 3; i++ { mp.NewProcess(quick, i).Start() }`); err != nil {
+			t.Fatal(err, out)
+		}
+		out, err := runProcsCell(t, s, context.Background(), `fmt.Println(len(mp.NewView().Processes()))`)
+		if err != nil || out != "0\n" {
+			t.Fatalf("round %d: a view in the next cell follows %q processes (error %v); want 0", round, out, err)
+		}
+	}
+}
