@@ -228,14 +228,20 @@ func alive(pid int) bool {
 }
 
 // finish ends the open interval s: at the moment its process ended when
-// known, else at next (the time of the event that showed it over) when not
+// known (at next if that came first: a lock passes on when its holder
+// dies, before the parent reaps it), else at next (the time of the event that showed it over) when not
 // zero, else at the snapshot's time while the process still holds or
 // waits, else at last.
 func (t *Timeline) finish(s *Span, next, last time.Time, still bool) {
 	s.Open = true
 	switch end, ok := t.Ended[s.Pid]; {
-	case ok && (next.IsZero() || !end.After(next)):
+	case ok:
 		s.End, s.Ended = end, true
+		if !next.IsZero() && end.After(next) {
+			// The lock passed on when the process died, before its parent
+			// reaped it (the moment the timeline knows): it ended by next.
+			s.End = next
+		}
 	case !next.IsZero():
 		s.End = next
 	case still && !t.Taken.IsZero():
