@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/gopherlab/gopherlab/runtime/shm"
@@ -28,6 +29,7 @@ type Array struct {
 	seg  *shm.Segment
 	e    elems
 	lock *Lock
+	i32  []int32 // the elements of a C int ('i') Array, for the fast paths
 }
 
 // NewArray returns a new Array of the typecode (see [NewValue] for the
@@ -93,6 +95,9 @@ func newArray(typecode string, sizeOrValues any, locked bool) *Array {
 
 func arrayAt(seg *shm.Segment, tc *typeInfo, n int, locked bool) *Array {
 	a := &Array{seg: seg, e: elems{tc: tc, base: unsafe.Pointer(&seg.Bytes()[arrayDataOff]), n: n}}
+	if tc == tcInt {
+		a.i32 = unsafe.Slice((*int32)(a.e.base), n)
+	}
 	if locked {
 		a.lock = newLock(seg, 0, nil)
 	}
@@ -131,6 +136,15 @@ func (a *Array) Typecode() string {
 // Load returns element i. It panics when i is out of range, and for a
 // floating-point typecode: use [Array.LoadFloat].
 func (a *Array) Load(i int) int {
+	// The fast path, small enough for the compiler to inline into a
+	// learner's loop: a C int ('i', the tutorial's) in range.
+	if uint(i) < uint(len(a.i32)) {
+		return int(atomic.LoadInt32(&a.i32[i]))
+	}
+	return a.load(i)
+}
+
+func (a *Array) load(i int) int {
 	a.index(i)
 	return a.e.load(i, a.what)
 }
@@ -138,6 +152,15 @@ func (a *Array) Load(i int) int {
 // Store sets element i to x. It panics when i is out of range or x does
 // not fit the typecode.
 func (a *Array) Store(i, x int) {
+	// The fast path: a C int in range, a value that fits.
+	if uint(i) < uint(len(a.i32)) && uint(x+1<<31) < 1<<32 {
+		atomic.StoreInt32(&a.i32[i], int32(x))
+	} else {
+		a.store(i, x)
+	}
+}
+
+func (a *Array) store(i, x int) {
 	a.index(i)
 	a.e.store(i, x, a.what)
 }

@@ -38,6 +38,9 @@ var typecodes = map[string]*typeInfo{
 	"d": {"d", "double", 8, true, true, "Float64s"},
 }
 
+// tcInt is typecode 'i' (C int), for the Array's fast paths.
+var tcInt = typecodes["i"]
+
 // lookupTypecode returns the typecode's description or panics with a
 // message listing the valid ones.
 func lookupTypecode(code string) *typeInfo {
