@@ -2,6 +2,7 @@ package frugal_test
 
 import (
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"testing"
@@ -70,3 +71,44 @@ func blockInSyscalls(n int) {
 	}
 	wg.Wait()
 }
+
+// TestReleasePausesPeriodicCollection checks that Release turns the
+// collector's periodic run off, with a memory limit as the backstop, and
+// that Resume gives the program its settings back.
+func TestReleasePausesPeriodicCollection(t *testing.T) {
+	gcPct := debug.SetGCPercent(150)
+	limit := debug.SetMemoryLimit(1 << 40)
+	defer func() {
+		debug.SetGCPercent(gcPct)
+		debug.SetMemoryLimit(limit)
+	}()
+	frugal.Release()
+	frugal.Release() // a second Release keeps the settings of before the first
+	if p := debug.SetGCPercent(-1); p != -1 {
+		t.Errorf("GC percent %d after Release, want -1 (off)", p)
+	}
+	l := debug.SetMemoryLimit(-1)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	if l >= 1<<40 || l < int64(ms.HeapAlloc) {
+		t.Errorf("memory limit %d after Release, want a backstop above the heap (%d) and below the limit before (%d)", l, ms.HeapAlloc, int64(1<<40))
+	}
+	// A program that allocates while released is still collected.
+	before := ms.NumGC
+	for range 200 {
+		sink = make([]byte, 1<<20)
+	}
+	runtime.ReadMemStats(&ms)
+	if ms.NumGC == before {
+		t.Errorf("no collection while 200 MiB were allocated after Release (memory limit %d)", l)
+	}
+	frugal.Resume()
+	if p := debug.SetGCPercent(150); p != 150 {
+		t.Errorf("GC percent %d after Resume, want 150 as before Release", p)
+	}
+	if l := debug.SetMemoryLimit(-1); l != 1<<40 {
+		t.Errorf("memory limit %d after Resume, want %d as before Release", l, int64(1<<40))
+	}
+}
+
+var sink []byte
