@@ -16,14 +16,11 @@ be taken while the cell was running.
 """
 import os
 import re
-import secrets
-import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser_run import Driver, free_port, wait_http  # noqa: E402
+from browser_run import classic_notebook  # noqa: E402
 
 FIND_JS = """
 const nb = Jupyter.notebook;
@@ -58,27 +55,13 @@ def main():
         path, mark, pattern = spec.split("@")
         jobs.append((os.path.abspath(path), mark, re.compile(pattern)))
     root = os.path.commonpath([os.path.dirname(p) for p, _, _ in jobs])
-    token = secrets.token_hex(16)
-    nb_port, drv_port = free_port(), free_port()
-    env = dict(os.environ)
-    env.setdefault("JUPYTER_RUNTIME_DIR", tempfile.mkdtemp(prefix="gopherlab-jupyter-runtime-"))
-    server = subprocess.Popen(
-        ["/usr/bin/jupyter", "notebook", "--no-browser", "--ip=127.0.0.1", "--port=%d" % nb_port,
-         "--NotebookApp.token=" + token, "--notebook-dir=" + root, "--allow-root"],
-        env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(out_dir, "notebook-server.log"), "w"))
-    driver_proc = subprocess.Popen(["/usr/bin/chromedriver", "--port=%d" % drv_port],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     problems = 0
-    drv = None
-    try:
-        wait_http("http://127.0.0.1:%d/api?token=%s" % (nb_port, token))
-        wait_http("http://127.0.0.1:%d/status" % drv_port)
-        drv = Driver(drv_port)
+    with classic_notebook(out_dir, root) as (drv, url):
         for path, mark, pattern in jobs:
             rel = os.path.relpath(path, root)
             name = rel.replace(os.sep, "_").replace(".ipynb", "")
             drv.resize(1200, 1100)
-            drv.get("http://127.0.0.1:%d/notebooks/%s?token=%s" % (nb_port, rel, token))
+            drv.get(url(rel))
             deadline = time.time() + 60
             while drv.js("return window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected();") is not True:
                 if time.time() > deadline:
@@ -127,12 +110,6 @@ def main():
             print("%s: after the cell ended:\n%s" % (rel, drv.js(STATE_JS, i)["view"]), flush=True)
             drv.js("Jupyter.notebook.session.delete();")
             time.sleep(0.5)
-    finally:
-        if drv:
-            drv.quit()
-        driver_proc.terminate()
-        server.terminate()
-        server.wait(10)
     sys.exit(problems)
 
 

@@ -15,6 +15,7 @@ Notebooks are run on copies made by the caller; Run All does not save them.
 The exit status is the number of notebooks with problems.
 """
 import base64
+import contextlib
 import json
 import os
 import secrets
@@ -110,9 +111,12 @@ return {pending: pending, errors: errors, ok: ok, bad: bad, busy: nb.kernel_busy
 """
 
 
-def main():
-    out_dir, paths = sys.argv[1], [os.path.abspath(p) for p in sys.argv[2:]]
-    root = os.path.commonpath([os.path.dirname(p) for p in paths])
+@contextlib.contextmanager
+def classic_notebook(out_dir, root):
+    """Runs a classic Notebook server serving root and a chromedriver, and
+    yields the Driver and a function giving a notebook's URL by its path
+    relative to root; stops both after. The server logs to
+    out_dir/notebook-server.log."""
     token = secrets.token_hex(16)
     nb_port, drv_port = free_port(), free_port()
     env = dict(os.environ)
@@ -123,17 +127,30 @@ def main():
         env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(out_dir, "notebook-server.log"), "w"))
     driver_proc = subprocess.Popen(["/usr/bin/chromedriver", "--port=%d" % drv_port],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    problems = 0
     drv = None
     try:
         wait_http("http://127.0.0.1:%d/api?token=%s" % (nb_port, token))
         wait_http("http://127.0.0.1:%d/status" % drv_port)
         drv = Driver(drv_port)
+        yield drv, lambda rel: "http://127.0.0.1:%d/notebooks/%s?token=%s" % (nb_port, rel, token)
+    finally:
+        if drv:
+            drv.quit()
+        driver_proc.terminate()
+        server.terminate()
+        server.wait(10)
+
+
+def main():
+    out_dir, paths = sys.argv[1], [os.path.abspath(p) for p in sys.argv[2:]]
+    root = os.path.commonpath([os.path.dirname(p) for p in paths])
+    problems = 0
+    with classic_notebook(out_dir, root) as (drv, url):
         for path in paths:
             rel = os.path.relpath(path, root)
             name = rel.replace(os.sep, "_").replace(".ipynb", "")
             drv.resize(1200, 900)
-            drv.get("http://127.0.0.1:%d/notebooks/%s?token=%s" % (nb_port, rel, token))
+            drv.get(url(rel))
             deadline = time.time() + 60
             while drv.js(STATE_JS) is None:
                 if time.time() > deadline:
@@ -162,12 +179,6 @@ def main():
                   ("FAIL" if bad else "ok", rel, st["ok"], st["bad"], st["errors"]), flush=True)
             drv.js("Jupyter.notebook.session.delete();")
             time.sleep(0.5)
-    finally:
-        if drv:
-            drv.quit()
-        driver_proc.terminate()
-        server.terminate()
-        server.wait(10)
     sys.exit(problems)
 
 
