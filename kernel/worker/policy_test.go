@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/internal/goroot"
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
 	"github.com/gopherlab/gopherlab/kernel/internal/srctree"
 	"github.com/gopherlab/gopherlab/kernel/worker"
 	"github.com/gopherlab/gopherlab/kernel/worker/compiler"
@@ -224,25 +225,12 @@ func TestIdleWaitsForDaemons(t *testing.T) {
 	}
 	select {
 	case at := <-idled:
-		if running(int(pid.Int())) {
+		if kerneltest.Running(int(pid.Int())) {
 			t.Fatalf("OnIdle called at %v while the daemon %d runs", at, pid.Int())
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("OnIdle not called after the daemon exited")
 	}
-}
-
-// running reports whether pid is a live process (not gone, not a zombie).
-func running(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	if i := strings.LastIndexByte(s, ')'); i >= 0 && i+2 < len(s) {
-		return s[i+2] != 'Z' && s[i+2] != 'X'
-	}
-	return true
 }
 
 // TestIdleBeforeCompiled: a compiled worker whose build ends after the

@@ -9,27 +9,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
 )
 
 // TestKernelExitsWithItsParent starts a kernel through a shell that exits a
 // second later, as a frontend that crashes would: the orphaned kernel must shut down
 // instead of living on with its children and shared memory.
 func TestKernelExitsWithItsParent(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the gopherlab binary")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "gopherlab")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	conn := filepath.Join(dir, "kernel.json")
-	spec := fmt.Sprintf(`{"transport": "ipc", "ip": %q, "shell_port": 1, "iopub_port": 2,
-		"stdin_port": 3, "control_port": 4, "hb_port": 5, "key": "secret",
-		"signature_scheme": "hmac-sha256"}`, filepath.Join(dir, "k"))
-	if err := os.WriteFile(conn, []byte(spec), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bin, conn := kerneltest.Binary(t), ipcConnFile(t)
 	out, err := exec.Command("sh", "-c", bin+" kernel "+conn+" >/dev/null 2>&1 & echo $!; sleep 1").Output()
 	if err != nil {
 		t.Fatal(err)
@@ -40,45 +28,18 @@ func TestKernelExitsWithItsParent(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = exec.Command("kill", "-9", strconv.Itoa(pid)).Run() })
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if !running(pid) {
+		if !kerneltest.Running(pid) {
 			return
 		}
 	}
 	t.Fatalf("kernel %d still runs 30 s after its parent exited", pid)
 }
 
-// running reports whether pid is a live process (not gone, not a zombie).
-func running(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	if i := strings.LastIndexByte(s, ')'); i >= 0 && i+2 < len(s) {
-		return s[i+2] != 'Z' && s[i+2] != 'X'
-	}
-	return true
-}
-
 // TestKernelExitsWithJPYParent: a kernel whose JPY_PARENT_PID (the Jupyter
 // server, for jupyter_client) exits shuts down, though the process that
 // started it lives on.
 func TestKernelExitsWithJPYParent(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the gopherlab binary")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "gopherlab")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	conn := filepath.Join(dir, "kernel.json")
-	spec := fmt.Sprintf(`{"transport": "ipc", "ip": %q, "shell_port": 1, "iopub_port": 2,
-		"stdin_port": 3, "control_port": 4, "hb_port": 5, "key": "secret",
-		"signature_scheme": "hmac-sha256"}`, filepath.Join(dir, "k"))
-	if err := os.WriteFile(conn, []byte(spec), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bin, conn := kerneltest.Binary(t), ipcConnFile(t)
 	server := exec.Command("sleep", "2")
 	if err := server.Start(); err != nil {
 		t.Fatal(err)
@@ -102,4 +63,18 @@ func TestKernelExitsWithJPYParent(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("kernel still runs 30 s after JPY_PARENT_PID exited")
 	}
+}
+
+// ipcConnFile writes a connection file for a kernel on ipc sockets in a
+// temporary directory and returns its path.
+func ipcConnFile(t *testing.T) string {
+	dir := t.TempDir()
+	conn := filepath.Join(dir, "kernel.json")
+	spec := fmt.Sprintf(`{"transport": "ipc", "ip": %q, "shell_port": 1, "iopub_port": 2,
+		"stdin_port": 3, "control_port": 4, "hb_port": 5, "key": "secret",
+		"signature_scheme": "hmac-sha256"}`, filepath.Join(dir, "k"))
+	if err := os.WriteFile(conn, []byte(spec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return conn
 }
