@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"log"
 	"net"
 	"os"
@@ -246,6 +247,11 @@ func newKernelSession() (*session.Session, error) {
 	if err != nil {
 		sess.Close()
 		return nil, err
+	}
+	// The launcher's notes (a compiled worker built, a worker's messages)
+	// are for the kernel's log, which stays silent unless debugging.
+	if !debugging {
+		l.SetLog(io.Discard)
 	}
 	// Workers kept in advance, and for how long: GOPHERLAB_WORKERS. Once
 	// idle, the kernel also gives back its idle threads and free memory,
