@@ -26,20 +26,10 @@ from jupyter_client.manager import start_new_kernel
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-GO_DECL = """import (
-	"fmt"
-	"time"
+# The probe the load test times: an empty function declared in a cell,
+# started and joined from the next (the script's directory is on sys.path).
+from loadtest import PROBE_CELL as GO_START, PROBE_DECL as GO_DECL  # noqa: E402
 
-	"github.com/gopherlab/gopherlab/runtime/mp"
-)
-
-func glProbe() {}"""
-GO_START = """glT0 := time.Now()
-glP := mp.NewProcess(glProbe)
-glP.Start()
-glD := time.Since(glT0)
-glP.Join()
-fmt.Println("start-us", glD.Microseconds())"""
 PY_DECL = """import multiprocessing as mp, time
 mp.set_start_method("fork", force=True)
 def gl_probe(): pass"""
