@@ -44,9 +44,12 @@ type Options struct {
 	// output of compiled code and of child processes reaches the cell.
 	// The kernel's log goes to a duplicate of the original standard error.
 	CaptureStdio bool
-	// HandleSIGINT makes SIGINT interrupt the running cell instead of
-	// ending the process.
-	HandleSIGINT bool
+	// HandleSignals makes SIGINT interrupt the running cell instead of
+	// ending the process and, with CaptureStdio, SIGQUIT print the
+	// goroutines to the log rather than into a cell. The Go runtime keeps
+	// two threads for a program that handles signals (package os/signal),
+	// two of the five of an idle kernel.
+	HandleSignals bool
 	// Debug makes the server log what it does (sockets, connections,
 	// shutdowns, interrupts, replies to clients that have gone) besides the
 	// failures it always logs. Without it a kernel says nothing while all
@@ -269,7 +272,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	close(s.listening)
 	s.publish(nil, wire.Status, wire.StatusContent{ExecutionState: wire.StateStarting})
 
-	if s.opts.HandleSIGINT {
+	if s.opts.HandleSignals {
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, os.Interrupt)
 		defer signal.Stop(sig)

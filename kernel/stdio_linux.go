@@ -37,15 +37,18 @@ func (s *Server) captureStdio() error {
 	}
 	// Go prints a SIGQUIT goroutine dump to fd 2, which is now a pipe into
 	// the cells: print it to the log instead, then exit as Go would.
-	quit := make(chan os.Signal, 1)
-	signal.Notify(quit, syscall.SIGQUIT)
-	go func() {
-		<-quit
-		buf := make([]byte, 8<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		s.log.Printf("SIGQUIT: goroutines:\n%s", buf)
-		os.Exit(2)
-	}()
+	// (Without, the dump goes to the crash output, the log, too.)
+	if s.opts.HandleSignals {
+		quit := make(chan os.Signal, 1)
+		signal.Notify(quit, syscall.SIGQUIT)
+		go func() {
+			<-quit
+			buf := make([]byte, 8<<20)
+			buf = buf[:runtime.Stack(buf, true)]
+			s.log.Printf("SIGQUIT: goroutines:\n%s", buf)
+			os.Exit(2)
+		}()
+	}
 	for _, fd := range []int{1, 2} {
 		r, w, err := os.Pipe()
 		if err != nil {

@@ -70,6 +70,11 @@ c.Spawner.environment = {
     # Besides, the build is offline and a learner has no module cache: it
     # would fail ("module lookup disabled by GOPROXY=off").
     "GOPHERLAB_COMPILED_WORKERS": "0",
+    # No signal handlers in the kernels: the Go runtime keeps two threads
+    # for a program that handles signals, two of the five of an idle
+    # kernel, and Jupyter needs none (interrupts are messages, shutdown a
+    # request).
+    "GOPHERLAB_SIGNALS": "off",
 }
 # The Go the kernels type-check against, and the build cache they share
 # for its standard library (filled by run-hub.sh).

@@ -408,6 +408,7 @@ def measure(names, state):
     pss = pss_go = threads = kernels = ipc = 0
     cpu = 0.0
     kinds = {}
+    kernel_threads = {}  # threads of a kernel -> kernels
     uids = set()
     for pid in procs:
         cpu += cpu_seconds(pid)
@@ -424,12 +425,14 @@ def measure(names, state):
             tr = kernel_transport(pid)
             if tr is not None:
                 kernels += 1
+                kernel_threads[t] = kernel_threads.get(t, 0) + 1
                 ipc += tr == "ipc"
     hub_threads = sum(proc_stat(pid)[1] for pid in hub_pids(state))
     n = max(1, len(names))
     return {
         "processes": len(procs),
         "kinds": kinds,
+        "kernel_threads": dict(sorted(kernel_threads.items())),
         "kernels": kernels,
         "kernels_ipc": ipc,
         "pss_mib_per_learner": pss_go / 1024 / n,

@@ -48,6 +48,10 @@ func runKernel(args []string) error {
 	if c := os.Getenv(GoCacheEnv); c != "" {
 		os.Setenv("GOCACHE", c)
 	}
+	// Signals: SIGTERM ends the kernel as a shutdown request does, SIGINT
+	// interrupts the running cell, unless GOPHERLAB_SIGNALS=off, which
+	// saves two of the five threads of an idle kernel (see SignalsEnv).
+	signals := os.Getenv(SignalsEnv) != "off"
 	// The sockets are listening already, unless earlybind could not bind
 	// them (then Serve does, or reports why not).
 	early := earlyListeners()
@@ -57,11 +61,11 @@ func runKernel(args []string) error {
 		return err
 	}
 	srv, err := kernel.New(conn, nil, kernel.Options{
-		Version:      gopherlabVersion(),
-		CaptureStdio: true,
-		HandleSIGINT: true,
-		Listeners:    early,
-		Debug:        debugging,
+		Version:       gopherlabVersion(),
+		CaptureStdio:  true,
+		HandleSignals: signals,
+		Listeners:     early,
+		Debug:         debugging,
 	})
 	if err != nil {
 		closeAll(early)
@@ -95,7 +99,10 @@ func runKernel(args []string) error {
 		srv.SetSession(sess, err)
 		sessc <- sess
 	}()
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	ctx, stop := context.WithCancel(context.Background())
+	if signals {
+		ctx, stop = signal.NotifyContext(ctx, syscall.SIGTERM)
+	}
 	defer stop()
 	ctx, orphaned := context.WithCancel(ctx)
 	defer orphaned()
@@ -145,6 +152,15 @@ func debugf(format string, args ...any) {
 // information), instead of the user's GOCACHE. It may be read-only if it
 // holds the whole standard library (go list -export std).
 const GoCacheEnv = "GOPHERLAB_GOCACHE"
+
+// SignalsEnv names the environment variable that, set to "off", makes the
+// kernel handle no signal: the Go runtime then keeps no thread waiting for
+// them (two of the five of an idle kernel; a hub with hundreds of kernels
+// sets it). Jupyter needs none: the kernelspec asks for interrupts as
+// messages, and shutdown is a request. SIGTERM and SIGINT then end the
+// kernel at once, as they end most programs (Jupyter removes its files),
+// and SIGQUIT prints the goroutines to the kernel's log as it exits.
+const SignalsEnv = "GOPHERLAB_SIGNALS"
 
 // sessionDelay is how long a kernel waits for its first request before it
 // builds the session anyway.
@@ -254,13 +270,15 @@ func newKernelSession() (*session.Session, error) {
 		l.SetLog(io.Discard)
 	}
 	// Workers kept in advance, and for how long: GOPHERLAB_WORKERS. Once
-	// idle, the kernel also gives back its idle threads and free memory,
+	// idle, the kernel also drops the type information it keeps to check
+	// cells, gives back its idle threads and free memory,
 	// and runs on one processor until the next cell.
 	pol, err := worker.PolicyFromEnv()
 	if err != nil {
 		log.Printf("gopherlab: kernel: %v; using %v", err, pol)
 	}
 	l.SetPolicy(pol)
+	l.OnIdle(sess.Idle)
 	l.OnIdle(frugal.Release)
 	sess.OnCellStart(frugal.Resume)
 	return sess, nil

@@ -61,12 +61,13 @@ func writeConn(t testing.TB, dir, transport string) (kernel.ConnectionInfo, stri
 	return c, name
 }
 
-// startKernel starts `bin kernel connFile`; the process is killed at the
-// end of the test.
-func startKernel(t testing.TB, bin, connFile string) (*exec.Cmd, *kerneltest.SyncBuffer) {
+// startKernel starts `bin kernel connFile` with env added to the
+// environment; the process is killed at the end of the test.
+func startKernel(t testing.TB, bin, connFile string, env ...string) (*exec.Cmd, *kerneltest.SyncBuffer) {
 	t.Helper()
 	cmd := exec.Command(bin, "kernel", connFile)
 	cmd.Env = append(os.Environ(), "GOPHERLAB_DEBUG=1") // the log says how the sockets were bound
+	cmd.Env = append(cmd.Env, env...)
 	var log kerneltest.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {

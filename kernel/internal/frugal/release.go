@@ -8,10 +8,15 @@ import (
 	"time"
 )
 
-// minThreads is about the number of threads an idle Go program needs: the
-// one that runs it, the runtime's monitor, one waiting for network events
-// and the one that starts threads for locked goroutines.
-const minThreads = 4
+// floorThreads is the number of threads no goroutine can end: the main
+// thread (the runtime parks it for good rather than end it, so Release
+// never ends a goroutine on it), the runtime's monitor (sysmon) and its
+// template thread, which starts threads for locked goroutines (the first
+// runtime.LockOSThread starts it, Release's included). A program that
+// receives signals (os/signal) keeps one more, waiting for them; the
+// runtime's netpoller and timers need no thread of their own, so an idle
+// program's goroutines then run on the main thread.
+const floorThreads = 3
 
 var state struct {
 	mu       sync.Mutex
@@ -45,7 +50,7 @@ const idleHeadroom = 64 << 20
 //
 // A goroutine that locks its thread (runtime.LockOSThread) and returns
 // without unlocking it ends that thread. Release starts such goroutines,
-// one per thread beyond [minThreads]; with one processor the runtime runs
+// one per thread beyond [floorThreads]; with one processor the runtime runs
 // each on a parked thread instead of starting new ones to run them.
 func Release() {
 	state.mu.Lock()
@@ -60,15 +65,21 @@ func Release() {
 		state.gcPct = debug.SetGCPercent(-1)
 		state.memLimit = debug.SetMemoryLimit(held() + idleHeadroom)
 	}
+	// Start the template thread now, so that the counts below include it.
+	runtime.LockOSThread()
+	runtime.UnlockOSThread()
 	// Not every parked thread takes one of the goroutines at once (one may
 	// be looking for work, or still on its way back from a system call):
 	// try again, a few times without progress at most.
 	for misses := 0; misses < 3; {
 		before := Threads()
-		if before <= minThreads {
+		if before <= floorThreads {
 			break
 		}
-		endThreads(before - minThreads)
+		// All but the runtime's monitor and template thread: a
+		// goroutine that lands on the main thread, or on a thread started
+		// for it because none was free, costs nothing.
+		endThreads(before - 2)
 		// An ended thread leaves /proc a moment later.
 		for range 10 {
 			time.Sleep(5 * time.Millisecond)
@@ -80,6 +91,75 @@ func Release() {
 			misses++
 		}
 	}
+	// The caller goes on on a thread of its own, which then waits for
+	// network events while the main thread stays idle beside it: once the
+	// caller is done, end that thread too (the goroutine of a timer runs
+	// on the thread waiting for events).
+	time.AfterFunc(lastThreadDelay, func() {
+		runtime.LockOSThread()
+		if onMainThread() {
+			runtime.UnlockOSThread()
+		}
+	})
+}
+
+// lastThreadDelay is how long after Release the thread its caller ran on
+// is ended (see Release).
+const lastThreadDelay = 100 * time.Millisecond
+
+// endThreads ends up to n threads, the one the caller runs on included.
+// A goroutine that locks its thread and returns ends it: a coordinator
+// does, after n-1 others it starts have each taken a thread of their own
+// (each locked and waiting, so that the next one lands elsewhere) and
+// ended it. The caller waits on a channel, so that the thread it ran on
+// is free to be taken too. A goroutine that lands on the main thread
+// leaves it running, and goes first: the runtime hands the processor from
+// one locked thread to the next through an idle thread, and starts one
+// for that (which then stays) when the main thread is not idle.
+func endThreads(n int) {
+	done := make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		if onMainThread() {
+			// Not locked there: the main thread is the idle thread the
+			// runtime hands the processor through.
+			runtime.UnlockOSThread()
+		}
+		type ender struct {
+			release chan struct{}
+			main    bool
+		}
+		landed := make(chan ender, n)
+		for range n - 1 {
+			go func() {
+				runtime.LockOSThread()
+				e := ender{make(chan struct{}), onMainThread()}
+				landed <- e
+				<-e.release
+				if e.main {
+					runtime.UnlockOSThread()
+				}
+				// Returning while locked ends the thread.
+			}()
+		}
+		var others []ender
+		for range n - 1 {
+			if e := <-landed; e.main {
+				close(e.release)
+				runtime.Gosched()
+			} else {
+				others = append(others, e)
+			}
+		}
+		// One at a time, so that the runtime does not start a thread to
+		// run the others while one ends.
+		for _, e := range others {
+			close(e.release)
+			runtime.Gosched()
+		}
+		close(done)
+	}()
+	<-done
 }
 
 // Resume undoes the GOMAXPROCS=1 of [Release], for a program that has work
@@ -101,28 +181,4 @@ func held() int64 {
 	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
 	metrics.Read(s)
 	return int64(s[0].Value.Uint64() - s[1].Value.Uint64())
-}
-
-// endThreads starts n goroutines that each take a thread of their own and
-// end it.
-func endThreads(n int) {
-	var locked sync.WaitGroup
-	release := make([]chan struct{}, n)
-	locked.Add(n)
-	for i := range release {
-		release[i] = make(chan struct{})
-		go func(c chan struct{}) {
-			runtime.LockOSThread()
-			locked.Done()
-			<-c
-			// Returning while locked ends the thread.
-		}(release[i])
-	}
-	locked.Wait()
-	// One at a time, so that the runtime does not start a thread to run
-	// the others while one ends.
-	for _, c := range release {
-		close(c)
-		runtime.Gosched()
-	}
 }

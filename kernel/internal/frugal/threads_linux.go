@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"strconv"
+	"syscall"
 )
 
 // Threads returns the number of threads of this process, or 0 when it
@@ -24,3 +25,8 @@ func Threads() int {
 	}
 	return n
 }
+
+// onMainThread reports whether the calling goroutine runs on the process's
+// main thread (whose thread id is the process id). The caller has locked
+// its thread.
+func onMainThread() bool { return syscall.Gettid() == syscall.Getpid() }

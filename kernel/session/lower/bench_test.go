@@ -41,7 +41,7 @@ func benchCells2(b *testing.B, rewrite bool) {
 // importer (parsing GOROOT sources), done once per kernel process.
 func BenchmarkColdImportFmt(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		forgetImports()
+		Forget()
 		Preload("fmt")
 	}
 }
@@ -50,17 +50,7 @@ func BenchmarkColdImportFmt(b *testing.B) {
 // sources, with golang.org/x/sys/unix and its standard library imports).
 func BenchmarkColdImportMP(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		forgetImports()
+		Forget()
 		Preload("github.com/gopherlab/gopherlab/runtime/mp")
 	}
-}
-
-// forgetImports empties the source importer, so that the next import is a
-// first one again.
-func forgetImports() {
-	srcImporter.Lock()
-	srcImporter.imp = nil
-	srcImporter.pkgs = nil
-	srcImporter.errs = nil
-	srcImporter.Unlock()
 }

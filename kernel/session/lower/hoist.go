@@ -120,7 +120,7 @@ func Hoist(decls, stmts []byte, context [][]byte) (h Hoisted) {
 	}
 	files = append(append([]*ast.File{}, files...), cellFiles...)
 	conf := types.Config{
-		Importer: stdImporter{},
+		Importer: newImporter(),
 		Error: func(err error) {
 			te, ok := err.(types.Error)
 			if !ok {
@@ -527,7 +527,7 @@ func FileErrors(src []byte) (errs []FileError) {
 		return []FileError{{Msg: err.Error()}}
 	}
 	conf := types.Config{
-		Importer: stdImporter{},
+		Importer: newImporter(),
 		Error: func(err error) {
 			if te, ok := err.(types.Error); ok {
 				errs = append(errs, FileError{Offset: fset.PositionFor(te.Pos, false).Offset, Msg: te.Msg})

@@ -17,22 +17,22 @@ import (
 // what needs their types (range over an iterator of package mp). It reports
 // false for a path moduleAPI does not hold. The caller holds srcImporter's
 // lock.
-func importEmbedded(path string) (*types.Package, bool) {
+func importEmbedded(c *importCache, path string) (*types.Package, bool) {
 	src, ok := moduleAPI[path]
 	if !ok {
 		return nil, false
 	}
-	f, err := parser.ParseFile(srcImporter.fset, path+"/api.go", src, parser.SkipObjectResolution)
+	f, err := parser.ParseFile(c.fset, path+"/api.go", src, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, false
 	}
 	files := []*ast.File{f}
 	conf := types.Config{
-		Importer:         lockedImporter{},
+		Importer:         lockedImporter{c},
 		IgnoreFuncBodies: true,
 		FakeImportC:      true,
 		Error:            func(error) {}, // the package compiled: ignore what the checker misses
 	}
-	pkg, _ := conf.Check(path, srcImporter.fset, files, nil)
+	pkg, _ := conf.Check(path, c.fset, files, nil)
 	return pkg, true
 }

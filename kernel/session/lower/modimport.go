@@ -105,13 +105,13 @@ func moduleDir(path string) string {
 // importModule type-checks the exported API of a package of the module or
 // of one of its dependencies from source (function bodies are skipped).
 // The caller holds srcImporter's lock.
-func importModule(path, dir string) (*types.Package, error) {
+func importModule(c *importCache, path, dir string) (*types.Package, error) {
 	bp, err := build.Default.ImportDir(dir, 0)
 	if err != nil {
 		return nil, err
 	}
-	listStdImports(bp)
-	fset := srcImporter.fset
+	listStdImports(c, bp)
+	fset := c.fset
 	var files []*ast.File
 	for _, name := range bp.GoFiles {
 		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution)
@@ -121,7 +121,7 @@ func importModule(path, dir string) (*types.Package, error) {
 		files = append(files, f)
 	}
 	conf := types.Config{
-		Importer:         lockedImporter{},
+		Importer:         lockedImporter{c},
 		IgnoreFuncBodies: true,
 		FakeImportC:      true,
 		Error:            func(error) {}, // the package compiled: ignore what the checker misses
@@ -134,7 +134,7 @@ func importModule(path, dir string) (*types.Package, error) {
 // that bp and the packages of the module it imports import and that are not
 // listed yet: checking runtime/mp from source otherwise ran one go list per
 // import (14). srcImporter's lock is held.
-func listStdImports(bp *build.Package) {
+func listStdImports(c *importCache, bp *build.Package) {
 	var std []string
 	seen := map[string]bool{}
 	var walk func(bp *build.Package)
@@ -145,16 +145,17 @@ func listStdImports(bp *build.Package) {
 			}
 			seen[imp] = true
 			if isStd(imp) {
-				if exportFiles[imp] == "" && srcImporter.pkgs[imp] == nil && srcImporter.errs[imp] == nil {
+				if exportFiles[imp] == "" && c.pkgs[imp] == nil && c.errs[imp] == nil {
 					std = append(std, imp)
 				}
-			} else if dir := moduleDir(imp); dir != "" && srcImporter.pkgs[imp] == nil {
+			} else if dir := moduleDir(imp); dir != "" && c.pkgs[imp] == nil {
 				if sub, err := build.Default.ImportDir(dir, 0); err == nil {
 					walk(sub)
 				}
 			}
 		}
 	}
+	loadExportsLocked()
 	walk(bp)
 	if len(std) > 0 {
 		listExports(std...)
@@ -163,8 +164,8 @@ func listStdImports(bp *build.Package) {
 
 // lockedImporter imports for a package being checked by importModule,
 // with srcImporter's lock already held.
-type lockedImporter struct{}
+type lockedImporter struct{ c *importCache }
 
-func (lockedImporter) Import(path string) (*types.Package, error) {
-	return importLocked(path)
+func (i lockedImporter) Import(path string) (*types.Package, error) {
+	return importLocked(i.c, path)
 }

@@ -188,7 +188,10 @@ func api(path, dir string) (string, []string, error) {
 }
 
 // underlying spells t, the underlying type of an exported type, leaving
-// out the unexported fields of a struct.
+// out the unexported fields of a struct. A struct that had some gets one
+// blank field in their place, which keeps what they mean to a cell: an
+// unkeyed literal of the exported fields does not compile, and a struct
+// that cannot be compared with == still cannot.
 func underlying(t types.Type, q types.Qualifier) string {
 	s, ok := t.(*types.Struct)
 	if !ok {
@@ -196,15 +199,24 @@ func underlying(t types.Type, q types.Qualifier) string {
 	}
 	var b strings.Builder
 	b.WriteString("struct {")
+	hidden := false
 	for i := 0; i < s.NumFields(); i++ {
 		f := s.Field(i)
 		if !f.Exported() {
+			hidden = true
 			continue
 		}
 		if f.Embedded() {
 			fmt.Fprintf(&b, "\n\t%s", types.TypeString(f.Type(), q))
 		} else {
 			fmt.Fprintf(&b, "\n\t%s %s", f.Name(), types.TypeString(f.Type(), q))
+		}
+	}
+	if hidden {
+		if types.Comparable(s) {
+			b.WriteString("\n\t_ struct{}")
+		} else {
+			b.WriteString("\n\t_ [0]func()")
 		}
 	}
 	b.WriteString("\n}")
