@@ -42,14 +42,19 @@ type frameConn struct {
 	more bool   // the current frame has more frames after it
 }
 
+// readBufSize is the read buffer of a connection. Messages from a client
+// are small, and a read bigger than the buffer bypasses it: more would be
+// memory an idle kernel keeps for each of its connections.
+const readBufSize = 8 << 10
+
 func newFrameConn(c net.Conn) *frameConn {
-	return &frameConn{Conn: c, r: bufio.NewReaderSize(c, 64<<10), body: -1}
+	return &frameConn{Conn: c, r: bufio.NewReaderSize(c, readBufSize), body: -1}
 }
 
 // newGaugedFrameConn returns a frameConn that g follows.
 func newGaugedFrameConn(c net.Conn, g *inputGauge) *frameConn {
 	fc := &frameConn{Conn: c, body: -1, in: g, rs: newReadState()}
-	fc.r = bufio.NewReaderSize(countingReader(fc), 64<<10)
+	fc.r = bufio.NewReaderSize(countingReader(fc), readBufSize)
 	g.add(fc)
 	return fc
 }

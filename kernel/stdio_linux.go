@@ -115,7 +115,7 @@ func (s *Server) syncStdio() {
 // forward copies text from r to the session's stream name, never splitting
 // a UTF-8 sequence between two writes.
 func (s *Server) forward(p *capturedPipe, name string) {
-	buf := make([]byte, 64<<10)
+	var held [utf8.UTFMax]byte // an incomplete UTF-8 sequence held back
 	keep := 0
 	for {
 		// Wait for text without holding mu, and read it only under mu:
@@ -127,6 +127,9 @@ func (s *Server) forward(p *capturedPipe, name string) {
 			return
 		}
 		p.mu.Lock()
+		bp := forwardBufs.Get().(*[]byte)
+		buf := *bp
+		copy(buf, held[:keep])
 		n, err := p.r.Read(buf[keep:])
 		n += keep
 		if n > 0 {
@@ -148,8 +151,9 @@ func (s *Server) forward(p *capturedPipe, name string) {
 					s.log.Printf("forward %s: %v", name, werr)
 				}
 			}
-			keep = copy(buf, buf[end:n])
+			keep = copy(held[:], buf[end:n])
 		}
+		forwardBufs.Put(bp)
 		p.mu.Unlock()
 		if err != nil {
 			if err != io.EOF {
@@ -159,6 +163,13 @@ func (s *Server) forward(p *capturedPipe, name string) {
 		}
 	}
 }
+
+// forwardBufs are the read buffers of forward, taken only while there is
+// text to read: an idle kernel keeps none (two 64 KiB buffers otherwise).
+var forwardBufs = sync.Pool{New: func() any {
+	b := make([]byte, 64<<10)
+	return &b
+}}
 
 // waitReadable waits until the pipe has text to read, or its writers are
 // gone, without reading it. The runtime's poller does the waiting (an idle
