@@ -16,6 +16,9 @@ import (
 // unless one is stuck for good in compiled code.
 func (s *Session) eval(ctx context.Context, src string) (reflect.Value, error) {
 	s.waitAbandoned()
+	if err := s.useImports(src); err != nil {
+		return reflect.Value{}, err
+	}
 	if !s.stopOK {
 		return s.in.EvalWithContext(ctx, src)
 	}

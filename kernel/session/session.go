@@ -97,6 +97,7 @@ type Session struct {
 	fmt  *fmtshim.Shim // fmt and errors knowing the types cells declare
 
 	route router
+	std   stdUse // the standard packages given to in
 	errw  *interpStderr
 	stdin *stdin
 
@@ -148,21 +149,21 @@ func New(opts Options) (*Session, error) {
 		Args:   []string{"gopherlab"},
 	})
 	setSpecialStdio(in)
-	if err := in.Use(stdlib.Symbols()); err != nil {
-		return nil, fmt.Errorf("session: load stdlib: %w", err)
-	}
-	if err := in.Use(lower.Symbols()); err != nil {
-		return nil, fmt.Errorf("session: load newer stdlib symbols: %w", err)
-	}
 	over := s.overrides()
 	if syms := s.claimSlot(); syms != nil {
 		over["sync/sync"] = syms
 	}
+	s.fmt = fmtshim.New(streamWriter{&s.route, "stdout"})
+	fmtExports := s.fmt.Exports()
+	// The standard library first (the packages cells import come later,
+	// see useImports), then what replaces parts of it.
+	if err := s.std.use(in, eagerPaths(append([]interp.Exports{over, fmtExports, symbols.Symbols}, opts.Symbols...)...)...); err != nil {
+		return nil, fmt.Errorf("session: load stdlib: %w", err)
+	}
 	if err := in.Use(over); err != nil {
 		return nil, fmt.Errorf("session: load overrides: %w", err)
 	}
-	s.fmt = fmtshim.New(streamWriter{&s.route, "stdout"})
-	if err := in.Use(s.fmt.Exports()); err != nil {
+	if err := in.Use(fmtExports); err != nil {
 		return nil, fmt.Errorf("session: load fmt: %w", err)
 	}
 	if err := in.Use(symbols.Symbols); err != nil {
@@ -225,11 +226,15 @@ func (s *Session) Source() string {
 
 // Idle lets go of what the session keeps only to check and run the next
 // cell sooner: the type information of the packages cells imported and of
-// the last cells checked (5-10 MiB in a notebook that uses runtime/mp).
-// The next cell loads what it needs again, in a few milliseconds. The
-// kernel calls it when it goes idle; the notebook's state is untouched, and
-// it is safe to call while a cell runs (that cell keeps what it uses).
-func (s *Session) Idle() { lower.Forget() }
+// the last cells checked (5-10 MiB in a notebook that uses runtime/mp), and
+// the standard library's symbol maps the interpreter has copied. The next
+// cell loads what it needs again, in a few milliseconds. The kernel calls
+// it when it goes idle; the notebook's state is untouched, and it is safe
+// to call while a cell runs (that cell keeps what it uses).
+func (s *Session) Idle() {
+	lower.Forget()
+	stdlib.Forget()
+}
 
 // OnCellStart registers f to be called at the start of every cell, before
 // its code runs.

@@ -326,11 +326,12 @@ func currentLocked() *importCache {
 
 // Forget lets the garbage collector have the type information of the
 // packages cells imported and of the last cells checked (several MiB once
-// runtime/mp and a few standard packages are imported), for a kernel going
-// idle. The next check imports what it needs again, from export data and
+// runtime/mp and a few standard packages are imported), and the symbol
+// maps of Symbols built so far, for a kernel going idle. The next check imports what it needs again, from export data and
 // the embedded API of the kernel's packages: a few milliseconds. Checks
 // running meanwhile finish with what they hold.
 func Forget() {
+	newer.Forget()
 	srcImporter.Lock()
 	srcImporter.cur = nil
 	srcImporter.Unlock()

@@ -38,6 +38,9 @@ func Keys() []string { return std.Keys() }
 // callers must not modify it. It is safe for concurrent use.
 func Package(key string) map[string]reflect.Value { return std.Package(key) }
 
+// Forget drops the symbol maps built so far (see [Table.Forget]).
+func Forget() { std.Forget() }
+
 // KeyOf returns the key of the package with import path p, or "" if there
 // is none.
 func KeyOf(p string) string { return std.KeyOf(p) }

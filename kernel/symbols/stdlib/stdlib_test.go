@@ -112,3 +112,26 @@ func TestNoYaegiStdlib(t *testing.T) {
 		}
 	}
 }
+
+// TestTableForget: after Forget the table builds a map again, equal to
+// the one it built before.
+func TestTableForget(t *testing.T) {
+	var tb stdlib.Table
+	builds := 0
+	tb.Set("p/p", func() map[string]reflect.Value {
+		builds++
+		return map[string]reflect.Value{"X": reflect.ValueOf(1)}
+	})
+	a := tb.Package("p/p")
+	if tb.Package("p/p"); builds != 1 {
+		t.Fatalf("%d builds for two calls, want 1", builds)
+	}
+	tb.Forget()
+	b := tb.Package("p/p")
+	if builds != 2 {
+		t.Errorf("%d builds after Forget, want 2", builds)
+	}
+	if len(b) != 1 || b["X"].Int() != a["X"].Int() {
+		t.Errorf("after Forget: %v, want %v", b, a)
+	}
+}

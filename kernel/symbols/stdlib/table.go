@@ -61,6 +61,16 @@ func (t *Table) Package(key string) map[string]reflect.Value {
 	return m
 }
 
+// Forget drops the maps built so far; the next call for one builds it
+// again. An interpreter keeps its own copy of the symbols it was given
+// (interp.Interpreter.Use copies them), so a kernel gone idle need not
+// keep the table's as well.
+func (t *Table) Forget() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.built = nil
+}
+
 // KeyOf returns the key of the package with import path p, or "" if the
 // table has none.
 func (t *Table) KeyOf(p string) string {
