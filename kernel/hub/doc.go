@@ -23,7 +23,8 @@
 //
 // The kernels follow GOPHERLAB_WORKERS (kernel/worker's Policy), which the
 // hub sets: few workers kept in advance, ended once a kernel is idle, and a
-// cap for the machine.
+// cap for the machine; and GOPHERLAB_SIGNALS=off, which saves the two
+// threads the Go runtime keeps for a program that handles signals.
 //
 // [TestClassroom] runs a small class through a real hub when
 // GOPHERLAB_HUB_TEST is set (.ci/run sets it).

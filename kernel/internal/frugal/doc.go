@@ -8,7 +8,8 @@
 // returns, and an idle kernel keeps the threads of its busiest moment (a
 // dozen after a lesson that starts processes). [Release] ends those idle
 // threads and returns freed heap memory to the operating system
-// (debug.FreeOSMemory). It is cheap, a few hundred microseconds, and safe
+// (debug.FreeOSMemory). It takes tens of milliseconds at most, and is safe
 // at any time: threads that run goroutines or wait in system calls are
-// not touched, and the runtime starts new ones when it needs them.
+// not touched, the main thread is never ended (the runtime would park it
+// for good), and the runtime starts new threads when it needs them.
 package frugal
