@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/traefik/yaegi/interp"
+	gen "github.com/traefik/yaegi/stdlib/generic"
 
 	"github.com/gopherlab/gopherlab/kernel/session/lower"
 	"github.com/gopherlab/gopherlab/kernel/symbols/stdlib"
@@ -21,13 +22,25 @@ import (
 // eagerStd are the packages the interpreter gets at once, besides those
 // the session's own symbols replace in part (which must come first): fmt,
 // whose key makes yaegi fix the standard streams of fmt, flag, log and os
-// and interpret its generic packages from source, and what those import.
-var eagerStd = []string{"fmt", "flag", "log", "os", "cmp", "unsafe", "sync", "sync/atomic"}
+// (and interpret its generic packages from source: see genericPackages),
+// and what those import.
+var eagerStd = []string{"fmt", "flag", "log", "os", "unsafe", "sync", "sync/atomic"}
+
+// genericPackages are the packages yaegi interprets from source (its
+// stdlib/generic: cmp, maps, slices), which Use compiles when it is given
+// fmt: 1.3 MiB of the interpreter's nodes in every kernel. The session
+// compiles them when a cell first imports one of them instead.
+var genericPackages = map[string]bool{"cmp": true, "maps": true, "slices": true}
+
+// genMu guards yaegi's generic.Sources, which use blanks while a session
+// is given fmt.
+var genMu sync.Mutex
 
 // stdUse records the standard packages given to an interpreter.
 type stdUse struct {
-	mu   sync.Mutex
-	used map[string]bool
+	mu       sync.Mutex
+	used     map[string]bool
+	generics bool // genericPackages compiled
 }
 
 // use gives in the standard library's symbols of the packages paths that
@@ -38,6 +51,13 @@ func (u *stdUse) use(in *interp.Interpreter, paths ...string) error {
 	if u.used == nil {
 		u.used = make(map[string]bool)
 	}
+	generic := false
+	for _, p := range paths {
+		generic = generic || genericPackages[p]
+	}
+	if generic {
+		paths = append(paths, "cmp") // what their sources import
+	}
 	var add []string
 	for _, p := range paths {
 		if !u.used[p] {
@@ -45,13 +65,42 @@ func (u *stdUse) use(in *interp.Interpreter, paths ...string) error {
 			add = append(add, p)
 		}
 	}
-	if len(add) == 0 {
-		return nil
+	if len(add) > 0 {
+		if err := useLater(in, stdlib.Exports(add...)); err != nil {
+			return err
+		}
+		if err := in.Use(lower.SymbolsOf(add...)); err != nil {
+			return err
+		}
 	}
-	if err := in.Use(stdlib.Exports(add...)); err != nil {
-		return err
+	if generic && !u.generics {
+		u.generics = true
+		genMu.Lock()
+		defer genMu.Unlock()
+		for _, src := range gen.Sources {
+			if _, err := in.Compile(src); err != nil {
+				return err
+			}
+		}
 	}
-	return in.Use(lower.SymbolsOf(add...))
+	return nil
+}
+
+// useLater is in.Use(exports) without yaegi's generic packages, which Use
+// interprets from source when exports hold fmt (see genericPackages): an
+// empty package main takes their place meanwhile.
+func useLater(in *interp.Interpreter, exports interp.Exports) error {
+	if _, ok := exports["fmt/fmt"]; !ok {
+		return in.Use(exports)
+	}
+	genMu.Lock()
+	defer genMu.Unlock()
+	saved := gen.Sources
+	for i := range gen.Sources {
+		gen.Sources[i] = "package main"
+	}
+	defer func() { gen.Sources = saved }()
+	return in.Use(exports)
 }
 
 // eagerPaths returns eagerStd and the import paths of the packages the
