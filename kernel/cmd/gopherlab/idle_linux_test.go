@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/internal/frugal"
 	"github.com/gopherlab/gopherlab/kernel/internal/kerneltest"
 )
 
@@ -37,7 +37,7 @@ func TestIdleKernelThreads(t *testing.T) {
 		// machine takes longer.
 		busy, n := 0, 0
 		for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-			n = threadsOf(t, cmd.Process.Pid)
+			n = frugal.ThreadsOf(cmd.Process.Pid)
 			busy = max(busy, n)
 		}
 		t.Logf("GOPHERLAB_SIGNALS=%s: %d threads at most, %d once idle", tc.signals, busy, n)
@@ -45,22 +45,6 @@ func TestIdleKernelThreads(t *testing.T) {
 			t.Errorf("GOPHERLAB_SIGNALS=%s: %d threads once idle, want at most %d: %s; kernel log:\n%s", tc.signals, n, tc.max, tasks(cmd.Process.Pid), log)
 		}
 	}
-}
-
-// threadsOf returns the number of threads of process pid.
-func threadsOf(t *testing.T, pid int) int {
-	t.Helper()
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, _ := strings.Cut(string(b), "\nThreads:")
-	line, _, _ := strings.Cut(rest, "\n")
-	n, err := strconv.Atoi(strings.TrimSpace(line))
-	if err != nil {
-		t.Fatalf("threads of %d: %v", pid, err)
-	}
-	return n
 }
 
 // tasks describes the threads of pid: the system call each waits in.

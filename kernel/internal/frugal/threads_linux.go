@@ -9,8 +9,12 @@ import (
 
 // Threads returns the number of threads of this process, or 0 when it
 // cannot tell.
-func Threads() int {
-	b, err := os.ReadFile("/proc/self/status")
+func Threads() int { return ThreadsOf(os.Getpid()) }
+
+// ThreadsOf returns the number of threads of process pid, or 0 when it
+// cannot tell.
+func ThreadsOf(pid int) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return 0
 	}
