@@ -422,8 +422,10 @@ func (l *lessonT) barrierRun(text string, barrier bool) {
 	}
 	arrived, left := ints(m[1]), ints(m[2])
 	last := max(arrived[0], arrived[1], arrived[2])
-	if arrived[1]-arrived[0] < 200 || arrived[2]-arrived[1] < 200 {
-		l.Errorf("%s: the hikers arrived at %v; want them about 300 ms apart", l.path, arrived)
+	// One after another, each after its walk: on a busy machine a hiker
+	// may wake up late, so the gaps are not always 300 ms.
+	if arrived[0] < 100 || arrived[1]-arrived[0] < 0 || arrived[2]-arrived[1] < 0 || arrived[2] < 700 {
+		l.Errorf("%s: the hikers arrived at %v; want them one after another, the last after 700 ms", l.path, arrived)
 	}
 	for i, t := range left {
 		if barrier && t < last {

@@ -47,3 +47,7 @@ func InPool(p Policy, pool string) Policy {
 	p.pool = pool
 	return p
 }
+
+// Needed returns what a compiled worker for the declarations src is built
+// from (the key of its build).
+func Needed(l *Launcher, src string) string { return l.needed(src) }

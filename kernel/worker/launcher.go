@@ -172,6 +172,7 @@ func (l *Launcher) Child() (*mp.Child, error) {
 	if err := l.awaitCompiled(src); err != nil {
 		return nil, err
 	}
+	l.settleBuild(src)
 	var c, spare *child
 	var stale []*child
 	l.mu.Lock()

@@ -4,6 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/gopherlab/gopherlab/kernel/internal/goroot"
+	"github.com/gopherlab/gopherlab/kernel/internal/srctree"
+	"github.com/gopherlab/gopherlab/kernel/worker"
+	"github.com/gopherlab/gopherlab/kernel/worker/compiler"
 )
 
 // TestPoolFunctionsAlternate maps two functions declared in cells over one Pool,
@@ -39,5 +44,49 @@ func TestPoolFunctionsAlternate(t *testing.T) {
 	}
 	if out, err := nb.run(context.Background(), `fmt.Println(pool.Close())`); err != nil || out != "<nil>\n" {
 		t.Errorf("pool.Close: %q, %v", out, err)
+	}
+}
+
+// TestPoolOneKind: a Pool started by the first cell after its function was
+// declared, with the compiled worker for these declarations in the cache
+// (built by an earlier kernel), has compiled workers only. Before, the
+// first Start took the interpreted spare and asked for the build, the
+// cache answered within milliseconds, and the Pool's other workers started
+// compiled: lesson 10 timed pieces ten times apart.
+func TestPoolOneKind(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a compiled worker")
+	}
+	cache := t.TempDir()
+	decls := []string{tutorialDecls, `import "os"`, `func which(int) string { return os.Getenv("` + worker.WorkerEnv + `") }`}
+	for round, want := range []string{"", "compiled"} {
+		nb := newNotebook(t)
+		b, err := compiler.NewBuilder(cache, srctree.Dir(), goroot.GoCommand(), nil)
+		if err != nil {
+			t.Skipf("compiled workers unavailable here: %v", err)
+		}
+		nb.l.SetCompiler(b)
+		for _, d := range decls {
+			nb.declare(d)
+		}
+		out, err := nb.run(context.Background(), `pool := mp.NewPool(4); kinds, err := pool.Map(which, []int{1, 2, 3, 4, 5, 6, 7, 8}); fmt.Println(kinds, err); pool.Close()`)
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		if round == 0 {
+			// The first kernel builds the worker for the next one.
+			bd := b.Find(worker.Needed(nb.l, nb.source()))
+			if bd == nil {
+				t.Fatal("no compiled worker requested for the declarations")
+			}
+			<-bd.Done()
+			if bd.Err != nil {
+				t.Fatal(bd.Err)
+			}
+			continue
+		}
+		if strings.Count(out, want) != 8 {
+			t.Errorf("round %d: the Pool's workers were %q, want all %s", round, out, want)
+		}
 	}
 }

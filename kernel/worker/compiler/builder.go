@@ -40,11 +40,13 @@ type Builder struct {
 // Build is one worker program: its binary once built, or why it could not
 // be.
 type Build struct {
-	key    string
-	src    string
-	done   chan struct{}
-	ctx    context.Context
-	cancel context.CancelFunc
+	key     string
+	src     string
+	done    chan struct{}
+	checked chan struct{}
+	check   sync.Once
+	ctx     context.Context
+	cancel  context.CancelFunc
 
 	// Set before done is closed.
 	Bin      string        // the binary, "" when it failed
@@ -56,6 +58,14 @@ type Build struct {
 
 // Done is closed when the build has ended.
 func (b *Build) Done() <-chan struct{} { return b.done }
+
+// Checked is closed once the build knows whether it needs the compiler:
+// when the go command starts, or once Done is closed (the binary was in
+// the cache, or the build failed or was superseded). A cached binary is
+// ready a few milliseconds after the request.
+func (b *Build) Checked() <-chan struct{} { return b.checked }
+
+func (b *Build) markChecked() { b.check.Do(func() { close(b.checked) }) }
 
 // ErrUnavailable is returned by [NewBuilder] when workers cannot be
 // compiled here: no go command, or no source tree of gopherlab.
@@ -112,7 +122,7 @@ func (b *Builder) Request(src string) *Build {
 		b.current.cancel() // newer declarations: the old ones are not needed
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	bd := &Build{key: k, src: src, done: make(chan struct{}), ctx: ctx, cancel: cancel}
+	bd := &Build{key: k, src: src, done: make(chan struct{}), checked: make(chan struct{}), ctx: ctx, cancel: cancel}
 	b.builds[k] = bd
 	b.order = append(b.order, k)
 	if len(b.order) > 16 {
@@ -123,6 +133,14 @@ func (b *Builder) Request(src string) *Build {
 	b.current = bd
 	b.queue <- bd
 	return bd
+}
+
+// Find returns the build of a worker for src that was requested and has
+// not failed, or nil. It starts nothing.
+func (b *Builder) Find(src string) *Build {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.builds[srcKey(src)]
 }
 
 // Binary returns the binary of the worker for src when it is built, or "".
@@ -151,6 +169,7 @@ func (b *Builder) loop() {
 	for bd := range b.queue {
 		b.run(bd)
 		close(bd.done)
+		bd.markChecked() // after done: a cached binary is ready when Checked says so
 		b.mu.Lock()
 		if b.current == bd {
 			b.current = nil
@@ -184,6 +203,7 @@ func (b *Builder) run(bd *Build) {
 		bd.Bin, bd.Cached = bin, true
 		return
 	}
+	bd.markChecked()
 	t1 := time.Now()
 	if err := b.compile(bd.ctx, prog, bin); err != nil {
 		bd.Err = err
