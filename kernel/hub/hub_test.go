@@ -112,9 +112,10 @@ func TestClassroom(t *testing.T) {
 		LeftFiles     []string `json:"left_files"`
 		LeftShm       []string `json:"left_shm"`
 		AtEnd         struct {
-			Processes int
-			IPC       int `json:"kernels_ipc"`
-			Kernels   int `json:"kernels"`
+			Processes  int
+			IPC        int            `json:"kernels_ipc"`
+			Kernels    int            `json:"kernels"`
+			ServerNice map[string]int `json:"server_nice"`
 		} `json:"at_end"`
 	}
 	if b, rerr := os.ReadFile(summary); rerr != nil {
@@ -130,6 +131,17 @@ func TestClassroom(t *testing.T) {
 	}
 	if s.AtEnd.Kernels == 0 || s.AtEnd.IPC != s.AtEnd.Kernels {
 		t.Errorf("%d of %d kernels on the ipc transport", s.AtEnd.IPC, s.AtEnd.Kernels)
+	}
+	// A server starts at nice 19 and, once it serves, comes back to
+	// GOPHERLAB_HUB_NICE (0), its session and every thread: with
+	// autogroups, "0/0".
+	for pr, n := range s.AtEnd.ServerNice {
+		if _, threads, _ := strings.Cut(pr, "/"); threads != "0" || !strings.HasPrefix(pr, "0/") && !strings.HasPrefix(pr, "-/") {
+			t.Errorf("%d learners' servers serve at priority %s (session/threads), want 0/0", n, pr)
+		}
+	}
+	if len(s.AtEnd.ServerNice) == 0 {
+		t.Errorf("no learner's server measured")
 	}
 	if left := append(append(s.LeftProcesses, s.LeftFiles...), s.LeftShm...); len(left) > 0 {
 		t.Errorf("left after logout: %v", left)

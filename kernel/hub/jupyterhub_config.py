@@ -16,6 +16,7 @@
 # lessons into ~/lessons on first login, trusts them, and starts the classic
 # Notebook with kernels on the ipc transport.
 import os
+import resource
 
 env = os.environ
 state = env["GOPHERLAB_HUB_STATE"]
@@ -47,14 +48,20 @@ c.Spawner.http_timeout = 300
 c.JupyterHub.concurrent_spawn_limit = int(env.get("GOPHERLAB_HUB_SPAWN_LIMIT", "200"))
 
 # Each learner's server: the lessons, the gopherlab kernel, its policy.
-# At a lower priority than the hub and the proxy (nice 5 by default): a
-# class that saturates the processors slows its own cells, not the logins
-# (JupyterHub gives the proxy 30 s to add a learner's route, then fails the
-# spawn).
-nice = env.get("GOPHERLAB_HUB_NICE", "5")
+# A server starts at nice 19: starting one costs about two seconds of
+# processor time, which 60 learners logging in over a minute would take
+# from the cells of those already working. It serves at GOPHERLAB_HUB_NICE
+# (0 by default). Linux weighs sessions against each other (sched(7),
+# autogroup): the server sets its session's nice value, which any process
+# may raise and bring back down to 0, and its threads' (coming back takes
+# an RLIMIT_NICE of 20 - the value, which the hub, as root, gives the
+# servers it starts; no learner can go below it).
+nice = env.get("GOPHERLAB_HUB_NICE", "0")
 c.Spawner.cmd = ["/usr/bin/python3", os.path.join(prefix, "bin", "gopherlab-singleuser")]
-if nice != "0":
-    c.Spawner.cmd = ["/usr/bin/nice", "-n", nice] + c.Spawner.cmd
+try:
+    resource.setrlimit(resource.RLIMIT_NICE, (20 - int(nice), 20 - int(nice)))
+except (OSError, ValueError):  # not root: the servers start at GOPHERLAB_HUB_NICE
+    pass
 c.Spawner.default_url = "/tree/lessons"
 c.Spawner.notebook_dir = "~"
 c.Spawner.environment = {
@@ -76,6 +83,7 @@ c.Spawner.environment = {
     # request).
     "GOPHERLAB_SIGNALS": "off",
 }
+c.Spawner.environment["GOPHERLAB_NICE"] = nice
 # The Go the kernels type-check against, and the build cache they share
 # for its standard library (filled by run-hub.sh).
 if env.get("GOPHERLAB_HUB_GOROOT"):

@@ -80,6 +80,9 @@ class Stats:
     def __init__(self):
         self.checks = []  # (learner, lesson, ok, why)
         self.trivial = []  # seconds
+        self.trivial_at = []  # when each was timed, seconds since the class began
+        self.ready_at = []  # when each learner's server was ready, likewise
+        self.t0 = now()
         self.starts = []  # seconds, measured in the kernel
         self.spawn = []  # seconds from the start request to a ready server
         self.errors = []
@@ -273,6 +276,7 @@ async def lesson(hub, args, stats, name, token, lesson_path):
             t0 = now()
             reply, outputs = await k.request("execute_request", {"code": TRIVIAL_CELL, "silent": False}, 300)
             stats.trivial.append(now() - t0)
+            stats.trivial_at.append(t0 - stats.t0)
             if reply.get("status") != "ok" or "2" not in text_of(outputs):
                 raise Failure("trivial cell: %s" % text_of(outputs).strip()[:200])
             await think(args)
@@ -293,6 +297,7 @@ async def learner(hub, args, stats, i, name, lessons, arrive):
         await hub.api("POST", "/hub/api/users/%s/server" % name, ok=(201, 202, 400))
         await hub.wait_ready(name, args.spawn_timeout)
         stats.spawn.append(now() - t0)
+        stats.ready_at.append(now() - stats.t0)
         _, tok = await hub.api("POST", "/hub/api/users/%s/tokens" % name, body={"note": "loadtest"})
         token = tok["token"]
     except Failure as e:
@@ -401,6 +406,29 @@ def kernel_transport(pid):
         return "?"
 
 
+def priority(pid):
+    """A process's priority as "S/T": the nice value of its session
+    (autogroup; "-" without) and those of its threads (one value, or
+    several joined by commas)."""
+    session = "-"
+    try:
+        with open("/proc/%d/autogroup" % pid) as f:
+            session = f.read().split()[-1]
+    except (OSError, IndexError):
+        pass
+    nices = set()
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            try:
+                with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                    nices.add(int(f.read().rsplit(")", 1)[1].split()[16]))
+            except (OSError, ValueError, IndexError):
+                pass
+    except OSError:
+        pass
+    return "%s/%s" % (session, ",".join(str(n) for n in sorted(nices)))
+
+
 def measure(names, state):
     """The learners' processes: PSS of all and of the gopherlab ones (the
     kernels and their workers), threads, and the kernels' transports."""
@@ -409,6 +437,7 @@ def measure(names, state):
     cpu = 0.0
     kinds = {}
     kernel_threads = {}  # threads of a kernel -> kernels
+    server_nice = {}  # "session nice/threads' nice" of a server -> servers
     uids = set()
     for pid in procs:
         cpu += cpu_seconds(pid)
@@ -420,6 +449,9 @@ def measure(names, state):
         pss += p
         threads += t
         kinds[comm] = kinds.get(comm, 0) + 1
+        if comm == "python3":
+            pr = priority(pid)
+            server_nice[pr] = server_nice.get(pr, 0) + 1
         if comm == "gopherlab":
             pss_go += p
             tr = kernel_transport(pid)
@@ -433,6 +465,7 @@ def measure(names, state):
         "processes": len(procs),
         "kinds": kinds,
         "kernel_threads": dict(sorted(kernel_threads.items())),
+        "server_nice": server_nice,
         "kernels": kernels,
         "kernels_ipc": ipc,
         "pss_mib_per_learner": pss_go / 1024 / n,
@@ -453,6 +486,26 @@ def runtime_dirs(names):
             if kv.startswith(b"JUPYTER_RUNTIME_DIR="):
                 dirs.add(kv.split(b"=", 1)[1].decode())
     return dirs
+
+
+def logins_split(stats):
+    """The trivial cells' p95 while learners were still logging in (before
+    the last server was ready) and after, and the cells timed in each
+    10 s of the class: where the slow ones were."""
+    end = max(stats.ready_at) if stats.ready_at else 0
+    during = [d for d, t in zip(stats.trivial, stats.trivial_at) if t < end]
+    after = [d for d, t in zip(stats.trivial, stats.trivial_at) if t >= end]
+    buckets = {}
+    for d, t in zip(stats.trivial, stats.trivial_at):
+        buckets.setdefault(int(t // 10) * 10, []).append(d)
+    return {
+        "logins_end_s": round(end, 1),
+        "trivial_ms_p95_logins": round(pct(during, 95) * 1e3, 1),
+        "trivial_samples_logins": len(during),
+        "trivial_ms_p95_after": round(pct(after, 95) * 1e3, 1),
+        "trivial_samples_after": len(after),
+        "trivial_by_10s": {k: [len(v), round(pct(v, 50) * 1e3, 1), round(pct(v, 95) * 1e3, 1)] for k, v in sorted(buckets.items())},
+    }
 
 
 def pct(xs, p):
@@ -495,7 +548,7 @@ async def run(args):
     names = ["%s%02d" % (args.prefix, i + 1) for i in range(args.learners)]
     stats = Stats()
     shm_before = set(os.listdir("/dev/shm"))
-    t0 = now()
+    t0 = stats.t0 = now()
     step = args.over / max(1, args.learners - 1) if args.learners > 1 else 0
     tasks = [learner(hub, args, stats, i, n, lessons, t0 + i * step) for i, n in enumerate(names)]
     dirs = set()
@@ -543,6 +596,7 @@ async def run(args):
         "trivial_ms_p50": round(pct(stats.trivial, 50) * 1e3, 1),
         "trivial_ms_p95": round(pct(stats.trivial, 95) * 1e3, 1),
         "trivial_samples": len(stats.trivial),
+        **logins_split(stats),
         "start_ms_p50": round(pct(stats.starts, 50) * 1e3, 1),
         "start_ms_p95": round(pct(stats.starts, 95) * 1e3, 1),
         "start_samples": len(stats.starts),
@@ -620,7 +674,9 @@ class StartedHub:
         if args.prefix_dir:
             cmd += ["--no-build"]
         print("loadtest: starting the hub (log: %s)" % self.log, flush=True)
-        self.proc = subprocess.Popen(cmd, stdout=open(self.log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+        # The hub at the normal priority, whatever this client's.
+        self.proc = subprocess.Popen(cmd, stdout=open(self.log, "w"), stderr=subprocess.STDOUT, start_new_session=True,
+                                     preexec_fn=lambda: os.setpriority(os.PRIO_PROCESS, 0, 0))
         t0 = now()
         while True:
             with open(self.log) as f:
@@ -726,7 +782,9 @@ def print_summary(s):
     print("learners        %d logging in over %g s, lessons %s" % (s["learners"], s["over_s"], " ".join(l[:2] for l in s["lessons"])))
     print("checks          %s %d/%d" % (mark, s["checks_ok"], s["checks"]))
     print("servers ready   p50 %.1f s, max %s s after the start request" % (s["spawn_p50_s"], s["spawn_max_s"]))
-    print("trivial cell    p50 %.1f ms, p95 %.1f ms (%d cells)" % (s["trivial_ms_p50"], s["trivial_ms_p95"], s["trivial_samples"]))
+    print("trivial cell    p50 %.1f ms, p95 %.1f ms (%d cells); p95 %.1f ms while logging in (%d cells, until %.0f s), %.1f ms after (%d)" % (
+        s["trivial_ms_p50"], s["trivial_ms_p95"], s["trivial_samples"], s["trivial_ms_p95_logins"], s["trivial_samples_logins"],
+        s["logins_end_s"], s["trivial_ms_p95_after"], s["trivial_samples_after"]))
     print("process start   p50 %.1f ms, p95 %.1f ms from a cell (%d starts)" % (s["start_ms_p50"], s["start_ms_p95"], s["start_samples"]))
     print("at the end      %s" % mem(s["at_end"]))
     if s["after_idle"]:
@@ -735,6 +793,44 @@ def print_summary(s):
     left = s["left_processes"] + s["left_files"] + s["left_shm"]
     print("left after      %s" % ("✓ nothing" if not left else "✗ " + "; ".join(left[:20])))
     print("run             %.1f s, load average %s at the end" % (s["run_s"], s.get("loadavg")), flush=True)
+
+
+def browsers_first():
+    """Puts this client, which stands for the learners' browsers on their own
+    machines, ahead of the machine's other processes, so that its own waits
+    for a processor do not count in the timings: as root, in a session of
+    its own (Linux weighs sessions against each other, sched(7) autogroup)
+    at nice -10. Returns what it did, for the report."""
+    if os.geteuid() != 0:
+        return "the client at normal priority (not root)"
+    if os.getsid(0) != os.getpid():
+        try:
+            os.setsid()
+        except OSError:
+            # A process group leader cannot: run in a child that can, and
+            # pass it the signals.
+            import signal
+
+            pid = os.fork()
+            if pid == 0:
+                os.setsid()
+            else:
+                for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                    signal.signal(sig, lambda s, _f: os.kill(pid, s))
+                while True:
+                    try:
+                        _, status = os.waitpid(pid, 0)
+                        break
+                    except InterruptedError:
+                        continue
+                sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status >> 8)
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, -10)
+        with open("/proc/self/autogroup", "w") as f:
+            f.write("-10")
+    except OSError as e:
+        return "the client at normal priority (%s)" % e
+    return "the client (the browsers) at nice -10, in a session of its own"
 
 
 def main():
@@ -765,6 +861,7 @@ def main():
     args = ap.parse_args()
     if not args.server and not args.start_hub and not (args.hub and args.token_file and args.state):
         ap.error("want --hub, --token-file and --state, or --start-hub, or --server")
+    print("loadtest: %s" % browsers_first(), flush=True)
     sys.exit(asyncio.run(runs(args)))
 
 

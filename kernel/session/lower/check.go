@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/gopherlab/gopherlab/kernel/internal/astx"
+	"github.com/gopherlab/gopherlab/kernel/internal/gcimporter"
 	"github.com/gopherlab/gopherlab/kernel/internal/goroot"
 )
 
@@ -416,11 +417,25 @@ func chooseImporter(fset *token.FileSet) (imp types.ImporterFrom) {
 		// build.Default, which does not know where Go is.
 		build.Default.GOROOT = goroot.Dir()
 	}
-	gc := importer.ForCompiler(fset, "gc", lookupExport).(types.ImporterFrom)
+	gc := &gcImporter{fset: fset, packages: map[string]*types.Package{}}
 	if _, err := gc.ImportFrom("errors", "", 0); err == nil {
 		return gc
 	}
 	return importer.ForCompiler(fset, "source", nil).(types.ImporterFrom)
+}
+
+// gcImporter is go/importer's "gc" importer with lookupExport, over the
+// kernel's copy of the standard library's gcimporter, which does not keep
+// 512 KiB for good (kernel/internal/gcimporter).
+type gcImporter struct {
+	fset     *token.FileSet
+	packages map[string]*types.Package
+}
+
+func (g *gcImporter) Import(path string) (*types.Package, error) { return g.ImportFrom(path, "", 0) }
+
+func (g *gcImporter) ImportFrom(path, srcDir string, _ types.ImportMode) (*types.Package, error) {
+	return gcimporter.Import(g.fset, g.packages, path, srcDir, lookupExport)
 }
 
 // isStd reports whether path names a package of the standard library.
