@@ -51,3 +51,17 @@ func InPool(p Policy, pool string) Policy {
 // Needed returns what a compiled worker for the declarations src is built
 // from (the key of its build).
 func Needed(l *Launcher, src string) string { return l.needed(src) }
+
+// WarmPids returns the pids of the workers l keeps ready and of its spare.
+func WarmPids(l *Launcher) []int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var pids []int
+	for _, w := range l.warm {
+		pids = append(pids, w.child.Pid())
+	}
+	if l.spare != nil {
+		pids = append(pids, l.spare.child.Pid())
+	}
+	return pids
+}

@@ -215,6 +215,9 @@ func (l *Launcher) Child() (*mp.Child, error) {
 	l.cellStarts++
 	l.mu.Unlock()
 	go closeAll(stale) // not on the way of this start (Stop kills them too)
+	if c != nil {
+		c.foreground()
+	}
 	if spare != nil {
 		spare.src = src
 		if err := spare.feed(l.lowered(src)); err != nil {
@@ -227,7 +230,7 @@ func (l *Launcher) Child() (*mp.Child, error) {
 		l.starting++
 		l.mu.Unlock()
 		var err error
-		c, err = l.start(src, false)
+		c, err = l.start(src, false, false)
 		l.mu.Lock()
 		l.starting--
 		l.mu.Unlock()

@@ -89,7 +89,7 @@ func (l *Launcher) Prestart() {
 // prestartSpare starts a spare worker (l.spareStarts is set) and keeps it
 // once it has started.
 func (l *Launcher) prestartSpare() {
-	c, err := l.start("", true)
+	c, err := l.start("", true, true)
 	if err == nil {
 		select {
 		case <-c.alive:
@@ -116,7 +116,7 @@ func (l *Launcher) prestartSpare() {
 // prestartOne starts a worker with src, counted in l.warming, and keeps it
 // ready.
 func (l *Launcher) prestartOne(src string) {
-	c, err := l.start(src, false)
+	c, err := l.start(src, false, true)
 	if err == nil {
 		if err = c.child.WaitReady(); err != nil {
 			c.close()

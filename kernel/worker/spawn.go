@@ -25,6 +25,7 @@ type child struct {
 	child    *mp.Child
 	src      string
 	compiled bool   // a compiled worker (compiled.go)
+	lowered  bool   // started at the background priority (priority.go)
 	needed   string // for a compiled worker, the declarations it was built from
 	pidfd    int
 	cell     int
@@ -45,8 +46,10 @@ type child struct {
 }
 
 // start starts a worker that rebuilds src and waits for its target, or,
-// with spare, a worker that waits for the declarations ([child.feed]).
-func (l *Launcher) start(src string, spare bool) (*child, error) {
+// with spare, a worker that waits for the declarations ([child.feed]); in
+// the background (started in advance), at a lower priority until it is
+// handed out ([child.foreground]).
+func (l *Launcher) start(src string, spare, background bool) (*child, error) {
 	cmd, compiled := l.workerCommand(src, spare)
 	var stdinW *os.File
 	switch {
@@ -132,6 +135,9 @@ func (l *Launcher) start(src string, spare bool) (*child, error) {
 		}
 	}
 	mc, err := mp.StartChild(cmd)
+	if err == nil && background {
+		c.lowered = toBackground(mc.Pid())
+	}
 	statusW.Close()
 	if ctrlChild != nil {
 		ctrlChild.Close()
@@ -264,6 +270,15 @@ func (c *child) signal(sig unix.Signal) {
 		return
 	}
 	syscall.Kill(c.child.Pid(), sig)
+}
+
+// foreground gives a worker started in the background the kernel's
+// priority: it is handed out.
+func (c *child) foreground() {
+	if c.lowered {
+		toForeground(c.child.Pid())
+		c.lowered = false
+	}
 }
 
 // feed gives a spare the declarations src, prepared by [Lower].
