@@ -409,7 +409,8 @@ def kernel_transport(pid):
 def priority(pid):
     """A process's priority as "S/T": the nice value of its session
     (autogroup; "-" without) and those of its threads (one value, or
-    several joined by commas)."""
+    several joined by commas; ":policyN" after one with a scheduling
+    policy other than SCHED_OTHER)."""
     session = "-"
     try:
         with open("/proc/%d/autogroup" % pid) as f:
@@ -421,12 +422,14 @@ def priority(pid):
         for tid in os.listdir("/proc/%d/task" % pid):
             try:
                 with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
-                    nices.add(int(f.read().rsplit(")", 1)[1].split()[16]))
+                    fields = f.read().rsplit(")", 1)[1].split()
+                # The nice value, and the policy unless SCHED_OTHER.
+                nices.add(fields[16] + ("" if fields[38] == "0" else ":policy" + fields[38]))
             except (OSError, ValueError, IndexError):
                 pass
     except OSError:
         pass
-    return "%s/%s" % (session, ",".join(str(n) for n in sorted(nices)))
+    return "%s/%s" % (session, ",".join(sorted(nices)))
 
 
 def measure(names, state):

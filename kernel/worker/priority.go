@@ -11,9 +11,11 @@ import (
 // Priorities of workers.
 //
 // A worker started in advance (a ready one, the spare) is speculative
-// work: it starts at a lower priority, [backgroundNice] above the kernel's,
-// so that the declarations it rebuilds do not slow down the cell the
-// learner waits for, nor another learner's on a shared machine. A Start
+// work: it starts at a lower priority (SCHED_IDLE, and [backgroundNice]
+// above the kernel's nice value), so that the declarations it rebuilds do
+// not slow down the cell the learner waits for, nor another learner's on
+// a shared machine: any other process that wakes up takes the processor
+// from it at once. A Start
 // that hands it out gives it the kernel's priority back before its target
 // runs. Only where that is allowed: a process may raise its priority again
 // only with CAP_SYS_NICE or an RLIMIT_NICE that lets it (JupyterHub, as
@@ -53,7 +55,7 @@ func toBackground(pid int) bool {
 	if !back {
 		return false
 	}
-	setNice(pid, min(nice+backgroundNice, 19))
+	setSched(pid, unix.SCHED_IDLE, min(nice+backgroundNice, 19))
 	return true
 }
 
@@ -61,13 +63,13 @@ func toBackground(pid int) bool {
 // priority.
 func toForeground(pid int) {
 	nice, _ := kernelNice()
-	setNice(pid, nice)
+	setSched(pid, unix.SCHED_NORMAL, nice)
 }
 
-// setNice sets the nice value of every thread of pid. Twice over the
-// threads: one started meanwhile by a thread not yet changed would keep
-// the old value (a thread starts with its creator's).
-func setNice(pid, nice int) {
+// setSched sets the scheduling policy and nice value of every thread of
+// pid. Twice over the threads: one started meanwhile by a thread not yet
+// changed would keep the old ones (a thread starts with its creator's).
+func setSched(pid int, policy uint32, nice int) {
 	dir := "/proc/" + strconv.Itoa(pid) + "/task"
 	for range 2 {
 		tasks, err := os.ReadDir(dir)
@@ -76,7 +78,10 @@ func setNice(pid, nice int) {
 		}
 		for _, t := range tasks {
 			if tid, err := strconv.Atoi(t.Name()); err == nil {
+				// The nice value first: sched_setattr(2) sets it only
+				// with SCHED_OTHER (SCHED_IDLE ignores it, but top shows it).
 				unix.Setpriority(unix.PRIO_PROCESS, tid, nice)
+				unix.SchedSetAttr(tid, &unix.SchedAttr{Policy: policy, Nice: int32(nice)}, 0)
 			}
 		}
 	}

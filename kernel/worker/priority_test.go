@@ -13,10 +13,11 @@ import (
 	"github.com/gopherlab/gopherlab/kernel/worker"
 )
 
-// threadNices returns the nice values of the threads of pid.
-func threadNices(t *testing.T, pid int) map[int]bool {
+// threadNices returns the nice values of the threads of pid, and their
+// scheduling policies.
+func threadNices(t *testing.T, pid int) (map[int]bool, map[uint32]bool) {
 	t.Helper()
-	nices := map[int]bool{}
+	nices, policies := map[int]bool{}, map[uint32]bool{}
 	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
 	if err != nil {
 		t.Fatal(err)
@@ -29,13 +30,17 @@ func threadNices(t *testing.T, pid int) map[int]bool {
 		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
 		n, _ := strconv.Atoi(f[16])
 		nices[n] = true
+		tid, _ := strconv.Atoi(task.Name())
+		if a, err := unix.SchedGetAttr(tid, 0); err == nil {
+			policies[a.Policy] = true
+		}
 	}
-	return nices
+	return nices, policies
 }
 
 // TestReadyWorkersNicer: workers started in advance wait at a lower
-// priority than the kernel (all their threads), and the one a Start hands
-// out runs its target at the kernel's, where the kernel may give it back
+// priority than the kernel (all their threads: SCHED_IDLE, nice +10), and
+// the one a Start hands out runs its target at the kernel's (SCHED_OTHER), where the kernel may give it back
 // (as root here, or with an RLIMIT_NICE that allows it).
 func TestReadyWorkersNicer(t *testing.T) {
 	prio, err := unix.Getpriority(unix.PRIO_PROCESS, 0)
@@ -57,7 +62,7 @@ func TestReadyWorkersNicer(t *testing.T) {
 	nb.l.SetPolicy(worker.Policy{Ready: 2, Spare: true})
 	nb.declare(tutorialDecls)
 	nb.declare(`import ("os"; "strings")`)
-	nb.declare(`func niceness() { b, _ := os.ReadFile("/proc/self/stat"); s := string(b); fmt.Println("nice", strings.Fields(s[strings.LastIndex(s, ")")+2:])[16]) }`)
+	nb.declare(`func niceness() { b, _ := os.ReadFile("/proc/self/stat"); s := string(b); f := strings.Fields(s[strings.LastIndex(s, ")")+2:]); fmt.Println("nice", f[16], "policy", f[38]) }`)
 	if out, err := nb.run(context.Background(), `p := mp.NewProcess(niceness); p.Start(); p.Join()`); err != nil || !strings.HasPrefix(out, "nice ") {
 		t.Fatalf("first cell: %q, %v", out, err)
 	}
@@ -68,15 +73,15 @@ func TestReadyWorkersNicer(t *testing.T) {
 		t.Fatalf("no worker kept ready (%d, %v; log: %s)", r, s, logged.String())
 	}
 	for _, pid := range pids {
-		if got := threadNices(t, pid); len(got) != 1 || !got[nice+10] {
-			t.Errorf("worker %d started in advance runs at nice %v, want %d", pid, got, nice+10)
+		if got, pol := threadNices(t, pid); len(got) != 1 || !got[nice+10] || len(pol) != 1 || !pol[unix.SCHED_IDLE] {
+			t.Errorf("worker %d started in advance runs at nice %v, policies %v, want %d and SCHED_IDLE", pid, got, pol, nice+10)
 		}
 	}
 	out, err := nb.run(context.Background(), `p := mp.NewProcess(niceness); p.Start(); p.Join()`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := fmt.Sprintf("nice %d\n", nice); out != want {
+	if want := fmt.Sprintf("nice %d policy 0\n", nice); out != want {
 		t.Errorf("the target of a worker handed out printed %q, want %q", out, want)
 	}
 }
