@@ -501,14 +501,28 @@ def logins_split(stats):
     buckets = {}
     for d, t in zip(stats.trivial, stats.trivial_at):
         buckets.setdefault(int(t // 10) * 10, []).append(d)
+    def ms(xs, p):  # None, not NaN, without samples: JSON has no NaN
+        return round(pct(xs, p) * 1e3, 1) if xs else None
+
     return {
         "logins_end_s": round(end, 1),
-        "trivial_ms_p95_logins": round(pct(during, 95) * 1e3, 1),
+        "trivial_ms_p95_logins": ms(during, 95),
         "trivial_samples_logins": len(during),
-        "trivial_ms_p95_after": round(pct(after, 95) * 1e3, 1),
+        "trivial_ms_p95_after": ms(after, 95),
         "trivial_samples_after": len(after),
-        "trivial_by_10s": {k: [len(v), round(pct(v, 50) * 1e3, 1), round(pct(v, 95) * 1e3, 1)] for k, v in sorted(buckets.items())},
+        "trivial_by_10s": {k: [len(v), ms(v, 50), ms(v, 95)] for k, v in sorted(buckets.items())},
     }
+
+
+def no_nan(v):
+    """v with None for NaN (a figure without samples): JSON has no NaN."""
+    if isinstance(v, float) and v != v:
+        return None
+    if isinstance(v, dict):
+        return {k: no_nan(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [no_nan(x) for x in v]
+    return v
 
 
 def pct(xs, p):
@@ -748,7 +762,7 @@ async def runs(args):
             hub.stop(keep=not results or not all(s["good"] for s in results))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(results[0] if len(results) == 1 else results, f, indent=1)
+            json.dump(no_nan(results[0] if len(results) == 1 else results), f, indent=1)
     if len(results) > 1:
         print_runs(results)
     return 0 if all(s["good"] for s in results) else 1
@@ -785,9 +799,12 @@ def print_summary(s):
     print("learners        %d logging in over %g s, lessons %s" % (s["learners"], s["over_s"], " ".join(l[:2] for l in s["lessons"])))
     print("checks          %s %d/%d" % (mark, s["checks_ok"], s["checks"]))
     print("servers ready   p50 %.1f s, max %s s after the start request" % (s["spawn_p50_s"], s["spawn_max_s"]))
-    print("trivial cell    p50 %.1f ms, p95 %.1f ms (%d cells); p95 %.1f ms while logging in (%d cells, until %.0f s), %.1f ms after (%d)" % (
-        s["trivial_ms_p50"], s["trivial_ms_p95"], s["trivial_samples"], s["trivial_ms_p95_logins"], s["trivial_samples_logins"],
-        s["logins_end_s"], s["trivial_ms_p95_after"], s["trivial_samples_after"]))
+    def opt(v):
+        return "-" if v is None else "%.1f" % v
+
+    print("trivial cell    p50 %.1f ms, p95 %.1f ms (%d cells); p95 %s ms while logging in (%d cells, until %.0f s), %s ms after (%d)" % (
+        s["trivial_ms_p50"], s["trivial_ms_p95"], s["trivial_samples"], opt(s["trivial_ms_p95_logins"]), s["trivial_samples_logins"],
+        s["logins_end_s"], opt(s["trivial_ms_p95_after"]), s["trivial_samples_after"]))
     print("process start   p50 %.1f ms, p95 %.1f ms from a cell (%d starts)" % (s["start_ms_p50"], s["start_ms_p95"], s["start_samples"]))
     print("at the end      %s" % mem(s["at_end"]))
     if s["after_idle"]:
@@ -858,7 +875,7 @@ def main():
     ap.add_argument("--accounts", default="demo", choices=["demo", "unix"],
                     help="--start-hub: demo accounts, or Unix users the test creates and removes (as root)")
     ap.add_argument("--runs", type=int, default=1, help="classes one after the other (each learner's first login)")
-    ap.add_argument("--workers", default="ready=2,idle=30s,machine=32", help="--start-hub: GOPHERLAB_WORKERS")
+    ap.add_argument("--workers", default="ready=2,idle=15s,machine=32", help="--start-hub: GOPHERLAB_WORKERS")
     ap.add_argument("--gocache", help="--start-hub: the kernels' shared build cache (default: go env GOCACHE)")
     ap.add_argument("--prefix-dir", help="--start-hub: gopherlab already installed there (run-hub.sh --no-build)")
     args = ap.parse_args()

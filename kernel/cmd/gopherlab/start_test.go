@@ -83,9 +83,16 @@ func startKernel(t testing.TB, bin, connFile string, env ...string) (*exec.Cmd, 
 // kernelInfo sends kernel_info_request on the shell socket of c and waits
 // for the reply.
 func kernelInfo(t testing.TB, c kernel.ConnectionInfo, timeout time.Duration) error {
+	_, err := shellRequest(c, wire.KernelInfoRequest, struct{}{}, timeout)
+	return err
+}
+
+// shellRequest sends a request of type typ with content on the kernel's
+// shell socket and returns its reply.
+func shellRequest(c kernel.ConnectionInfo, typ wire.MsgType, content any, timeout time.Duration) (*wire.Message, error) {
 	codec, err := wire.NewCodec(c.SignatureScheme, []byte(c.Key))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -93,29 +100,54 @@ func kernelInfo(t testing.TB, c kernel.ConnectionInfo, timeout time.Duration) er
 	shell := zmq4.NewDealer(ctx, zmq4.WithID(zmq4.SocketIdentity(session)), zmq4.WithDialerRetry(time.Millisecond), zmq4.WithDialerMaxRetries(-1))
 	defer shell.Close()
 	if err := shell.Dial(c.Addr(c.ShellPort)); err != nil {
-		return err
+		return nil, err
 	}
-	m := &wire.Message{Header: wire.NewHeader(wire.KernelInfoRequest, session)}
-	m.SetContent(struct{}{})
+	m := &wire.Message{Header: wire.NewHeader(typ, session)}
+	m.SetContent(content)
 	frames, err := codec.Encode(m)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := shell.Send(zmq4.NewMsgFrom(frames...)); err != nil {
-		return err
+		return nil, err
 	}
 	for {
 		raw, err := shell.Recv()
 		if err != nil {
-			return fmt.Errorf("no kernel_info_reply: %w", err)
+			return nil, fmt.Errorf("no reply to %s: %w", typ, err)
 		}
 		r, err := codec.Decode(raw.Frames)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if r.Type() == wire.KernelInfoReply && r.ParentHeader().MsgID == m.Header.MsgID {
-			return nil
+		if r.ParentHeader().MsgID == m.Header.MsgID {
+			return r, nil
 		}
+	}
+}
+
+// TestKernelGOGC: GOPHERLAB_GOGC sets the kernel's own GC percent, which a
+// cell reads.
+func TestKernelGOGC(t *testing.T) {
+	bin := kerneltest.Binary(t)
+	c, name := writeConn(t, t.TempDir(), "ipc")
+	_, log := startKernel(t, bin, name, "GOPHERLAB_GOGC=30")
+	// The value reaches the shell channel in the error of the reply.
+	req := wire.DefaultExecuteRequest()
+	req.Code = `import ("fmt"; "runtime/debug")
+p := debug.SetGCPercent(-1)
+debug.SetGCPercent(p)
+panic(fmt.Sprintf("gc percent %d", p))`
+	r, err := shellRequest(c, wire.ExecuteRequest, req, 60*time.Second)
+	if err != nil {
+		t.Fatalf("%v; kernel log:\n%s", err, log)
+	}
+	var rep wire.ExecuteErrorReplyContent
+	if err := r.DecodeContent(&rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rep.EValue, "gc percent 30") {
+		t.Errorf("the kernel's GC percent: %q, want 30", rep.EValue)
 	}
 }
 
