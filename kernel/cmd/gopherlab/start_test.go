@@ -126,18 +126,13 @@ func shellRequest(c kernel.ConnectionInfo, typ wire.MsgType, content any, timeou
 	}
 }
 
-// TestKernelGOGC: GOPHERLAB_GOGC sets the kernel's own GC percent, which a
-// cell reads.
-func TestKernelGOGC(t *testing.T) {
-	bin := kerneltest.Binary(t)
-	c, name := writeConn(t, t.TempDir(), "ipc")
-	_, log := startKernel(t, bin, name, "GOPHERLAB_GOGC=30")
-	// The value reaches the shell channel in the error of the reply.
+// panicText runs code, which ends in a panic, and returns the panic's
+// text from the execute_reply: what a cell computed, read on the shell
+// channel alone.
+func panicText(t *testing.T, c kernel.ConnectionInfo, log fmt.Stringer, code string) string {
+	t.Helper()
 	req := wire.DefaultExecuteRequest()
-	req.Code = `import ("fmt"; "runtime/debug")
-p := debug.SetGCPercent(-1)
-debug.SetGCPercent(p)
-panic(fmt.Sprintf("gc percent %d", p))`
+	req.Code = code
 	r, err := shellRequest(c, wire.ExecuteRequest, req, 60*time.Second)
 	if err != nil {
 		t.Fatalf("%v; kernel log:\n%s", err, log)
@@ -146,8 +141,45 @@ panic(fmt.Sprintf("gc percent %d", p))`
 	if err := r.DecodeContent(&rep); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(rep.EValue, "gc percent 30") {
-		t.Errorf("the kernel's GC percent: %q, want 30", rep.EValue)
+	return rep.EValue
+}
+
+// TestKernelGOGC: GOPHERLAB_GOGC sets the kernel's own GC percent, which a
+// cell reads; "cell" makes it collect after each cell (with GOGC=off, no
+// other collection happens: without it, the count stays).
+func TestKernelGOGC(t *testing.T) {
+	bin := kerneltest.Binary(t)
+	c, name := writeConn(t, t.TempDir(), "ipc")
+	_, log := startKernel(t, bin, name, "GOPHERLAB_GOGC=30")
+	got := panicText(t, c, log, `import ("fmt"; "runtime/debug")
+p := debug.SetGCPercent(-1)
+debug.SetGCPercent(p)
+panic(fmt.Sprintf("gc percent %d", p))`)
+	if !strings.Contains(got, "gc percent 30") {
+		t.Errorf("the kernel's GC percent: %q, want 30", got)
+	}
+
+	const count = `import ("fmt"; "runtime")
+var ms runtime.MemStats
+runtime.ReadMemStats(&ms)
+panic(fmt.Sprintf("collections %d", ms.NumGC))`
+	for _, tc := range []struct {
+		env  string
+		more bool
+	}{{"GOPHERLAB_GOGC=cell", true}, {"GOPHERLAB_GOGC=", false}} {
+		c, name := writeConn(t, t.TempDir(), "ipc")
+		_, log := startKernel(t, bin, name, "GOGC=off", tc.env)
+		var n [2]int
+		for i := range n {
+			got := panicText(t, c, log, count)
+			if _, err := fmt.Sscanf(got[strings.Index(got, "collections"):], "collections %d", &n[i]); err != nil {
+				t.Fatalf("%s: %q: %v", tc.env, got, err)
+			}
+			time.Sleep(200 * time.Millisecond) // the collection after the cell
+		}
+		if more := n[1] > n[0]; more != tc.more {
+			t.Errorf("%s: %d collections, then %d after a cell; want more: %v", tc.env, n[0], n[1], tc.more)
+		}
 	}
 }
 
