@@ -55,13 +55,6 @@ type Options struct {
 	// failures it always logs. Without it a kernel says nothing while all
 	// is well: jupyter console shows the kernel's standard error.
 	Debug bool
-	// CollectAfterCell makes the server start a garbage collection after
-	// each execute_request, once its reply and idle status are sent and no
-	// other request waits: the garbage of the cell is gone before the next
-	// one allocates, so that the objects cells keep (the notebook's code)
-	// end up on fewer memory pages than with collections at GOGC's pace,
-	// and no collection is due in the middle of a short cell.
-	CollectAfterCell bool
 	// Listeners holds sockets bound before the server was created, keyed
 	// by endpoint as [ConnectionInfo.Addr] writes it: Serve listens with
 	// them instead of binding those endpoints, and closes any it does not
@@ -437,9 +430,6 @@ func (s *Server) shellLoop() {
 		select {
 		case m := <-s.shellQ:
 			s.dispatch(s.shell, &s.shellMu, m)
-			if s.opts.CollectAfterCell && m.Type() == wire.ExecuteRequest && len(s.shellQ) == 0 {
-				go runtime.GC()
-			}
 		case <-s.done:
 			return
 		}

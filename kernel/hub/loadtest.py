@@ -882,6 +882,10 @@ def main():
     if not args.server and not args.start_hub and not (args.hub and args.token_file and args.state):
         ap.error("want --hub, --token-file and --state, or --start-hub, or --server")
     print("loadtest: %s" % browsers_first(), flush=True)
+    # SIGTERM as Ctrl-C: the hub it started is stopped on the way out.
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     sys.exit(asyncio.run(runs(args)))
 
 

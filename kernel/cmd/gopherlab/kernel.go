@@ -49,14 +49,11 @@ func runKernel(args []string) error {
 	if c := os.Getenv(GoCacheEnv); c != "" {
 		os.Setenv("GOCACHE", c)
 	}
-	afterCell := false
-	if v := os.Getenv(GCEnv); v == "cell" {
-		afterCell = true
-	} else if v != "" {
+	if v := os.Getenv(GCEnv); v != "" {
 		if n, err := strconv.Atoi(v); err == nil {
 			rdebug.SetGCPercent(n)
 		} else {
-			log.Printf("gopherlab: %s=%q is neither a number nor \"cell\"; the kernel collects garbage as GOGC says", GCEnv, v)
+			log.Printf("gopherlab: %s=%q is not a number; the kernel collects garbage as GOGC says", GCEnv, v)
 		}
 	}
 	// Signals: SIGTERM ends the kernel as a shutdown request does, SIGINT
@@ -72,12 +69,11 @@ func runKernel(args []string) error {
 		return err
 	}
 	srv, err := kernel.New(conn, nil, kernel.Options{
-		Version:          gopherlabVersion(),
-		CaptureStdio:     true,
-		HandleSignals:    signals,
-		CollectAfterCell: afterCell,
-		Listeners:        early,
-		Debug:            debugging,
+		Version:       gopherlabVersion(),
+		CaptureStdio:  true,
+		HandleSignals: signals,
+		Listeners:     early,
+		Debug:         debugging,
 	})
 	if err != nil {
 		closeAll(early)
@@ -166,12 +162,11 @@ func debugf(format string, args ...any) {
 const GoCacheEnv = "GOPHERLAB_GOCACHE"
 
 // GCEnv names the environment variable with the kernel's own GOGC, which
-// its workers do not inherit, or "cell": a collection after each cell
-// (kernel.Options.CollectAfterCell). The memory an idle kernel keeps is
-// mostly the pages its surviving objects are scattered over (the runtime
-// does not move objects), and collecting more often while cells run
-// scatters them over fewer: in a class of 60 (six idle kernels each),
-// 1.5 MiB less per learner at 50, 3 MiB at 30.
+// its workers do not inherit. The hub sets 30: the memory an idle kernel
+// keeps is mostly the pages its surviving objects are scattered over (the
+// runtime does not move objects), and collecting more often while cells
+// run scatters them over fewer: 1.5 MiB less per learner at 50 in a class
+// of 60 (six idle kernels each), for a little processor time.
 const GCEnv = "GOPHERLAB_GOGC"
 
 // SignalsEnv names the environment variable that, set to "off", makes the
