@@ -114,6 +114,14 @@ func main() {
 				count[e.old] += strings.Count(text, e.old)
 				text = strings.ReplaceAll(text, e.old, e.new)
 			}
+			// Their own go:generate directives (stringer) are not ours to run.
+			var kept []string
+			for _, line := range strings.Split(text, "\n") {
+				if !strings.HasPrefix(line, "//go:generate ") {
+					kept = append(kept, line)
+				}
+			}
+			text = strings.Join(kept, "\n")
 			// The marker of generated code goes before the package clause,
 			// after the copyright.
 			i := strings.Index(text, "\npackage ")

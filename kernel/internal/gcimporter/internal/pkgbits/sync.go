@@ -49,8 +49,6 @@ func walkFrames(pcs []uintptr, visit frameVisitor) {
 // synchronized.
 type SyncMarker int
 
-//go:generate stringer -type=SyncMarker -trimprefix=Sync
-
 const (
 	_ SyncMarker = iota
 
