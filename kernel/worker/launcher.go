@@ -207,7 +207,15 @@ func (l *Launcher) Child() (*mp.Child, error) {
 		if c != nil || l.warming[src] == 0 {
 			break
 		}
-		ch := l.changedLocked() // one is being started: wait for it
+		// One is being started: wait for it, at the kernel's priority
+		// now that a cell waits (started in the background, it could
+		// wait for a busy machine's last idle moment).
+		for w := range l.procs {
+			if w.src == src && w != l.spare {
+				w.foreground()
+			}
+		}
+		ch := l.changedLocked()
 		l.mu.Unlock()
 		<-ch
 		l.mu.Lock()

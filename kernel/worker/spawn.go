@@ -136,7 +136,7 @@ func (l *Launcher) start(src string, spare, background bool) (*child, error) {
 	}
 	mc, err := mp.StartChild(cmd)
 	if err == nil && background {
-		c.lowered = toBackground(mc.Pid())
+		c.lowered = toBackground(mc.Pid()) // before c is shared (l.procs)
 	}
 	statusW.Close()
 	if ctrlChild != nil {
@@ -273,12 +273,14 @@ func (c *child) signal(sig unix.Signal) {
 }
 
 // foreground gives a worker started in the background the kernel's
-// priority: it is handed out.
+// priority: it is handed out, or a Start waits for it to be ready.
 func (c *child) foreground() {
-	if c.lowered {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lowered && !c.exited {
 		toForeground(c.child.Pid())
-		c.lowered = false
 	}
+	c.lowered = false
 }
 
 // feed gives a spare the declarations src, prepared by [Lower].
