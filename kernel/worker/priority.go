@@ -15,9 +15,10 @@ import (
 // above the kernel's nice value), so that the declarations it rebuilds do
 // not slow down the cell the learner waits for, nor another learner's on
 // a shared machine: any other process that wakes up takes the processor
-// from it at once. A Start
-// that hands it out gives it the kernel's priority back before its target
-// runs. Only where that is allowed: a process may raise its priority again
+// from it at once. A Start that hands it out gives it the kernel's
+// priority back before its target runs, and so does a Start that waits
+// for it to be ready (on a busy machine it would otherwise wait for the
+// machine's idle moments). Only where that is allowed: a process may raise its priority again
 // only with CAP_SYS_NICE or an RLIMIT_NICE that lets it (JupyterHub, as
 // set up by kernel/hub, gives the learners' processes one); elsewhere
 // workers start at the kernel's priority.
