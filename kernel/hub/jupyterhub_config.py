@@ -68,7 +68,7 @@ c.Spawner.environment = {
     "GOPHERLAB_LESSONS": os.path.join(prefix, "share", "gopherlab", "lessons"),
     "JUPYTER_PATH": os.path.join(prefix, "share", "jupyter"),
     "JUPYTERHUB_SINGLEUSER_APP": "notebook.notebookapp.NotebookApp",
-    "GOPHERLAB_WORKERS": env.get("GOPHERLAB_HUB_WORKERS", "ready=2,idle=15s,machine=32"),
+    "GOPHERLAB_WORKERS": env.get("GOPHERLAB_HUB_WORKERS", "ready=2,idle=10s,machine=32"),
     # Interpreted workers only. A compiled worker is a `go build` per kernel
     # and declarations, cached in each learner's ~/.cache/gopherlab/workers
     # (a cache shared by learners would let one plant a binary the others'

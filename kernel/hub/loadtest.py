@@ -875,7 +875,7 @@ def main():
     ap.add_argument("--accounts", default="demo", choices=["demo", "unix"],
                     help="--start-hub: demo accounts, or Unix users the test creates and removes (as root)")
     ap.add_argument("--runs", type=int, default=1, help="classes one after the other (each learner's first login)")
-    ap.add_argument("--workers", default="ready=2,idle=15s,machine=32", help="--start-hub: GOPHERLAB_WORKERS")
+    ap.add_argument("--workers", default="ready=2,idle=10s,machine=32", help="--start-hub: GOPHERLAB_WORKERS")
     ap.add_argument("--gocache", help="--start-hub: the kernels' shared build cache (default: go env GOCACHE)")
     ap.add_argument("--prefix-dir", help="--start-hub: gopherlab already installed there (run-hub.sh --no-build)")
     args = ap.parse_args()
