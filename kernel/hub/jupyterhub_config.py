@@ -87,8 +87,9 @@ c.Spawner.environment = {
     # scattered over, and collecting more often while cells run scatters
     # them over fewer (1.5 MiB less per learner at 50, 3 MiB at 30).
     "GOPHERLAB_GOGC": env.get("GOPHERLAB_HUB_GOGC", "30"),
+    # The priority the servers serve at, after starting at the lowest.
+    "GOPHERLAB_NICE": nice,
 }
-c.Spawner.environment["GOPHERLAB_NICE"] = nice
 # The Go the kernels type-check against, and the build cache they share
 # for its standard library (filled by run-hub.sh).
 if env.get("GOPHERLAB_HUB_GOROOT"):

@@ -501,8 +501,8 @@ def logins_split(stats):
     buckets = {}
     for d, t in zip(stats.trivial, stats.trivial_at):
         buckets.setdefault(int(t // 10) * 10, []).append(d)
-    def ms(xs, p):  # None, not NaN, without samples: JSON has no NaN
-        return round(pct(xs, p) * 1e3, 1) if xs else None
+    def ms(xs, p):  # NaN without samples (None in the JSON: no_nan)
+        return round(pct(xs, p) * 1e3, 1)
 
     return {
         "logins_end_s": round(end, 1),
@@ -799,12 +799,9 @@ def print_summary(s):
     print("learners        %d logging in over %g s, lessons %s" % (s["learners"], s["over_s"], " ".join(l[:2] for l in s["lessons"])))
     print("checks          %s %d/%d" % (mark, s["checks_ok"], s["checks"]))
     print("servers ready   p50 %.1f s, max %s s after the start request" % (s["spawn_p50_s"], s["spawn_max_s"]))
-    def opt(v):
-        return "-" if v is None else "%.1f" % v
-
-    print("trivial cell    p50 %.1f ms, p95 %.1f ms (%d cells); p95 %s ms while logging in (%d cells, until %.0f s), %s ms after (%d)" % (
-        s["trivial_ms_p50"], s["trivial_ms_p95"], s["trivial_samples"], opt(s["trivial_ms_p95_logins"]), s["trivial_samples_logins"],
-        s["logins_end_s"], opt(s["trivial_ms_p95_after"]), s["trivial_samples_after"]))
+    print("trivial cell    p50 %.1f ms, p95 %.1f ms (%d cells); p95 %.1f ms while logging in (%d cells, until %.0f s), %.1f ms after (%d)" % (
+        s["trivial_ms_p50"], s["trivial_ms_p95"], s["trivial_samples"], s["trivial_ms_p95_logins"], s["trivial_samples_logins"],
+        s["logins_end_s"], s["trivial_ms_p95_after"], s["trivial_samples_after"]))
     print("process start   p50 %.1f ms, p95 %.1f ms from a cell (%d starts)" % (s["start_ms_p50"], s["start_ms_p95"], s["start_samples"]))
     print("at the end      %s" % mem(s["at_end"]))
     if s["after_idle"]:
@@ -843,7 +840,7 @@ def browsers_first():
                         break
                     except InterruptedError:
                         continue
-                sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status >> 8)
+                sys.exit(os.waitstatus_to_exitcode(status))
     try:
         os.setpriority(os.PRIO_PROCESS, 0, -10)
         with open("/proc/self/autogroup", "w") as f:

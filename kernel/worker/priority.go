@@ -18,17 +18,18 @@ import (
 // from it at once. A Start that hands it out gives it the kernel's
 // priority back before its target runs, and so does a Start that waits
 // for it to be ready (on a busy machine it would otherwise wait for the
-// machine's idle moments). Only where that is allowed: a process may raise its priority again
-// only with CAP_SYS_NICE or an RLIMIT_NICE that lets it (JupyterHub, as
-// set up by kernel/hub, gives the learners' processes one); elsewhere
-// workers start at the kernel's priority.
+// machine's idle moments). Only where that is allowed: a process may raise
+// its priority again only with CAP_SYS_NICE or an RLIMIT_NICE that lets it
+// (JupyterHub, as set up by kernel/hub, gives the learners' processes
+// one); elsewhere workers start at the kernel's priority.
 
 // backgroundNice is how much nicer than the kernel a worker started in
 // advance is until it is handed out.
 const backgroundNice = 10
 
-// kernelNice returns the nice value of the calling thread, and whether a
-// worker made nicer than it may be given it back.
+// kernelNice returns the kernel's nice value (its threads share one; read
+// once, from the first caller's), and whether a worker made nicer than it
+// may be given it back.
 var kernelNice = sync.OnceValues(func() (int, bool) {
 	prio, err := unix.Getpriority(unix.PRIO_PROCESS, 0)
 	if err != nil {
