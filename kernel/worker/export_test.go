@@ -65,3 +65,26 @@ func WarmPids(l *Launcher) []int {
 	}
 	return pids
 }
+
+// SetStartedInBackground sets the function called with the pid of each
+// worker started in the background, before the launcher knows it (nil:
+// none).
+func SetStartedInBackground(f func(pid int)) {
+	if f == nil {
+		startedInBackground.Store(nil)
+		return
+	}
+	startedInBackground.Store(&f)
+}
+
+// Waiting returns how many Starts wait for a worker being started in the
+// background.
+func Waiting(l *Launcher) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, k := range l.waiting {
+		n += k
+	}
+	return n
+}

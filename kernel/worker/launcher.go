@@ -61,6 +61,7 @@ type Launcher struct {
 	used         bool           // a process was started: keep workers ready from now on
 	warm         []*child       // workers started in advance and ready, oldest first
 	warming      map[string]int // workers being started in advance, by declarations
+	waiting      map[string]int // Starts waiting for one of those, by declarations
 	changed      chan struct{}  // closed (and replaced) when one of those is ready or failed
 	cellStarts   int            // processes the running cell started
 	lastStarts   int            // processes the last cell that started any started
@@ -209,16 +210,24 @@ func (l *Launcher) Child() (*mp.Child, error) {
 		}
 		// One is being started: wait for it, at the kernel's priority
 		// now that a cell waits (started in the background, it could
-		// wait for a busy machine's last idle moment).
+		// wait for a busy machine's last idle moment). Those not yet
+		// started are promoted by start, which sees l.waiting.
 		for w := range l.procs {
 			if w.src == src && w != l.spare {
 				w.foreground()
 			}
 		}
+		if l.waiting == nil {
+			l.waiting = map[string]int{}
+		}
+		l.waiting[src]++
 		ch := l.changedLocked()
 		l.mu.Unlock()
 		<-ch
 		l.mu.Lock()
+		if l.waiting[src]--; l.waiting[src] == 0 {
+			delete(l.waiting, src)
+		}
 	}
 	l.cellStarts++
 	l.mu.Unlock()

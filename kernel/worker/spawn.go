@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -44,6 +45,11 @@ type child struct {
 	statusSet bool
 	exited    bool
 }
+
+// startedInBackground, when not nil (tests), is called with the pid of a
+// worker started in the background once it has its lower priority, before
+// the launcher knows it.
+var startedInBackground atomic.Pointer[func(pid int)]
 
 // start starts a worker that rebuilds src and waits for its target, or,
 // with spare, a worker that waits for the declarations ([child.feed]); in
@@ -137,6 +143,9 @@ func (l *Launcher) start(src string, spare, background bool) (*child, error) {
 	mc, err := mp.StartChild(cmd)
 	if err == nil && background {
 		c.lowered = toBackground(mc.Pid()) // before c is shared (l.procs)
+		if f := startedInBackground.Load(); f != nil {
+			(*f)(mc.Pid())
+		}
 	}
 	statusW.Close()
 	if ctrlChild != nil {
@@ -156,7 +165,14 @@ func (l *Launcher) start(src string, spare, background bool) (*child, error) {
 	}
 	l.procs[c] = true
 	closed := l.closed
+	// A Start waits for a worker with these declarations: it was started in
+	// the background, but a cell waits for it now (Child promotes those
+	// already here).
+	promote := c.lowered && !spare && l.waiting[src] > 0
 	l.mu.Unlock()
+	if promote {
+		c.foreground()
+	}
 	if closed {
 		c.signal(unix.SIGKILL) // Close ran while it started
 	}
