@@ -56,7 +56,7 @@ c.JupyterHub.concurrent_spawn_limit = int(env.get("GOPHERLAB_HUB_SPAWN_LIMIT", "
 # may raise and bring back down to 0, and its threads' (coming back takes
 # an RLIMIT_NICE of 20 - the value, which the hub, as root, gives the
 # servers it starts; no learner can go below it).
-nice = env.get("GOPHERLAB_HUB_NICE", "0")
+nice = env.get("GOPHERLAB_HUB_NICE") or "0"
 c.Spawner.cmd = ["/usr/bin/python3", os.path.join(prefix, "bin", "gopherlab-singleuser")]
 try:
     resource.setrlimit(resource.RLIMIT_NICE, (20 - int(nice), 20 - int(nice)))
@@ -68,7 +68,7 @@ c.Spawner.environment = {
     "GOPHERLAB_LESSONS": os.path.join(prefix, "share", "gopherlab", "lessons"),
     "JUPYTER_PATH": os.path.join(prefix, "share", "jupyter"),
     "JUPYTERHUB_SINGLEUSER_APP": "notebook.notebookapp.NotebookApp",
-    "GOPHERLAB_WORKERS": env.get("GOPHERLAB_HUB_WORKERS", "ready=2,idle=10s,machine=32"),
+    "GOPHERLAB_WORKERS": env.get("GOPHERLAB_HUB_WORKERS") or "ready=2,idle=10s,machine=32",
     # Interpreted workers only. A compiled worker is a `go build` per kernel
     # and declarations, cached in each learner's ~/.cache/gopherlab/workers
     # (a cache shared by learners would let one plant a binary the others'

@@ -683,7 +683,9 @@ class StartedHub:
         cmd = [os.path.join(HERE, "run-hub.sh"), "--accounts", args.accounts,
                "--ip", "127.0.0.1", "--port", str(ports[0]), "--hub-port", str(ports[1]),
                "--proxy-api-port", str(ports[2]), "--state", self.state, "--api-token-file", self.token_file,
-               "--workers", args.workers, "--prefix", args.prefix_dir or os.path.join(self.dir, "prefix")]
+               "--prefix", args.prefix_dir or os.path.join(self.dir, "prefix")]
+        if args.workers:
+            cmd += ["--workers", args.workers]
         if args.accounts == "demo":
             cmd += ["--password", uuid.uuid4().hex]
         if gocache:
@@ -872,7 +874,7 @@ def main():
     ap.add_argument("--accounts", default="demo", choices=["demo", "unix"],
                     help="--start-hub: demo accounts, or Unix users the test creates and removes (as root)")
     ap.add_argument("--runs", type=int, default=1, help="classes one after the other (each learner's first login)")
-    ap.add_argument("--workers", default="ready=2,idle=10s,machine=32", help="--start-hub: GOPHERLAB_WORKERS")
+    ap.add_argument("--workers", help="--start-hub: GOPHERLAB_WORKERS (default: the hub's, jupyterhub_config.py)")
     ap.add_argument("--gocache", help="--start-hub: the kernels' shared build cache (default: go env GOCACHE)")
     ap.add_argument("--prefix-dir", help="--start-hub: gopherlab already installed there (run-hub.sh --no-build)")
     args = ap.parse_args()

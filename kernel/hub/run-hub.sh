@@ -21,9 +21,11 @@
 #   --prefix DIR           gopherlab, its kernelspec and the lessons (default /opt/gopherlab
 #                          for unix accounts, else STATE/gopherlab); readable by the learners
 #   --no-build             use the gopherlab already in PREFIX
-#   --workers POLICY       GOPHERLAB_WORKERS for the kernels (default ready=2,idle=10s,machine=32)
-#   --nice N               the learners' servers run at nice N (default 0) once started; a server
-#                          starts at nice 19, below the cells of the learners already working
+#   --workers POLICY       GOPHERLAB_WORKERS for the kernels (default jupyterhub_config.py's:
+#                          ready=2,idle=10s,machine=32)
+#   --nice N               the learners' servers run at nice N once started (default
+#                          jupyterhub_config.py's: 0); a server starts at nice 19, below the
+#                          cells of the learners already working
 #   --gocache DIR          the go build cache the kernels share for the standard library's types
 #                          (default PREFIX/share/gopherlab/go-build, filled at start)
 #   --api-token-file F     write an admin API token for scripts to F (mode 600)
@@ -39,8 +41,8 @@ src="$(cd "$here/../.." && pwd)"
 root=0; [ "$(id -u)" = 0 ] && root=1
 
 accounts=unix password="" admins="" create_users=0 ip="" port=8000 hub_port=8081 proxy_api_port=8001
-state="" prefix="" build=1 workers="ready=2,idle=10s,machine=32" token_file="" install_deps=0 extra_config=""
-gocache="" nice=0
+state="" prefix="" build=1 workers="" token_file="" install_deps=0 extra_config=""
+gocache="" nice=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --accounts) accounts="${2:?}"; shift 2 ;;
