@@ -205,7 +205,11 @@ func (l *Launcher) Child() (*mp.Child, error) {
 			}
 			l.spare = nil
 		}
-		if c != nil || l.warming[src] == 0 {
+		if c != nil {
+			c.taken = true // not one being started in advance any more (idle)
+			break
+		}
+		if l.warming[src] == 0 {
 			break
 		}
 		// One is being started: wait for it, at the kernel's priority

@@ -228,11 +228,30 @@ func (l *Launcher) idle(gen int) {
 	if l.spare != nil {
 		warm, l.spare = append(warm, l.spare), nil
 	}
+	// Workers still being started in advance are ended too: on a busy
+	// machine, at the background priority, they may take minutes to be
+	// ready (to be closed then), and the kernel is not idle until they are.
+	kept := map[*child]bool{}
+	for _, c := range warm {
+		kept[c] = true
+	}
+	var starting []*child
+	for c := range l.procs {
+		if c.advance && !c.taken && !kept[c] {
+			starting = append(starting, c)
+		}
+	}
 	l.releaseSlotsLocked(0)
 	hooks := append([]func(){}, l.pol.onIdle...)
 	l.broadcastLocked()
 	l.mu.Unlock()
 	closeAll(warm)
+	for _, c := range starting {
+		c.signal(unix.SIGKILL)
+	}
+	for _, c := range starting {
+		<-c.done
+	}
 	// The OnIdle functions wait until no process runs: a daemon the cells
 	// started keeps the kernel from being idle (and frugal.Release, which
 	// ends threads, must not end the one that started it: it would get

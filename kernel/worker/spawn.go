@@ -27,6 +27,8 @@ type child struct {
 	src      string
 	compiled bool   // a compiled worker (compiled.go)
 	lowered  bool   // started at the background priority (priority.go)
+	advance  bool   // started in advance (the background argument of start)
+	taken    bool   // Child chose it (l.mu guards it)
 	needed   string // for a compiled worker, the declarations it was built from
 	pidfd    int
 	cell     int
@@ -90,7 +92,7 @@ func (l *Launcher) start(src string, spare, background bool) (*child, error) {
 		}
 		return r, w, err
 	}
-	c := &child{src: src, compiled: compiled, needed: l.neededIf(compiled, src), pidfd: -1, stdin: stdinW, known: make(chan struct{}), done: make(chan struct{})}
+	c := &child{src: src, compiled: compiled, advance: background, needed: l.neededIf(compiled, src), pidfd: -1, stdin: stdinW, known: make(chan struct{}), done: make(chan struct{})}
 	statusR, statusW, err := pipe()
 	if err != nil {
 		return nil, fmt.Errorf("worker: start a worker: %w", err)
@@ -164,7 +166,9 @@ func (l *Launcher) start(src string, spare, background bool) (*child, error) {
 		l.procs = map[*child]bool{}
 	}
 	l.procs[c] = true
-	closed := l.closed
+	// Close ran while it started, or, for one started in advance, the
+	// kernel went idle (which ended those it knew of).
+	end := l.closed || background && l.pol.released
 	// A Start waits for a worker with these declarations: it was started in
 	// the background, but a cell waits for it now (Child promotes those
 	// already here).
@@ -173,8 +177,8 @@ func (l *Launcher) start(src string, spare, background bool) (*child, error) {
 	if promote {
 		c.foreground()
 	}
-	if closed {
-		c.signal(unix.SIGKILL) // Close ran while it started
+	if end {
+		c.signal(unix.SIGKILL)
 	}
 	if c.alive != nil {
 		go func() {
@@ -274,13 +278,15 @@ func (c *child) isDaemon() bool {
 	return c.daemon
 }
 
-// signal sends sig to the worker unless it has exited.
+// signal sends sig to the worker unless it has exited; a worker still at
+// the background priority gets the kernel's first, to exit promptly.
 func (c *child) signal(sig unix.Signal) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.exited {
 		return
 	}
+	c.foregroundLocked()
 	if c.pidfd >= 0 {
 		unix.PidfdSendSignal(c.pidfd, sig, nil, 0)
 		return
@@ -293,6 +299,10 @@ func (c *child) signal(sig unix.Signal) {
 func (c *child) foreground() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.foregroundLocked()
+}
+
+func (c *child) foregroundLocked() {
 	if c.lowered && !c.exited {
 		toForeground(c.child.Pid())
 	}
@@ -312,8 +322,13 @@ func (c *child) feed(src string) error {
 	return nil
 }
 
-// close ends a worker that was never handed out.
+// close ends a worker that was never handed out. One still at the
+// background priority gets the kernel's first: a killed process exits only
+// once it runs, and at SCHED_IDLE on a busy machine that takes seconds
+// (1-2 s with 8 busy loops on 2 cores, against 10 ms at the kernel's),
+// while it holds its memory and delays whoever waits for it (idle, Stop).
 func (c *child) close() {
+	c.foreground()
 	if c.stdin != nil {
 		c.stdin.Close()
 	}
