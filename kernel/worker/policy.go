@@ -39,10 +39,10 @@ type Policy struct {
 	Spare bool
 	// Idle is how long after the end of the last cell the launcher keeps
 	// its workers (setting "idle", a Go duration such as 30s or 10m; 0 or
-	// "never": as long as the kernel runs). Then it ends them, and calls
-	// the functions given to [Launcher.OnIdle]; the next cell starts them
-	// again, so that only a Start in the first cell after a pause waits for
-	// a new worker.
+	// "never": as long as the kernel runs). Then it ends them, those still
+	// starting too, and calls the functions given to [Launcher.OnIdle]; the
+	// next cell starts them again, so that only a Start in the first cell
+	// after a pause waits for a new worker.
 	Idle time.Duration
 	// Machine caps the workers kept in advance by all the kernels on the
 	// machine together, whoever runs them (setting "machine"; 0: no cap).
