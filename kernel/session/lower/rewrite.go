@@ -797,7 +797,11 @@ func (r *rewriter) rangeFunc(rs *ast.RangeStmt, sig *types.Signature) {
 				name = fmt.Sprintf("__lower_p%d", k)
 				fmt.Fprintf(&assigns, " %s = %s;", r.text(v), name)
 			} else {
-				name = v.(*ast.Ident).Name
+				id, ok := v.(*ast.Ident)
+				if !ok {
+					return // "non-name on left side of :=": Check says so
+				}
+				name = id.Name
 			}
 		}
 		params = append(params, name+" "+ts)
