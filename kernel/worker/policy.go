@@ -228,24 +228,23 @@ func (l *Launcher) idle(gen int) {
 	if l.spare != nil {
 		warm, l.spare = append(warm, l.spare), nil
 	}
-	// Workers still being started in advance are ended too: on a busy
-	// machine, at the background priority, they may take minutes to be
-	// ready (to be closed then), and the kernel is not idle until they are.
-	kept := map[*child]bool{}
-	for _, c := range warm {
-		kept[c] = true
-	}
-	var starting []*child
-	for c := range l.procs {
-		if c.advance && !c.taken && !kept[c] {
-			starting = append(starting, c)
-		}
-	}
 	l.releaseSlotsLocked(0)
 	hooks := append([]func(){}, l.pol.onIdle...)
 	l.broadcastLocked()
 	l.mu.Unlock()
 	closeAll(warm)
+	// Workers still being started in advance are ended too: on a busy
+	// machine, at the background priority, they may take minutes to be
+	// ready (to be closed then), and the kernel is not idle until they are.
+	// Those closed above have left l.procs (as Stop also relies on).
+	l.mu.Lock()
+	var starting []*child
+	for c := range l.procs {
+		if c.advance && !c.taken {
+			starting = append(starting, c)
+		}
+	}
+	l.mu.Unlock()
 	for _, c := range starting {
 		c.signal(unix.SIGKILL)
 	}

@@ -295,13 +295,15 @@ func (c *child) signal(sig unix.Signal) {
 }
 
 // foreground gives a worker started in the background the kernel's
-// priority: it is handed out, or a Start waits for it to be ready.
+// priority: it is handed out, a Start waits for it to be ready, or it is
+// about to be killed.
 func (c *child) foreground() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.foregroundLocked()
 }
 
+// foregroundLocked is foreground with c.mu held.
 func (c *child) foregroundLocked() {
 	if c.lowered && !c.exited {
 		toForeground(c.child.Pid())
